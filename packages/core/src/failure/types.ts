@@ -1,0 +1,27 @@
+/** What kind of thing went wrong: drives retry, breaker counting, queueing and messages. */
+export type FailureCategory =
+  | 'offline'
+  | 'network'
+  | 'timeout'
+  | 'server'
+  | 'rate-limited'
+  | 'auth'
+  | 'client'
+  | 'circuit-open'
+  | 'aborted'
+  | 'storage'
+  | 'unknown';
+
+/** How much the failure matters to the user. */
+export type Impact = 'critical' | 'high' | 'medium' | 'low' | 'negligible';
+
+/** A classified failure: the one shape every module reasons about. */
+export interface Failure {
+  category: FailureCategory;
+  retryable: boolean;
+  impact: Impact;
+  status?: number;
+  retryAfterMs?: number;
+  message: string;
+  cause: unknown;
+}

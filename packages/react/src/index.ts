@@ -1,0 +1,6 @@
+export { BulletproofBoundary, useBoundary } from './components/BulletproofBoundary.js';
+export type {
+  BoundaryFallbackProps,
+  BoundaryResetDetails,
+  BulletproofBoundaryProps,
+} from './components/BulletproofBoundary.js';

@@ -1,0 +1,102 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { findChromium, NO_CHROMIUM_MESSAGE } from './support/chromium.js';
+
+// Runs every test layer in turn and ends with one line summing them all:
+// `N passed, N failed`. A layer that crashes before reporting counts as one failure.
+
+interface LayerResult {
+  layer: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+const artifacts = 'test/.artifacts';
+mkdirSync(artifacts, { recursive: true });
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return result.status ?? 1;
+}
+
+function readJson(path: string): unknown {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function vitestLayer(project: string): LayerResult {
+  const out = `${artifacts}/${project}.json`;
+  rmSync(out, { force: true });
+  const code = run('npx', [
+    'vitest',
+    'run',
+    '--project',
+    project,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+  ]);
+  const report = readJson(out) as
+    | { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }
+    | undefined;
+  if (!report) return { layer: project, passed: 0, failed: 1, skipped: 0 };
+  const failed = report.numFailedTests + (code !== 0 && report.numFailedTests === 0 ? 1 : 0);
+  return {
+    layer: project,
+    passed: report.numPassedTests,
+    failed,
+    skipped: report.numPendingTests + report.numTodoTests,
+  };
+}
+
+function e2eLayer(): LayerResult {
+  const out = `${artifacts}/e2e.json`;
+  rmSync(out, { force: true });
+  const built = run('npm', ['run', 'build:demo', '--silent']);
+  if (built !== 0) return { layer: 'e2e', passed: 0, failed: 1, skipped: 0 };
+  const code = run('npx', ['playwright', 'test', '-c', 'test/e2e/playwright.config.ts', '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+  });
+  const report = readJson(out) as
+    | { stats: { expected: number; unexpected: number; flaky: number; skipped: number } }
+    | undefined;
+  if (!report) return { layer: 'e2e', passed: 0, failed: 1, skipped: 0 };
+  const { expected, unexpected, flaky, skipped } = report.stats;
+  return {
+    layer: 'e2e',
+    passed: expected,
+    // A test that needed a retry to pass is a flake: it counts as a failure here.
+    failed: unexpected + flaky + (code !== 0 && unexpected + flaky === 0 ? 1 : 0),
+    skipped,
+  };
+}
+
+function browserMissing(layer: string): LayerResult {
+  console.error(NO_CHROMIUM_MESSAGE);
+  return { layer, passed: 0, failed: 1, skipped: 0 };
+}
+
+const only = process.argv.slice(2);
+const wanted = (layer: string) => only.length === 0 || only.includes(layer);
+const hasChromium = findChromium() !== undefined;
+
+const results: LayerResult[] = [];
+if (wanted('unit')) results.push(vitestLayer('unit'));
+if (wanted('dom')) results.push(vitestLayer('dom'));
+if (wanted('browser')) results.push(hasChromium ? vitestLayer('browser') : browserMissing('browser'));
+if (wanted('e2e')) results.push(hasChromium ? e2eLayer() : browserMissing('e2e'));
+
+console.log('\nLayer totals:');
+for (const r of results) {
+  console.log(`  ${r.layer.padEnd(8)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`);
+}
+const passed = results.reduce((sum, r) => sum + r.passed, 0);
+const failed = results.reduce((sum, r) => sum + r.failed, 0);
+const skipped = results.reduce((sum, r) => sum + r.skipped, 0);
+console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
