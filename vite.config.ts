@@ -1,18 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { sourceAliases } from './packages/source-aliases.js';
 import { chromiumLaunchOptions } from './test/support/chromium.js';
-
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-
-// Tests and the demo run against the packages' sources, so no build is needed
-// to test; the published entry points are checked separately (publint, attw).
-const alias = [
-  { find: /^@bulletproof\/core\/sw$/, replacement: here('./packages/core/src/sw/index.ts') },
-  { find: /^@bulletproof\/core$/, replacement: here('./packages/core/src/index.ts') },
-  { find: /^@bulletproof\/react$/, replacement: here('./packages/react/src/index.ts') },
-];
 
 const launchOptions = chromiumLaunchOptions();
 
@@ -43,7 +33,7 @@ const browserProject = launchOptions
     };
 
 export default defineConfig({
-  resolve: { alias },
+  resolve: { alias: sourceAliases },
   test: {
     projects: [
       {

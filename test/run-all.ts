@@ -59,12 +59,15 @@ function e2eLayer(): LayerResult {
   rmSync(out, { force: true });
   const built = run('npm', ['run', 'build:demo', '--silent']);
   if (built !== 0) return { layer: 'e2e', passed: 0, failed: 1, skipped: 0 };
-  const code = run('npx', ['playwright', 'test', '-c', 'test/e2e/playwright.config.ts', '--reporter=list,json'], {
-    PLAYWRIGHT_JSON_OUTPUT_NAME: out,
-  });
+  const code = run(
+    'npx',
+    ['playwright', 'test', '-c', 'test/e2e/playwright.config.ts', '--reporter=list,json'],
+    {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+    },
+  );
   const report = readJson(out) as
-    | { stats: { expected: number; unexpected: number; flaky: number; skipped: number } }
-    | undefined;
+    { stats: { expected: number; unexpected: number; flaky: number; skipped: number } } | undefined;
   if (!report) return { layer: 'e2e', passed: 0, failed: 1, skipped: 0 };
   const { expected, unexpected, flaky, skipped } = report.stats;
   return {

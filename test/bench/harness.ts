@@ -42,7 +42,7 @@ export async function measureGroup(group: BenchGroup): Promise<BenchRow[]> {
   const medians = new Map<string, number>();
   for (const task of bench.tasks) {
     const result = task.result;
-    if (!result || result.state !== 'completed') {
+    if (result.state !== 'completed') {
       throw new Error(`bench "${group.title}" case "${task.name}" did not complete`);
     }
     medians.set(task.name, result.latency.p50 * 1e6);
@@ -83,7 +83,9 @@ export function formatTable(rows: BenchRow[]): string {
   const lines = ['| group | case | median | ratio | goal |', '|---|---|---:|---:|---|'];
   for (const r of rows) {
     const goal = r.goal ? `${r.goal} ${r.met ? '✓' : '✗'}` : '';
-    lines.push(`| ${r.group} | ${r.name} | ${formatDuration(r.medianNs)} | ${r.ratio.toFixed(2)}× | ${goal} |`);
+    lines.push(
+      `| ${r.group} | ${r.name} | ${formatDuration(r.medianNs)} | ${r.ratio.toFixed(2)}× | ${goal} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -26,7 +26,11 @@ export type BulletproofBoundaryProps = PropsWithChildren<
     (
       | { fallback: ReactNode; FallbackComponent?: never; fallbackRender?: never }
       | { FallbackComponent: ComponentType<BoundaryFallbackProps>; fallback?: never; fallbackRender?: never }
-      | { fallbackRender: (props: BoundaryFallbackProps) => ReactNode; fallback?: never; FallbackComponent?: never }
+      | {
+          fallbackRender: (props: BoundaryFallbackProps) => ReactNode;
+          fallback?: never;
+          FallbackComponent?: never;
+        }
     )
 >;
 
@@ -90,7 +94,8 @@ export class BulletproofBoundary extends Component<BulletproofBoundaryProps, Bou
         resetErrorBoundary: this.resetErrorBoundary,
       };
       if (this.props.fallbackRender) content = this.props.fallbackRender(fallbackProps);
-      else if (this.props.FallbackComponent) content = createElement(this.props.FallbackComponent, fallbackProps);
+      else if (this.props.FallbackComponent)
+        content = createElement(this.props.FallbackComponent, fallbackProps);
       else content = this.props.fallback;
     }
     return createElement(BoundaryContext.Provider, { value: this.contextValue }, content);
@@ -108,7 +113,8 @@ export function useBoundary(): { showBoundary: (error: unknown) => void; resetBo
   return useMemo(
     () => ({
       showBoundary: (error: unknown) => {
-        if (!context) throw new Error('useBoundary: showBoundary needs a <BulletproofBoundary> above this component');
+        if (!context)
+          throw new Error('useBoundary: showBoundary needs a <BulletproofBoundary> above this component');
         setThrown({ error });
       },
       resetBoundary: () => {
