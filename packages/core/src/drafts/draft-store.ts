@@ -1,0 +1,242 @@
+import { BehaviorSubject } from 'rxjs';
+import * as z from 'zod/mini';
+import { systemClock } from '../clock.js';
+import { clockSchema, hasMethods, parseOrThrow } from '../messages/validation.js';
+import { openIdbDraftBackend } from './idb-draft-backend.js';
+import { createMemoryDraftBackend } from './memory-draft-backend.js';
+import type { DraftBackend, DraftPageEvents, DraftStorage, DraftStore, DraftStoreOptions } from './types.js';
+
+/** Browsers fire a timeout longer than a signed 32-bit millisecond count at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+const optionsSchema = z.strictObject({
+  name: z.optional(z.string().check(z.minLength(1))),
+  indexedDB: z.optional(
+    z.custom<IDBFactory>((value: unknown) => hasMethods(value, 'open'), 'expected an IDBFactory'),
+  ),
+  clock: z.optional(clockSchema),
+  debounceMs: z.optional(z.number().check(z.gte(0), z.lte(MAX_TIMER_MS))),
+  maxWaitMs: z.optional(z.number().check(z.gte(0), z.lte(MAX_TIMER_MS))),
+  window: z.optional(
+    z.union([
+      z.literal(false),
+      z.custom<DraftPageEvents>(
+        (value: unknown) => hasMethods(value, 'addEventListener', 'removeEventListener'),
+        'expected a window (addEventListener, removeEventListener) or false',
+      ),
+    ]),
+  ),
+});
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** A save waiting for its debounce: the newest value wins, every caller is answered by its commit. */
+interface PendingSave {
+  value: unknown;
+  firstSavedAt: number;
+  timer: unknown;
+  waiters: Waiter[];
+}
+
+/**
+ * Autosaved user input that survives a reload or a crash. Saves are debounced
+ * per key (with a maximum wait, so continuous typing is still written every
+ * `maxWaitMs`), snapshotted when `save` is called, and acknowledged only once
+ * committed to IndexedDB. When IndexedDB cannot be opened the store keeps drafts
+ * in memory and says so through `storage` / `storage$`.
+ */
+export function createDraftStore(options: DraftStoreOptions = {}): DraftStore {
+  const o = parseOrThrow(optionsSchema, options, 'createDraftStore');
+  const name = o.name ?? 'default';
+  const clock = o.clock ?? systemClock;
+  const debounceMs = o.debounceMs ?? 500;
+  const maxWaitMs = o.maxWaitMs ?? 2_000;
+  const factory = o.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+  const page = o.window === undefined ? defaultPage() : o.window || undefined;
+  const label = `draft store "${name}"`;
+
+  const storageSubject = new BehaviorSubject<DraftStorage>('indexeddb');
+  const pending = new Map<string, PendingSave>();
+  const inFlight = new Set<Promise<void>>();
+  let backend: Promise<DraftBackend> | undefined;
+  let closed = false;
+
+  const getBackend = (): Promise<DraftBackend> => {
+    backend ??= (async () => {
+      if (!factory) return createMemoryDraftBackend();
+      return openIdbDraftBackend(factory, `bulletproof-drafts-${name}`);
+    })().catch(() => createMemoryDraftBackend());
+    return backend.then((b) => {
+      if (b.kind !== storageSubject.getValue()) storageSubject.next(b.kind);
+      return b;
+    });
+  };
+
+  // Every storage operation runs after the previous one has finished, so a load
+  // always sees the saves and removes requested before it.
+  let tail: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(op: (b: DraftBackend) => Promise<T>): Promise<T> => {
+    const result = tail.then(() => getBackend()).then(op);
+    tail = result.catch(() => {});
+    return result;
+  };
+
+  const takePending = (key: string): PendingSave | undefined => {
+    const save = pending.get(key);
+    if (save) {
+      pending.delete(key);
+      clock.clearTimeout(save.timer);
+    }
+    return save;
+  };
+
+  const settle = (saves: PendingSave[], outcome: Promise<void>): Promise<void> => {
+    const done = outcome.then(
+      () => {
+        for (const save of saves) for (const w of save.waiters) w.resolve();
+      },
+      (error: unknown) => {
+        for (const save of saves) for (const w of save.waiters) w.reject(error);
+        throw error;
+      },
+    );
+    const tracked = done.catch(() => {});
+    inFlight.add(tracked);
+    void tracked.then(() => inFlight.delete(tracked));
+    return done;
+  };
+
+  /** Writes the pending saves of `keys` in one transaction. */
+  const commit = (keys: Iterable<string>): Promise<void> => {
+    const saves: Array<readonly [string, PendingSave]> = [];
+    for (const key of keys) {
+      const save = takePending(key);
+      if (save) saves.push([key, save]);
+    }
+    if (saves.length === 0) return Promise.resolve();
+    const entries = saves.map(([key, save]) => [key, save.value] as const);
+    return settle(
+      saves.map(([, save]) => save),
+      exclusive((b) => b.put(entries, clock.now())),
+    );
+  };
+
+  const flush = async (): Promise<void> => {
+    const earlier = [...inFlight];
+    await commit([...pending.keys()]);
+    await Promise.all(earlier);
+  };
+
+  const onHidden = (): void => {
+    if (page?.document?.visibilityState === 'hidden') void flush().catch(() => {});
+  };
+  const onPageHide = (): void => void flush().catch(() => {});
+  page?.addEventListener('pagehide', onPageHide);
+  page?.document?.addEventListener('visibilitychange', onHidden);
+
+  /** The error a call with this key must fail with, if any. */
+  const keyProblem = (key: unknown, method: string): Error | undefined => {
+    if (typeof key !== 'string' || key === '') {
+      const got = typeof key === 'string' ? '""' : typeof key;
+      return new TypeError(`${method}: "key" must be a non-empty string (got ${got})`);
+    }
+    return closed ? new Error(`${method}: the ${label} is closed`) : undefined;
+  };
+
+  return {
+    save(key, value) {
+      const problem = keyProblem(key, 'save');
+      if (problem) return Promise.reject(problem);
+      let snapshot: unknown;
+      try {
+        // The snapshot is taken now: a caller that keeps editing the same object
+        // after save() must not change what gets written later.
+        snapshot = structuredClone(value);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return Promise.reject(
+          new TypeError(
+            `save: the draft "${key}" cannot be stored because its value is not structured-cloneable (${reason}). ` +
+              'Drafts hold data such as plain objects, arrays, strings, numbers, Dates, Maps and Blobs; not functions, DOM nodes or symbols.',
+          ),
+        );
+      }
+      return new Promise<void>((resolve, reject) => {
+        const now = clock.now();
+        let save = pending.get(key);
+        if (save) {
+          clock.clearTimeout(save.timer);
+          save.value = snapshot;
+        } else {
+          save = { value: snapshot, firstSavedAt: now, timer: undefined, waiters: [] };
+          pending.set(key, save);
+        }
+        save.waiters.push({ resolve, reject });
+        const delay = Math.min(debounceMs, Math.max(0, save.firstSavedAt + maxWaitMs - now));
+        save.timer = clock.setTimeout(() => void commit([key]).catch(() => {}), delay);
+      });
+    },
+
+    async load<T>(key: string) {
+      const problem = keyProblem(key, 'load');
+      if (problem) throw problem;
+      const save = pending.get(key);
+      if (save) return structuredClone(save.value) as T;
+      return (await exclusive((b) => b.get(key))) as T | undefined;
+    },
+
+    async remove(key) {
+      const problem = keyProblem(key, 'remove');
+      if (problem) throw problem;
+      const save = takePending(key);
+      const removal = exclusive((b) => b.delete(key));
+      // Superseded saves are answered by the removal: the key's stored state is now the newest.
+      await (save ? settle([save], removal) : removal);
+    },
+
+    async keys() {
+      if (closed) throw new Error(`keys: the ${label} is closed`);
+      const stored = await exclusive((b) => b.keys());
+      return [...new Set([...stored, ...pending.keys()])].sort();
+    },
+
+    async flush() {
+      if (closed) return;
+      await flush();
+    },
+
+    get storage() {
+      return storageSubject.getValue();
+    },
+
+    storage$: storageSubject.asObservable(),
+
+    async close() {
+      if (closed) return;
+      page?.removeEventListener('pagehide', onPageHide);
+      page?.document?.removeEventListener('visibilitychange', onHidden);
+      try {
+        await flush();
+      } finally {
+        closed = true;
+        storageSubject.complete();
+        if (backend)
+          await exclusive((b) => {
+            b.close();
+            return Promise.resolve();
+          });
+      }
+    },
+  };
+}
+
+function defaultPage(): DraftPageEvents | undefined {
+  const candidate = globalThis as Partial<DraftPageEvents>;
+  return typeof candidate.addEventListener === 'function' &&
+    typeof candidate.removeEventListener === 'function'
+    ? (candidate as DraftPageEvents)
+    : undefined;
+}

@@ -1,0 +1,282 @@
+import { BehaviorSubject } from 'rxjs';
+import * as z from 'zod/mini';
+import { systemClock } from '../clock.js';
+import { createTemplateFormatter, type TemplateParams } from './format-template.js';
+import { clockSchema, functionSchema, parseOrThrow } from './validation.js';
+import { defaultTemplates, templateIds, type TemplateId, type Templates } from './templates.js';
+import { validateTemplates } from './validate-templates.js';
+import type {
+  Message,
+  MessageCenter,
+  MessageCenterOptions,
+  Politeness,
+  Tone,
+  VisibleMessages,
+} from './types.js';
+
+/** Toasts are events: long enough to read a sentence or two, short enough not to pile up. */
+export const DEFAULT_TOAST_TTL_MS = 6_000;
+
+/** Browsers fire a timeout longer than a signed 32-bit millisecond count at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Without an explicit priority, what matters more to the user shows first. */
+const TONE_PRIORITY: Readonly<Record<Tone, number>> = { error: 3, warning: 2, info: 1, success: 0 };
+
+const nonEmptyString = z.string().check(z.minLength(1));
+
+const optionsSchema = z.strictObject({
+  maxToasts: z.optional(z.int().check(z.gte(0))),
+  maxBanners: z.optional(z.int().check(z.gte(0))),
+  templates: z.optional(z.unknown()), // checked by validateTemplates for field-precise errors
+  locale: z.optional(nonEmptyString),
+  clock: z.optional(clockSchema),
+  onActionError: z.optional(functionSchema<NonNullable<MessageCenterOptions['onActionError']>>()),
+});
+
+const inputSchema = z.object({
+  key: nonEmptyString,
+  tone: z.enum(['info', 'success', 'warning', 'error']),
+  text: nonEmptyString,
+  title: z.optional(z.string()),
+  placement: z.optional(z.enum(['banner', 'toast'])),
+  priority: z.optional(z.number()),
+  ttlMs: z.optional(z.nullable(z.number().check(z.positive(), z.lte(MAX_TIMER_MS)))),
+  actions: z.optional(
+    z.array(
+      z.object({
+        id: nonEmptyString,
+        label: nonEmptyString,
+        run: z.optional(functionSchema<() => void | Promise<void>>()),
+      }),
+    ),
+  ),
+  politeness: z.optional(z.enum(['polite', 'assertive'])),
+});
+
+const paramsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+
+interface Entry {
+  message: Message;
+  /** Order of the latest post: "newest" means the most recently posted or updated. */
+  seq: number;
+}
+
+interface TtlTimer {
+  handle: unknown;
+  /** The version of the message the timer was started for; an update restarts it. */
+  message: Message;
+}
+
+/**
+ * One place every part of the app reports to. Messages are keyed (a repeated
+ * situation updates one message and bumps its count), capped per placement, and
+ * queued beyond the caps; the highest priority, then the newest, is shown.
+ */
+export function createMessageCenter(options: MessageCenterOptions = {}): MessageCenter {
+  const o = parseOrThrow(optionsSchema, options, 'createMessageCenter');
+  const maxToasts = o.maxToasts ?? 3;
+  const maxBanners = o.maxBanners ?? 1;
+  const clock = o.clock ?? systemClock;
+  const locale = canonicalLocale(o.locale ?? 'en');
+  const templates: Templates = {
+    ...defaultTemplates,
+    ...validateTemplates(o.templates, 'createMessageCenter'),
+  };
+  const format = createTemplateFormatter(locale);
+  const reportActionError = o.onActionError ?? reportError;
+
+  const entries = new Map<string, Entry>();
+  const timers = new Map<string, TtlTimer>();
+  let seq = 0;
+  let queued = 0;
+  let disposed = false;
+  const visibleSubject = new BehaviorSubject<VisibleMessages>(Object.freeze({ banners: [], toasts: [] }));
+
+  const rank = (a: Entry, b: Entry): number => b.message.priority - a.message.priority || b.seq - a.seq;
+
+  /** Recomputes what shows, keeps TTL timers in step with it, and emits only on change. */
+  const refresh = (): void => {
+    const banners: Entry[] = [];
+    const toasts: Entry[] = [];
+    for (const entry of entries.values())
+      (entry.message.placement === 'banner' ? banners : toasts).push(entry);
+    const shownBanners = banners
+      .sort(rank)
+      .slice(0, maxBanners)
+      .map((e) => e.message);
+    const shownToasts = toasts
+      .sort(rank)
+      .slice(0, maxToasts)
+      .map((e) => e.message);
+    queued = entries.size - shownBanners.length - shownToasts.length;
+    syncTimers(shownBanners, shownToasts);
+
+    const previous = visibleSubject.getValue();
+    if (sameMessages(previous.banners, shownBanners) && sameMessages(previous.toasts, shownToasts)) return;
+    visibleSubject.next(
+      Object.freeze({ banners: Object.freeze(shownBanners), toasts: Object.freeze(shownToasts) }),
+    );
+  };
+
+  // A TTL counts time on screen: a queued message keeps its whole TTL until it shows.
+  const syncTimers = (banners: readonly Message[], toasts: readonly Message[]): void => {
+    const shown = new Set<Message>([...banners, ...toasts]);
+    for (const [key, timer] of timers) {
+      if (!shown.has(timer.message)) {
+        clock.clearTimeout(timer.handle);
+        timers.delete(key);
+      }
+    }
+    for (const message of shown) {
+      if (message.ttlMs === null || timers.has(message.key)) continue;
+      const handle = clock.setTimeout(() => {
+        if (timers.get(message.key)?.message !== message) return;
+        timers.delete(message.key);
+        remove(message.key);
+      }, message.ttlMs);
+      timers.set(message.key, { handle, message });
+    }
+  };
+
+  const remove = (key: string): boolean => {
+    if (!entries.delete(key)) return false;
+    refresh();
+    return true;
+  };
+
+  const toMessage = (
+    input: z.infer<typeof inputSchema>,
+    previous: Message | undefined,
+    now: number,
+  ): Message => {
+    const placement = input.placement ?? 'toast';
+    const actions = Object.freeze((input.actions ?? []).map((a) => Object.freeze({ ...a })));
+    const ttlMs =
+      input.ttlMs !== undefined
+        ? input.ttlMs
+        : placement === 'banner' || input.tone === 'error' || actions.length > 0
+          ? null
+          : DEFAULT_TOAST_TTL_MS;
+    // Assertive interrupts a screen reader mid-sentence: reserved for errors. Coerced
+    // rather than thrown, because posts happen on failure paths where a throw would
+    // hide the very problem the message is about.
+    const politeness: Politeness =
+      input.politeness === 'assertive' && input.tone === 'error' ? 'assertive' : 'polite';
+    const message: Message = {
+      key: input.key,
+      tone: input.tone,
+      text: input.text,
+      placement,
+      priority: input.priority ?? TONE_PRIORITY[input.tone],
+      ttlMs,
+      actions,
+      politeness,
+      createdAt: previous?.createdAt ?? now,
+      updatedAt: now,
+      count: (previous?.count ?? 0) + 1,
+    };
+    if (input.title !== undefined) message.title = input.title;
+    return Object.freeze(message);
+  };
+
+  return {
+    post(m) {
+      const input = parseOrThrow(inputSchema, m, 'post');
+      const ids = new Set<string>();
+      for (const action of input.actions ?? []) {
+        if (ids.has(action.id)) throw new TypeError(`post: "actions" has the id "${action.id}" twice`);
+        ids.add(action.id);
+      }
+      if (disposed) return input.key;
+      const previous = entries.get(input.key)?.message;
+      entries.set(input.key, { message: toMessage(input, previous, clock.now()), seq: ++seq });
+      refresh();
+      return input.key;
+    },
+
+    dismiss(key) {
+      remove(key);
+    },
+
+    clear() {
+      if (entries.size === 0) return;
+      entries.clear();
+      refresh();
+    },
+
+    async act(key, actionId) {
+      const entry = entries.get(key);
+      const action = entry?.message.actions.find((a) => a.id === actionId);
+      if (!entry || !action) return;
+      remove(key);
+      try {
+        await action.run?.();
+      } catch (error) {
+        // Put the message back so the user can try again, unless something newer took its key.
+        if (!disposed && !entries.has(key)) {
+          entries.set(key, { message: Object.freeze({ ...entry.message }), seq: ++seq });
+          refresh();
+        }
+        try {
+          reportActionError(error, { key, actionId });
+        } catch {
+          // A failing error reporter must not turn a handled action error into a rejection.
+        }
+      }
+    },
+
+    visible$: visibleSubject.asObservable(),
+
+    get visible() {
+      return visibleSubject.getValue();
+    },
+
+    get queued() {
+      return queued;
+    },
+
+    template(id: TemplateId, params?: Record<string, string | number>) {
+      if (!templateIds.includes(id)) {
+        throw new TypeError(
+          `template: unknown template id ${JSON.stringify(id)}; known: ${templateIds.join(', ')}`,
+        );
+      }
+      const checked: TemplateParams | undefined =
+        params === undefined ? undefined : parseOrThrow(paramsSchema, params, `template("${id}") params`);
+      return format(templates[id], checked);
+    },
+
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const timer of timers.values()) clock.clearTimeout(timer.handle);
+      timers.clear();
+      entries.clear();
+      queued = 0;
+      visibleSubject.complete();
+    },
+  };
+}
+
+function sameMessages(a: readonly Message[], b: readonly Message[]): boolean {
+  return a.length === b.length && a.every((m, i) => m === b[i]);
+}
+
+function canonicalLocale(locale: string): string {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(locale);
+    if (canonical) return canonical;
+  } catch {
+    // reported below with the option's name
+  }
+  throw new TypeError(
+    `createMessageCenter: "locale" must be a BCP 47 language tag (got ${JSON.stringify(locale)})`,
+  );
+}
+
+function reportError(error: unknown): void {
+  const report = (globalThis as { reportError?: (e: unknown) => void }).reportError;
+  if (typeof report === 'function') report(error);
+  else console.error(error);
+}

@@ -1,0 +1,75 @@
+import type { Observable } from 'rxjs';
+import type { Clock } from '../clock.js';
+import type { FailureCategory, Failure } from '../failure/types.js';
+
+export interface RecoveryAction {
+  /** Unique among registered actions; names the action in history and stats. */
+  name: string;
+  /**
+   * Tries to repair what caused the failure (refresh a token, resume the outbox…).
+   * Resolves `true` when it did; `false`, a throw or a timeout count as not recovered.
+   * `signal` aborts when the run times out or the recovery is disposed.
+   */
+  run: (failure: Failure, context: { signal: AbortSignal }) => Promise<boolean>;
+  /** The action runs at most once per this many ms, counted from the start of a run. Default 30 000. */
+  cooldownMs?: number;
+  /** A run still pending after this long counts as failed, so a hung action cannot block recovery. Default 30 000. */
+  timeoutMs?: number;
+}
+
+export interface RecoveryRecord {
+  action: string;
+  category: FailureCategory;
+  /** When the run started. */
+  at: number;
+  ok: boolean;
+  durationMs: number;
+}
+
+export type RecoveryOutcome = 'recovered' | 'not-recovered' | 'threw' | 'timed-out';
+
+export type RecoveryEvent = {
+  type: 'recovery-run';
+  outcome: RecoveryOutcome;
+  error?: unknown;
+} & RecoveryRecord;
+
+export interface RecoveryActionStats {
+  runs: number;
+  succeeded: number;
+  /** succeeded / runs; `null` before the first run. */
+  successRate: number | null;
+}
+
+export interface RecoveryStats {
+  runs: number;
+  succeeded: number;
+  /** Per action name, over the whole lifetime (history keeps only the latest runs). */
+  actions: Record<string, RecoveryActionStats>;
+}
+
+export interface RecoveryOptions {
+  clock?: Clock;
+  /** Runs kept by `history()`, oldest dropped first. Default 100. */
+  historyLimit?: number;
+}
+
+export interface Recovery {
+  /** Registers an action for one failure category, or `'*'` for all; returns the unregister function. */
+  register(category: FailureCategory | '*', action: RecoveryAction): () => void;
+  /**
+   * Runs, one after another in registration order, every action registered for the
+   * failure's category or `'*'` that is not cooling down. A run already in progress
+   * is joined, not started twice. Resolves `true` when at least one action ran (or
+   * was joined) and recovered; `false` when none matched, all were cooling down, or
+   * none succeeded. Never rejects for an action's failure.
+   */
+  recover(failure: Failure): Promise<boolean>;
+  /** The latest runs, oldest first. */
+  history(): RecoveryRecord[];
+  readonly stats: RecoveryStats;
+  /** One event per finished run; built only while someone listens. */
+  readonly events$: Observable<RecoveryEvent>;
+  /** Aborts running actions, clears timers, completes `events$`; later recover calls resolve `false`. */
+  dispose(): void;
+}
