@@ -12,8 +12,8 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
     const text = await res.text();
     let message = `${method} ${url} failed with ${res.status}`;
     try {
-      const parsed = JSON.parse(text) as { error?: { message?: string } };
-      if (parsed.error?.message) message = parsed.error.message;
+      const parsed = JSON.parse(text) as { message?: string };
+      if (parsed.message) message = parsed.message;
     } catch {
       // Not JSON: keep the status line.
     }
