@@ -1,0 +1,129 @@
+import * as z from 'zod/mini';
+import type { Backoff } from './types.js';
+import { fnSchema, msSchema, parseOptions } from './validate.js';
+
+export type Jitter = 'decorrelated' | 'full' | 'equal' | 'none';
+
+export interface LinearBackoffOptions {
+  initialMs: number;
+  stepMs: number;
+  /** Upper bound of any delay; default unbounded. */
+  maxMs?: number;
+}
+
+export interface ExponentialBackoffOptions {
+  /** The first delay (with `decorrelated` jitter: the median first delay). Default 200. */
+  initialMs?: number;
+  /** Growth per attempt. Default 2. */
+  factor?: number;
+  /** Upper bound of any delay. Default 30 000. */
+  maxMs?: number;
+  /** Default 'decorrelated'. */
+  jitter?: Jitter;
+  /** Source of randomness in [0, 1); default `Math.random`. Inject for deterministic tests. */
+  random?: () => number;
+}
+
+/** Any object with a `delay(attempt, previousDelayMs?)` method. */
+export const backoffSchema = z.custom<Backoff>(
+  (v: unknown) => typeof v === 'object' && v !== null && typeof (v as Partial<Backoff>).delay === 'function',
+  { message: 'must be a Backoff ({ delay(attempt) })' },
+);
+
+const linearSchema = z.object({ initialMs: msSchema, stepMs: msSchema, maxMs: z.optional(msSchema) });
+
+const exponentialSchema = z.optional(
+  z.object({
+    initialMs: z.optional(msSchema),
+    factor: z.optional(z.number().check(z.gte(1))),
+    maxMs: z.optional(msSchema),
+    jitter: z.optional(z.enum(['decorrelated', 'full', 'equal', 'none'])),
+    random: z.optional(fnSchema<() => number>()),
+  }),
+);
+
+/** Attempt numbers count from 1; anything odd (0, NaN, 2.5) is read as the nearest sensible attempt. */
+function exponentOf(attempt: number): number {
+  return Number.isFinite(attempt) && attempt >= 1
+    ? Math.floor(attempt) - 1
+    : attempt === Infinity
+      ? Infinity
+      : 0;
+}
+
+/** Clamps a computed delay into [0, maxMs]; overflow (Infinity) and NaN become `maxMs`, never NaN. */
+function bounded(value: number, maxMs: number): number {
+  if (Number.isNaN(value) || value === Infinity) return maxMs;
+  return value <= 0 ? 0 : value >= maxMs ? maxMs : value;
+}
+
+// Polly's "decorrelated jitter V2" (Polly.Contrib.WaitAndRetry, George Polevoy's formula,
+// the default of Polly v8): the delay before retry n is the growth of
+// f(t) = factor^t · tanh(√(4t)) between a random point of the previous interval and a
+// random point of this one, scaled so that the median first delay is `initialMs`.
+const P_FACTOR = 4;
+const RP_SCALING_FACTOR = 1 / 1.4;
+
+function polly(t: number, factor: number): number {
+  return Math.pow(factor, t) * Math.tanh(Math.sqrt(P_FACTOR * t));
+}
+
+export const backoff = {
+  /** The same delay every time. */
+  constant(ms: number): Backoff {
+    const delayMs = parseOptions(msSchema, ms, 'backoff.constant()');
+    return { delay: () => delayMs };
+  },
+
+  /** `initialMs + (attempt − 1) · stepMs`, capped at `maxMs`. */
+  linear(o: LinearBackoffOptions): Backoff {
+    const { initialMs, stepMs, maxMs = Infinity } = parseOptions(linearSchema, o, 'backoff.linear()');
+    return { delay: (attempt) => bounded(initialMs + exponentOf(attempt) * stepMs, maxMs) };
+  },
+
+  /**
+   * `initialMs · factor^(attempt − 1)` capped at `maxMs`, spread by jitter so that clients
+   * failing together do not retry together:
+   * - `decorrelated` (default): Polly's V2 formula — smooth exponential growth, no clustering.
+   *   Each delay draws its own start point in the previous interval, so the backoff keeps no
+   *   state and one instance is safe to share between concurrent retries.
+   * - `full`: uniform in [0, d]; `equal`: uniform in [d/2, d]; `none`: exactly d.
+   * Any attempt, even 10 000, yields a finite delay within `maxMs`.
+   */
+  exponential(o?: ExponentialBackoffOptions): Backoff {
+    const parsed = parseOptions(exponentialSchema, o, 'backoff.exponential()') ?? {};
+    const {
+      initialMs = 200,
+      factor = 2,
+      maxMs = 30_000,
+      jitter = 'decorrelated',
+      random = Math.random,
+    } = parsed;
+    const raw = (n: number) => (initialMs === 0 ? 0 : bounded(initialMs * Math.pow(factor, n), maxMs));
+    switch (jitter) {
+      case 'none':
+        return { delay: (attempt) => raw(exponentOf(attempt)) };
+      case 'full':
+        return { delay: (attempt) => bounded(random() * raw(exponentOf(attempt)), maxMs) };
+      case 'equal':
+        return {
+          delay: (attempt) => {
+            const d = raw(exponentOf(attempt));
+            return bounded(d / 2 + (random() * d) / 2, maxMs);
+          },
+        };
+      case 'decorrelated':
+        return {
+          delay: (attempt) => {
+            const n = exponentOf(attempt);
+            if (initialMs === 0) return 0;
+            const next = polly(n + random(), factor);
+            // Past t ≈ 1024 the formula overflows; Infinity − Infinity would be NaN.
+            if (!Number.isFinite(next)) return maxMs;
+            const previous = n === 0 ? 0 : polly(n - 1 + random(), factor);
+            return bounded((next - previous) * RP_SCALING_FACTOR * initialMs, maxMs);
+          },
+        };
+    }
+  },
+};

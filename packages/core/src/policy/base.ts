@@ -1,0 +1,124 @@
+import type { Observable } from 'rxjs';
+import { systemClock, type Clock } from '../clock.js';
+import { classifyFailure } from '../failure/classify.js';
+import { Emitter } from './emitter.js';
+import type { ExecuteOptions, Operation, Policy, PolicyEvent } from './types.js';
+
+/**
+ * The signal operations get when the caller passed none. One shared, never-aborted signal
+ * keeps a successful call from allocating an AbortController it would never use.
+ */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+
+/**
+ * One step of a policy chain. A chain is a flat array of links; link `index` runs the rest
+ * of the chain through `runNext(…, index + 1)`. Passing (fn, signal, attempt, chain, index)
+ * down instead of wrapping closures per call keeps the composed hot path allocation-free;
+ * the context object is built once, at the operation itself.
+ */
+export interface ChainLink {
+  run<T>(
+    fn: Operation<T>,
+    signal: AbortSignal,
+    attempt: number,
+    chain: readonly ChainLink[],
+    index: number,
+  ): Promise<T>;
+}
+
+/** A rejected promise carrying exactly what was thrown, which need not be an `Error` (an abort reason may be anything). */
+export function rejected<T>(reason: unknown): Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passes the original reason on unchanged
+  return Promise.reject(reason);
+}
+
+/** Runs the link at `index`, or the operation itself when the chain is exhausted. */
+export function runNext<T>(
+  fn: Operation<T>,
+  signal: AbortSignal,
+  attempt: number,
+  chain: readonly ChainLink[],
+  index: number,
+): T | Promise<T> {
+  const link = chain[index];
+  return link === undefined ? fn({ signal, attempt }) : link.run(fn, signal, attempt, chain, index);
+}
+
+/**
+ * What every built-in policy shares: `execute` on top of the chain protocol, and an
+ * `events$` stream whose events are only built while someone listens (`Emitter.observed`).
+ * 'success' and 'failure' events belong to the policy whose `execute` was called, so a
+ * policy inside a pipeline does not repeat them.
+ */
+export abstract class PolicyBase implements Policy, ChainLink {
+  protected readonly events = new Emitter<PolicyEvent>();
+  readonly events$: Observable<PolicyEvent> = this.events.observable;
+  protected readonly clock: Clock;
+  /** The chain a policy forms on its own. */
+  protected chain: readonly ChainLink[] = [this];
+
+  constructor(clock: Clock | undefined) {
+    this.clock = clock ?? systemClock;
+  }
+
+  abstract run<T>(
+    fn: Operation<T>,
+    signal: AbortSignal,
+    attempt: number,
+    chain: readonly ChainLink[],
+    index: number,
+  ): Promise<T>;
+
+  execute<T>(fn: Operation<T>, opts?: ExecuteOptions): Promise<T> {
+    const signal = opts?.signal ?? NEVER_ABORTED;
+    if (signal.aborted) return rejected(signal.reason);
+    if (!this.events.observed) return startChain(fn, signal, this.chain);
+    return this.executeObserved(fn, signal);
+  }
+
+  private async executeObserved<T>(fn: Operation<T>, signal: AbortSignal): Promise<T> {
+    const start = this.clock.now();
+    try {
+      const value = await startChain(fn, signal, this.chain);
+      if (this.events.observed) this.events.next({ type: 'success', durationMs: this.clock.now() - start });
+      return value;
+    } catch (error) {
+      if (this.events.observed) {
+        const failure = classifyFailure(error, { signal });
+        this.events.next({ type: 'failure', durationMs: this.clock.now() - start, failure });
+      }
+      throw error;
+    }
+  }
+}
+
+/** Starts a chain; an empty chain runs the operation directly, turning a sync throw into a rejection. */
+function startChain<T>(fn: Operation<T>, signal: AbortSignal, chain: readonly ChainLink[]): Promise<T> {
+  const first = chain[0];
+  if (first !== undefined) return first.run(fn, signal, 1, chain, 0);
+  try {
+    return Promise.resolve(fn({ signal, attempt: 1 }));
+  } catch (error) {
+    return rejected(error);
+  }
+}
+
+/**
+ * Waits `ms` on the clock. Aborting `signal` ends the wait at once and rejects with its
+ * reason; the timer and the listener are removed either way, so nothing outlives the wait.
+ */
+export function sleep(ms: number, signal: AbortSignal, clock: Clock): Promise<void> {
+  if (signal.aborted) return rejected(signal.reason);
+  if (ms <= 0) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      clock.clearTimeout(handle);
+      reject(signal.reason as Error);
+    };
+    const handle = clock.setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    if (signal !== NEVER_ABORTED) signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,467 @@
+import { Observable } from 'rxjs';
+import * as z from 'zod/mini';
+import type { Clock } from '../clock.js';
+import { classifyFailure } from '../failure/classify.js';
+import { CircuitOpenError } from '../failure/errors.js';
+import type { Failure, FailureCategory } from '../failure/types.js';
+import { backoffSchema } from './backoff.js';
+import { PolicyBase, rejected, runNext, type ChainLink } from './base.js';
+import {
+  TabShare,
+  loadRecord,
+  saveRecord,
+  type BreakerRecord,
+  type BroadcastChannelConstructor,
+  type StorageLike,
+} from './breaker-share.js';
+import { Emitter } from './emitter.js';
+import { ConsecutiveWindow, CountWindow, TimeWindow, type OutcomeWindow } from './breaker-windows.js';
+import type { Backoff, BreakerSnapshot, BreakerState, BreakerWindow, Operation, Policy } from './types.js';
+import { clockSchema, fnSchema, msSchema, parseOptions, rateSchema } from './validate.js';
+
+export interface BreakerOptions {
+  /** Names the dependency in events, errors, snapshots, and the tab channel / storage key. */
+  name: string;
+  /**
+   * How recent outcomes decide to open. Default `{ kind: 'consecutive', failures: 5 }`.
+   * `count`: the last `size` calls; `time`: the calls of the last `durationMs`. Both open when
+   * at least `minimumCalls` calls (default: `size`, resp. 10) have a failure rate ≥ `failureRate`.
+   */
+  window?: BreakerWindow;
+  /**
+   * Calls slower than `thresholdMs` (successful or not) count towards opening: the breaker
+   * opens when their share reaches `rate`. In a consecutive window a slow call counts as a failure.
+   */
+  slowCall?: { thresholdMs: number; rate: number };
+  /** How long an opening lasts. Default 30 000; a `Backoff` lengthens repeated openings. */
+  openForMs?: number | Backoff;
+  /** `probes` calls at a time try the dependency when half-open; `successesToClose` successes close it. */
+  halfOpen?: { probes?: number; successesToClose?: number };
+  /** Which failures count. Default: network, timeout, server, rate-limited. Others leave the breaker as it is. */
+  countIf?: (f: Failure) => boolean;
+  /** `'tabs'`: mirror state to same-named breakers in same-origin tabs (BroadcastChannel). */
+  share?: false | 'tabs';
+  /** `'local'`: restore state after a reload (localStorage). */
+  persist?: false | 'local';
+  clock?: Clock;
+  /** Injected for tests; default `globalThis.BroadcastChannel`. */
+  BroadcastChannel?: BroadcastChannelConstructor;
+  /** Injected for tests; default `globalThis.localStorage`. */
+  localStorage?: StorageLike;
+}
+
+export interface CircuitBreaker extends Policy {
+  readonly name: string;
+  readonly state: BreakerState;
+  readonly snapshot: BreakerSnapshot;
+  /** The current snapshot on subscribe, then one per state change. */
+  readonly state$: Observable<BreakerSnapshot>;
+  /** Holds the breaker open until every returned release has been called (each counts once). */
+  isolate(): () => void;
+  /** Back to closed with an empty window, dropping any isolation. */
+  reset(): void;
+  /** Stops mirroring to other tabs (closes the BroadcastChannel). */
+  dispose(): void;
+}
+
+const intAtLeast1 = z.number().check(z.int(), z.gte(1));
+
+const windowSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('consecutive'), failures: intAtLeast1 }),
+  z
+    .object({
+      kind: z.literal('count'),
+      size: intAtLeast1,
+      failureRate: rateSchema,
+      minimumCalls: z.optional(intAtLeast1),
+    })
+    .check(
+      z.refine((w) => w.minimumCalls === undefined || w.minimumCalls <= w.size, {
+        message: 'must not exceed window.size (the window never holds more calls)',
+        path: ['minimumCalls'],
+      }),
+    ),
+  z.object({
+    kind: z.literal('time'),
+    durationMs: z.number().check(z.gte(1)),
+    failureRate: rateSchema,
+    minimumCalls: z.optional(intAtLeast1),
+  }),
+]);
+
+const schema = z.object({
+  name: z.string().check(z.minLength(1)),
+  window: z.optional(windowSchema),
+  slowCall: z.optional(z.object({ thresholdMs: msSchema, rate: rateSchema })),
+  openForMs: z.optional(z.union([msSchema, backoffSchema])),
+  halfOpen: z.optional(
+    z.object({ probes: z.optional(intAtLeast1), successesToClose: z.optional(intAtLeast1) }),
+  ),
+  countIf: z.optional(fnSchema<(f: Failure) => boolean>()),
+  share: z.optional(z.union([z.literal(false), z.literal('tabs')])),
+  persist: z.optional(z.union([z.literal(false), z.literal('local')])),
+  clock: z.optional(clockSchema),
+  BroadcastChannel: z.optional(
+    z.custom<BroadcastChannelConstructor>((v: unknown) => typeof v === 'function', {
+      message: 'must be a constructor',
+    }),
+  ),
+  localStorage: z.optional(
+    z.custom<StorageLike>(
+      (v: unknown) => typeof v === 'object' && v !== null && typeof (v as StorageLike).getItem === 'function',
+      { message: 'must be a Storage' },
+    ),
+  ),
+});
+
+const COUNTED: ReadonlySet<FailureCategory> = new Set(['network', 'timeout', 'server', 'rate-limited']);
+const defaultCountIf = (f: Failure) => COUNTED.has(f.category);
+
+function createWindow(w: BreakerWindow, slowRate: number | undefined): OutcomeWindow {
+  switch (w.kind) {
+    case 'consecutive':
+      return new ConsecutiveWindow(w.failures);
+    case 'count':
+      return new CountWindow(w.size, w.failureRate, w.minimumCalls ?? w.size, slowRate);
+    case 'time':
+      return new TimeWindow(w.durationMs, w.failureRate, w.minimumCalls ?? 10, slowRate);
+  }
+}
+
+class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
+  readonly name: string;
+  readonly state$: Observable<BreakerSnapshot>;
+  private current: BreakerState = 'closed';
+  private openedAt: number | undefined;
+  private openUntil: number | undefined;
+  /** Openings since the breaker last closed; the n-th lasts `openForMs.delay(n)`. */
+  private opens = 0;
+  private lastOpenMs: number | undefined;
+  /** Bumped on every transition: an outcome from a call admitted under an older state is ignored. */
+  private generation = 0;
+  private lastChangeAt = -Infinity;
+  private probesInFlight = 0;
+  private halfOpenAt = 0;
+  private probeSuccesses = 0;
+  private isolations = 0;
+  /** Bumped by reset(): releases handed out before it no longer count. */
+  private isolationEpoch = 0;
+  /** Other tabs' breakers that hold an isolation of this dependency. */
+  private readonly holdersElsewhere = new Set<string>();
+  private readonly window: OutcomeWindow;
+  private readonly stateChanges = new Emitter<BreakerSnapshot>();
+  private readonly slowMs: number | undefined;
+  private readonly needsNow: boolean;
+  private readonly openFor: number | Backoff;
+  private readonly probes: number;
+  private readonly successesToClose: number;
+  private readonly countIf: (f: Failure) => boolean;
+  private readonly storage: StorageLike | undefined;
+  private readonly share: TabShare | undefined;
+
+  constructor(o: z.infer<typeof schema>) {
+    super(o.clock);
+    this.name = o.name;
+    this.window = createWindow(o.window ?? { kind: 'consecutive', failures: 5 }, o.slowCall?.rate);
+    this.slowMs = o.slowCall?.thresholdMs;
+    this.needsNow = this.slowMs !== undefined || this.window.needsTime;
+    this.openFor = o.openForMs ?? 30_000;
+    this.probes = o.halfOpen?.probes ?? 1;
+    this.successesToClose = o.halfOpen?.successesToClose ?? 1;
+    this.countIf = o.countIf ?? defaultCountIf;
+    this.state$ = new Observable<BreakerSnapshot>((subscriber) => {
+      subscriber.next(this.snapshot);
+      return this.stateChanges.observable.subscribe(subscriber);
+    });
+
+    if (o.persist === 'local') {
+      this.storage = o.localStorage ?? (globalThis as { localStorage?: StorageLike }).localStorage;
+      const restored = this.storage ? loadRecord(this.storage, this.name) : undefined;
+      if (restored) this.restore(restored);
+    }
+    if (o.share === 'tabs') {
+      const Channel =
+        o.BroadcastChannel ??
+        (globalThis as { BroadcastChannel?: BroadcastChannelConstructor }).BroadcastChannel;
+      if (Channel) {
+        this.share = new TabShare(
+          this.name,
+          Channel,
+          (record, sender, holds) => {
+            this.applyRemote(record, sender, holds);
+          },
+          () =>
+            this.lastChangeAt === -Infinity
+              ? undefined
+              : { record: this.record(), holds: this.isolations > 0 },
+        );
+      }
+    }
+  }
+
+  get state(): BreakerState {
+    return this.current;
+  }
+
+  get snapshot(): BreakerSnapshot {
+    const counts = this.window.counts(this.window.needsTime ? this.clock.now() : 0);
+    const snapshot: BreakerSnapshot = { name: this.name, state: this.current, ...counts };
+    if (this.openedAt !== undefined) snapshot.openedAt = this.openedAt;
+    if (this.openUntil !== undefined) snapshot.openUntil = this.openUntil;
+    return snapshot;
+  }
+
+  run<T>(
+    fn: Operation<T>,
+    signal: AbortSignal,
+    attempt: number,
+    chain: readonly ChainLink[],
+    index: number,
+  ): Promise<T> {
+    if (this.current !== 'closed' || this.slowMs !== undefined)
+      return this.runTimedOrProbing(fn, signal, attempt, chain, index);
+    // Closed, no slow-call rule: the hot path. No clock read, one `then`.
+    const generation = this.generation;
+    let result: T | Promise<T>;
+    try {
+      result = runNext(fn, signal, attempt, chain, index + 1);
+    } catch (error) {
+      this.onFailure(error, signal, generation, false, 0);
+      return rejected(error);
+    }
+    return Promise.resolve(result).then(
+      (value) => {
+        this.onSuccess(generation, false, 0);
+        return value;
+      },
+      (error: unknown) => {
+        this.onFailure(error, signal, generation, false, 0);
+        throw error;
+      },
+    );
+  }
+
+  private async runTimedOrProbing<T>(
+    fn: Operation<T>,
+    signal: AbortSignal,
+    attempt: number,
+    chain: readonly ChainLink[],
+    index: number,
+  ): Promise<T> {
+    const probe = this.current !== 'closed' && this.admit();
+    const generation = this.generation;
+    const start = this.slowMs === undefined ? 0 : this.clock.now();
+    let value: T;
+    try {
+      value = await runNext(fn, signal, attempt, chain, index + 1);
+    } catch (error) {
+      this.onFailure(error, signal, generation, probe, start);
+      throw error;
+    }
+    this.onSuccess(generation, probe, start);
+    return value;
+  }
+
+  /** Lets a call through a breaker that is not closed (as a probe: true), or throws `CircuitOpenError`. */
+  private admit(): boolean {
+    if (this.current === 'isolated') throw new CircuitOpenError(this.name, Infinity);
+    if (this.current === 'open') {
+      const now = this.clock.now();
+      const until = this.openUntil ?? now;
+      if (now < until) throw new CircuitOpenError(this.name, until - now);
+      // No timer moved us: the first call after `openUntil` does.
+      this.transition('half-open', now);
+    }
+    if (this.probesInFlight >= this.probes) {
+      // Probes that hang longer than an opening would last count as failed: otherwise one
+      // request that never settles would keep the breaker half-open, refusing everything.
+      const now = this.clock.now();
+      if (now - this.halfOpenAt >= (this.lastOpenMs ?? 0)) {
+        this.transition('open', now);
+        throw new CircuitOpenError(this.name, (this.openUntil ?? now) - now);
+      }
+      throw new CircuitOpenError(this.name, 0);
+    }
+    this.probesInFlight++;
+    return true;
+  }
+
+  private onSuccess(generation: number, probe: boolean, start: number): void {
+    if (generation !== this.generation) return;
+    const now = this.needsNow ? this.clock.now() : 0;
+    const slow = this.slowMs !== undefined && now - start > this.slowMs;
+    if (probe) {
+      this.probesInFlight--;
+      if (slow) this.transition('open', now);
+      else if (++this.probeSuccesses >= this.successesToClose)
+        this.transition('closed', this.timeOfChange(now));
+      return;
+    }
+    if (this.window.record(false, slow, now)) this.transition('open', this.timeOfChange(now));
+  }
+
+  private onFailure(
+    error: unknown,
+    signal: AbortSignal,
+    generation: number,
+    probe: boolean,
+    start: number,
+  ): void {
+    if (generation !== this.generation) return;
+    const counted = this.countIf(classifyFailure(error, { signal }));
+    if (!counted) {
+      // Not the dependency's fault (a 404, an abort): the breaker stays as it is.
+      if (probe) this.probesInFlight--;
+      return;
+    }
+    const now = this.needsNow ? this.clock.now() : 0;
+    const slow = this.slowMs !== undefined && now - start > this.slowMs;
+    if (probe) {
+      this.probesInFlight--;
+      this.transition('open', this.timeOfChange(now));
+      return;
+    }
+    if (this.window.record(true, slow, now)) this.transition('open', this.timeOfChange(now));
+  }
+
+  /** The hot path reads the clock only when the window or slow-call rule needs it; a state change always does. */
+  private timeOfChange(now: number): number {
+    return this.needsNow ? now : this.clock.now();
+  }
+
+  isolate(): () => void {
+    const epoch = this.isolationEpoch;
+    this.isolations++;
+    if (this.current !== 'isolated') this.transition('isolated', this.clock.now());
+    // Already isolated (mirrored from another tab): tell the others this tab now holds it too.
+    else if (this.isolations === 1) this.share?.publish(this.record(), true);
+    let released = false;
+    return () => {
+      if (released || epoch !== this.isolationEpoch) return;
+      released = true;
+      this.isolations--;
+      if (this.isolations > 0) return;
+      if (this.holdersElsewhere.size === 0) this.transition('closed', this.clock.now());
+      // Still isolated by another tab: tell it this one has let go.
+      else this.share?.publish(this.record(), false);
+    };
+  }
+
+  reset(): void {
+    this.isolationEpoch++;
+    this.isolations = 0;
+    this.holdersElsewhere.clear();
+    this.window.reset();
+    if (this.current !== 'closed') this.transition('closed', this.clock.now());
+    else {
+      this.opens = 0;
+      this.lastOpenMs = undefined;
+    }
+  }
+
+  dispose(): void {
+    this.share?.close();
+  }
+
+  private transition(to: BreakerState, now: number, remote?: BreakerRecord): void {
+    const from = this.current;
+    this.current = to;
+    this.generation++;
+    this.lastChangeAt = remote ? remote.at : now;
+    this.probesInFlight = 0;
+    this.probeSuccesses = 0;
+    switch (to) {
+      case 'open':
+        if (remote) {
+          this.opens = remote.opens;
+          this.lastOpenMs = remote.lastOpenMs;
+          this.openedAt = remote.openedAt ?? now;
+          this.openUntil = remote.openUntil ?? now;
+        } else {
+          this.opens++;
+          const ms =
+            typeof this.openFor === 'number' ? this.openFor : this.openFor.delay(this.opens, this.lastOpenMs);
+          this.lastOpenMs = Number.isFinite(ms) && ms > 0 ? ms : 0;
+          this.openedAt = now;
+          this.openUntil = now + this.lastOpenMs;
+        }
+        break;
+      case 'half-open':
+        this.halfOpenAt = now;
+        if (remote) {
+          this.opens = remote.opens;
+          this.lastOpenMs = remote.lastOpenMs;
+          this.openedAt = remote.openedAt;
+          this.openUntil = remote.openUntil;
+        }
+        break;
+      case 'closed':
+        this.window.reset();
+        this.opens = 0;
+        this.lastOpenMs = undefined;
+        this.openedAt = undefined;
+        this.openUntil = undefined;
+        break;
+      case 'isolated':
+        this.openedAt = remote?.openedAt ?? now;
+        this.openUntil = undefined;
+        break;
+    }
+    if (from !== to && this.events.observed) {
+      this.events.next({ type: 'breaker-state', breaker: this.name, from, to });
+    }
+    if (this.stateChanges.observed) this.stateChanges.next(this.snapshot);
+    if (remote) return;
+    const record = this.record();
+    this.share?.publish(record, this.isolations > 0);
+    if (this.storage) saveRecord(this.storage, this.name, record);
+  }
+
+  private record(): BreakerRecord {
+    const record: BreakerRecord = { state: this.current, opens: this.opens, at: this.lastChangeAt };
+    if (this.openedAt !== undefined) record.openedAt = this.openedAt;
+    if (this.openUntil !== undefined) record.openUntil = this.openUntil;
+    if (this.lastOpenMs !== undefined) record.lastOpenMs = this.lastOpenMs;
+    return record;
+  }
+
+  /** Another tab changed state: mirror it, unless this tab holds its own isolation or knows something newer. */
+  private applyRemote(record: BreakerRecord, sender: string, holds: boolean): void {
+    if (holds) this.holdersElsewhere.add(sender);
+    else this.holdersElsewhere.delete(sender);
+    if (record.at < this.lastChangeAt) return;
+    if (this.isolations > 0) return;
+    // The last holder elsewhere let go while this tab mirrored its isolation: close here too.
+    if (record.state === 'isolated' && this.holdersElsewhere.size === 0) {
+      if (this.current === 'isolated') this.transition('closed', this.clock.now());
+      return;
+    }
+    if (record.state === this.current && record.state !== 'open') {
+      this.lastChangeAt = record.at;
+      return;
+    }
+    this.transition(record.state, this.clock.now(), record);
+  }
+
+  /** State saved before a reload. Isolation is not restored: nothing could release it any more. */
+  private restore(record: BreakerRecord): void {
+    if (record.state !== 'open' && record.state !== 'half-open') return;
+    this.current = 'open';
+    this.opens = record.opens;
+    this.lastOpenMs = record.lastOpenMs;
+    this.openedAt = record.openedAt ?? record.at;
+    // A breaker that was probing when the page went away probes again on its next call.
+    this.openUntil = record.state === 'half-open' ? record.at : record.openUntil;
+    this.lastChangeAt = record.at;
+  }
+}
+
+/**
+ * Stops calling a dependency that keeps failing: after the window's rule trips, calls are
+ * rejected at once with `CircuitOpenError` for `openForMs`; the first call after that is a
+ * probe (half-open) whose outcome closes or reopens the breaker. Timestamps, not timers,
+ * drive the states, so a throttled background tab behaves exactly like a foreground one.
+ */
+export function circuitBreaker(o: BreakerOptions): CircuitBreaker {
+  return new CircuitBreakerPolicy(parseOptions(schema, o, 'circuitBreaker()'));
+}

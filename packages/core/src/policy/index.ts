@@ -1,0 +1,26 @@
+export type {
+  Backoff,
+  BreakerSnapshot,
+  BreakerState,
+  BreakerWindow,
+  ExecuteOptions,
+  ExecutionContext,
+  Operation,
+  Policy,
+  PolicyEvent,
+  RetryBudget,
+} from './types.js';
+export { parseOptions } from './validate.js';
+export { backoff } from './backoff.js';
+export type { ExponentialBackoffOptions, Jitter, LinearBackoffOptions } from './backoff.js';
+export { retry } from './retry.js';
+export type { RetryOptions } from './retry.js';
+export { retryBudget } from './retry-budget.js';
+export type { RetryBudgetOptions } from './retry-budget.js';
+export { timeout } from './timeout.js';
+export type { TimeoutOptions } from './timeout.js';
+export { fallback } from './fallback.js';
+export type { Alternative } from './fallback.js';
+export { pipeline } from './pipeline.js';
+export { circuitBreaker } from './circuit-breaker.js';
+export type { BreakerOptions, CircuitBreaker } from './circuit-breaker.js';

@@ -1,0 +1,150 @@
+import * as z from 'zod/mini';
+import type { Clock } from '../clock.js';
+import { classifyFailure } from '../failure/classify.js';
+import type { Failure } from '../failure/types.js';
+import { backoff as backoffs, backoffSchema } from './backoff.js';
+import { PolicyBase, runNext, sleep, type ChainLink } from './base.js';
+import { retryBudgetSchema } from './retry-budget.js';
+import type { Backoff, Operation, Policy, RetryBudget } from './types.js';
+import { clockSchema, fnSchema, msSchema, parseOptions } from './validate.js';
+
+export interface RetryOptions {
+  /** Total attempts, the first included. Default 3; `Infinity` retries until something else stops it. */
+  maxAttempts?: number;
+  /** Wait between attempts. Default `backoff.exponential()`. */
+  backoff?: Backoff;
+  /** Which failures to retry. Default: `f.retryable`. */
+  retryIf?: (f: Failure, attempt: number) => boolean;
+  /** Wait at least the server's `Retry-After` (capped by `maxRetryAfterMs`). Default true. */
+  respectRetryAfter?: boolean;
+  /** Cap on a `Retry-After` wait. Default 60 000. */
+  maxRetryAfterMs?: number;
+  /** Give up rather than start a wait that would end past this much time since the first attempt. */
+  maxElapsedMs?: number;
+  /** Share of traffic retries may add; `false` (default) for none. */
+  budget?: RetryBudget | false;
+  clock?: Clock;
+}
+
+const maxAttemptsSchema = z.custom<number>(
+  (v) => v === Infinity || (typeof v === 'number' && Number.isInteger(v) && v >= 1),
+  { message: 'must be an integer ≥ 1 (or Infinity)' },
+);
+
+const schema = z.optional(
+  z.object({
+    maxAttempts: z.optional(maxAttemptsSchema),
+    backoff: z.optional(backoffSchema),
+    retryIf: z.optional(fnSchema<(f: Failure, attempt: number) => boolean>()),
+    respectRetryAfter: z.optional(z.boolean()),
+    maxRetryAfterMs: z.optional(msSchema),
+    maxElapsedMs: z.optional(msSchema),
+    budget: z.optional(z.union([z.literal(false), retryBudgetSchema])),
+    clock: z.optional(clockSchema),
+  }),
+);
+
+const defaultRetryIf = (f: Failure) => f.retryable;
+
+class RetryPolicy extends PolicyBase {
+  private readonly maxAttempts: number;
+  private readonly backoff: Backoff;
+  private readonly retryIf: (f: Failure, attempt: number) => boolean;
+  private readonly respectRetryAfter: boolean;
+  private readonly maxRetryAfterMs: number;
+  private readonly maxElapsedMs: number | undefined;
+  private readonly budget: RetryBudget | undefined;
+
+  constructor(o: z.infer<typeof schema>) {
+    super(o?.clock);
+    this.maxAttempts = o?.maxAttempts ?? 3;
+    this.backoff = o?.backoff ?? backoffs.exponential();
+    this.retryIf = o?.retryIf ?? defaultRetryIf;
+    this.respectRetryAfter = o?.respectRetryAfter ?? true;
+    this.maxRetryAfterMs = o?.maxRetryAfterMs ?? 60_000;
+    this.maxElapsedMs = o?.maxElapsedMs;
+    this.budget = o?.budget === false ? undefined : o?.budget;
+  }
+
+  run<T>(
+    fn: Operation<T>,
+    signal: AbortSignal,
+    _attempt: number,
+    chain: readonly ChainLink[],
+    index: number,
+  ): Promise<T> {
+    this.budget?.recordRequest();
+    const startedAt = this.maxElapsedMs === undefined ? 0 : this.clock.now();
+    // The first attempt is the common case and most often succeeds: it costs one `then`,
+    // and only a failure enters the retry loop.
+    let first: T | Promise<T>;
+    try {
+      first = runNext(fn, signal, 1, chain, index + 1);
+    } catch (error) {
+      return this.retryAfterFailure(error, fn, signal, chain, index, startedAt);
+    }
+    return Promise.resolve(first).then(undefined, (error: unknown) =>
+      this.retryAfterFailure(error, fn, signal, chain, index, startedAt),
+    );
+  }
+
+  /** Handles the failure of attempt 1 and runs the further attempts. */
+  private async retryAfterFailure<T>(
+    firstError: unknown,
+    fn: Operation<T>,
+    signal: AbortSignal,
+    chain: readonly ChainLink[],
+    index: number,
+    startedAt: number,
+  ): Promise<T> {
+    let error = firstError;
+    let previousDelayMs: number | undefined;
+    for (let attempt = 1; ; attempt++) {
+      // The caller gave up: stop at once and report what the operation said.
+      if (signal.aborted) throw error;
+      const failure = classifyFailure(error);
+      const delayMs = this.delayBeforeRetry(failure, attempt, previousDelayMs, startedAt);
+      if (delayMs < 0) {
+        if (this.events.observed) this.events.next({ type: 'give-up', attempts: attempt, failure });
+        throw error;
+      }
+      if (this.events.observed) this.events.next({ type: 'retry', attempt, delayMs, failure });
+      await sleep(delayMs, signal, this.clock);
+      previousDelayMs = delayMs;
+      try {
+        return await runNext(fn, signal, attempt + 1, chain, index + 1);
+      } catch (next) {
+        error = next;
+      }
+    }
+  }
+
+  /** The wait before the next attempt, or −1 to give up. Takes from the budget only for a retry that will happen. */
+  private delayBeforeRetry(
+    failure: Failure,
+    attempt: number,
+    previousDelayMs: number | undefined,
+    startedAt: number,
+  ): number {
+    if (attempt >= this.maxAttempts || !this.retryIf(failure, attempt)) return -1;
+    let delayMs = this.backoff.delay(attempt, previousDelayMs);
+    if (!(delayMs >= 0)) delayMs = 0;
+    if (this.respectRetryAfter && failure.retryAfterMs !== undefined) {
+      delayMs = Math.max(delayMs, Math.min(failure.retryAfterMs, this.maxRetryAfterMs));
+    }
+    if (this.maxElapsedMs !== undefined && this.clock.now() - startedAt + delayMs > this.maxElapsedMs)
+      return -1;
+    if (this.budget && !this.budget.tryRetry()) return -1;
+    return delayMs;
+  }
+}
+
+/**
+ * Runs the operation again when it fails with a retryable failure, waiting `backoff`
+ * between attempts (at least the server's `Retry-After`). Aborting the caller's signal ends
+ * a wait at once and rejects with the abort reason. When it gives up, it rejects with the
+ * last attempt's error.
+ */
+export function retry(o?: RetryOptions): Policy {
+  return new RetryPolicy(parseOptions(schema, o, 'retry()'));
+}

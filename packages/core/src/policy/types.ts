@@ -1,0 +1,77 @@
+import type { Observable } from 'rxjs';
+import type { Failure } from '../failure/types.js';
+
+/** What a policy hands to the operation it runs. */
+export interface ExecutionContext {
+  /** Aborted when the caller gives up or a timeout policy fires; pass it on to `fetch`. */
+  signal: AbortSignal;
+  /** Which attempt this is, counting from 1 (set by the nearest enclosing `retry`). */
+  attempt: number;
+}
+
+/** An operation a policy runs: any sync or async function of the context. */
+export type Operation<T> = (ctx: ExecutionContext) => T | Promise<T>;
+
+/** Options for one execution. */
+export interface ExecuteOptions {
+  /** Aborting it aborts `ctx.signal`, ends any retry wait at once and rejects with its reason. */
+  signal?: AbortSignal;
+}
+
+/** Something that runs operations under a resilience rule. */
+export interface Policy {
+  execute<T>(fn: Operation<T>, opts?: ExecuteOptions): Promise<T>;
+  /** Everything the policy does, as it happens. Nothing is built while nobody subscribes. */
+  readonly events$: Observable<PolicyEvent>;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half-open' | 'isolated';
+
+export type PolicyEvent =
+  | { type: 'retry'; attempt: number; delayMs: number; failure: Failure }
+  | { type: 'give-up'; attempts: number; failure: Failure }
+  | { type: 'timeout'; afterMs: number }
+  | { type: 'breaker-state'; breaker: string; from: BreakerState; to: BreakerState }
+  | { type: 'fallback'; index: number; failure: Failure }
+  | { type: 'success'; durationMs: number }
+  | { type: 'failure'; durationMs: number; failure: Failure };
+
+/** Computes the wait before a retry (or the length of a repeated breaker opening). */
+export interface Backoff {
+  /**
+   * @param attempt 1 for the wait after the first failure, 2 after the second, …
+   * @param previousDelayMs the delay this backoff returned for the previous attempt, if any
+   */
+  delay(attempt: number, previousDelayMs?: number): number;
+}
+
+/** Caps retries to a share of recent traffic, so a failing dependency is not hammered by retry storms. */
+export interface RetryBudget {
+  /** Counts a request (a first attempt); retries are allowed in proportion to these. */
+  recordRequest(): void;
+  /** Takes the allowance for one retry; false when the budget is spent (the retry must not happen). */
+  tryRetry(): boolean;
+  /** How many retries the budget would allow right now. */
+  readonly available: number;
+}
+
+/** A point-in-time view of a circuit breaker. */
+export interface BreakerSnapshot {
+  name: string;
+  state: BreakerState;
+  /** When the breaker last opened (clock time), while open or half-open. */
+  openedAt?: number;
+  /** When an open breaker admits a probe again (clock time). */
+  openUntil?: number;
+  /** Failures counted in the current window (consecutive: the current run of failures). */
+  failures: number;
+  /** Calls recorded in the current window. */
+  calls: number;
+  /** Slow calls recorded in the current window (only with `slowCall`). */
+  slowCalls: number;
+}
+
+export type BreakerWindow =
+  | { kind: 'consecutive'; failures: number }
+  | { kind: 'count'; size: number; failureRate: number; minimumCalls?: number }
+  | { kind: 'time'; durationMs: number; failureRate: number; minimumCalls?: number };
