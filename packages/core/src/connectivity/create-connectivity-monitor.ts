@@ -1,0 +1,305 @@
+import { BehaviorSubject } from 'rxjs';
+import * as z from 'zod/mini';
+import { systemClock } from '../clock.js';
+import type { Failure } from '../failure/types.js';
+import { clockSchema, fnSchema, parseOptions } from '../policy/validate.js';
+import { ConnectivityState } from './connectivity-state.js';
+import { readNetworkInformation, watchNetworkInformation } from './network-information.js';
+import { probeOnce, type ProbeOutcome } from './probe.js';
+import type {
+  ConnectivityMonitor,
+  ConnectivityMonitorOptions,
+  ConnectivitySnapshot,
+  ConnectivityWindow,
+} from './types.js';
+
+/**
+ * A probe still unanswered after this long gets a second one beside it. Two probes that
+ * both time out reach the default `failuresToUnreachable` (2) half a second after one
+ * timeout, instead of two timeouts back to back. A healthy probe answers well within it;
+ * on a slow network (RTT over 0.5 s) the cost is one more tiny request per probe.
+ */
+export const HEDGE_AFTER_MS = 500;
+
+const positiveMs = z.number().check(z.gt(0));
+
+const probeSchema = z.strictObject({
+  url: z.string().check(z.minLength(1)),
+  intervalMs: z.optional(positiveMs),
+  offlineIntervalMs: z.optional(positiveMs),
+  timeoutMs: z.optional(positiveMs),
+  expect: z.optional(fnSchema<(res: Response) => boolean | Promise<boolean>>()),
+});
+
+const optionsSchema = z.strictObject({
+  // Checked on its own below: inside a union, zod would only say "does not match" instead of naming the field.
+  probe: z.optional(z.unknown()),
+  slowRttMs: z.optional(positiveMs),
+  failuresToUnreachable: z.optional(z.int().check(z.gte(1))),
+  clock: z.optional(clockSchema),
+  window: z.optional(
+    z.custom<ConnectivityWindow>(isWindowLike, {
+      message: 'must be a window-like object with addEventListener and removeEventListener',
+    }),
+  ),
+  fetch: z.optional(fnSchema<typeof fetch>()),
+});
+
+/** Failures that say the network path is broken; a 5xx or a 4xx is an answer, so it does not. */
+const PATH_FAILURES: ReadonlySet<Failure['category']> = new Set(['network', 'timeout', 'offline']);
+
+/**
+ * Watches whether the app can reach its backend: `navigator.onLine` and its events for the
+ * device's own view (trusted at once when it says offline), a same-origin probe to confirm
+ * `online` and to catch lie-fi and captive portals, and the outcomes of real calls
+ * (`report`). Probing is faster while not online and pauses while the page is hidden.
+ */
+export function createConnectivityMonitor(options: ConnectivityMonitorOptions = {}): ConnectivityMonitor {
+  const o = parseOptions(optionsSchema, options, 'createConnectivityMonitor()');
+  const probeOptions =
+    o.probe === undefined || o.probe === false
+      ? undefined
+      : parseOptions(
+          z.strictObject({ probe: probeSchema }),
+          { probe: o.probe },
+          'createConnectivityMonitor()',
+        ).probe;
+  const clock = o.clock ?? systemClock;
+  const win = o.window ?? defaultWindow();
+  const probe = probeOptions
+    ? {
+        url: probeOptions.url,
+        intervalMs: probeOptions.intervalMs ?? 30_000,
+        offlineIntervalMs: probeOptions.offlineIntervalMs ?? 5_000,
+        timeoutMs: probeOptions.timeoutMs ?? 5_000,
+        expect: probeOptions.expect,
+      }
+    : undefined;
+  const fetchFn =
+    o.fetch ?? (typeof globalThis.fetch === 'function' ? globalThis.fetch.bind(globalThis) : undefined);
+  if (probe && !fetchFn) {
+    throw new TypeError(
+      'createConnectivityMonitor(): option "probe" needs fetch, and none was given or found',
+    );
+  }
+  const failuresToUnreachable = o.failuresToUnreachable ?? 2;
+
+  const state = new ConnectivityState(
+    { slowRttMs: o.slowRttMs ?? 1_500, failuresToUnreachable, hasProbe: probe !== undefined },
+    browserOnline(),
+    clock.now(),
+  );
+  state.networkInformation(readNetworkInformation(win?.navigator?.connection));
+  const subject = new BehaviorSubject<ConnectivitySnapshot>(state.snapshot);
+  const disposal = new AbortController();
+  let disposed = false;
+  let timer: unknown;
+  let inFlight: Promise<ConnectivitySnapshot> | undefined;
+
+  function browserOnline(): boolean | undefined {
+    const flag = win?.navigator?.onLine;
+    return typeof flag === 'boolean' ? flag : undefined;
+  }
+
+  function hidden(): boolean {
+    return win?.document?.visibilityState === 'hidden';
+  }
+
+  function publish(changed: boolean): void {
+    if (changed && !disposed) subject.next(state.snapshot);
+  }
+
+  function currentInterval(): number {
+    if (!probe) return Number.POSITIVE_INFINITY;
+    return state.status === 'online' ? probe.intervalMs : probe.offlineIntervalMs;
+  }
+
+  function schedule(delayMs?: number): void {
+    if (timer !== undefined) {
+      clock.clearTimeout(timer);
+      timer = undefined;
+    }
+    if (!probe || disposed || hidden()) return;
+    // A failure short of the threshold is confirmed at once rather than a full interval later.
+    const confirming =
+      state.failures > 0 && state.failures < failuresToUnreachable && state.status !== 'offline';
+    const delay = delayMs ?? (confirming ? 0 : currentInterval());
+    timer = clock.setTimeout(() => {
+      timer = undefined;
+      void check();
+    }, delay);
+  }
+
+  async function runRound(): Promise<void> {
+    if (!probe || !fetchFn) return;
+    const round = new AbortController();
+    const endRound = () => round.abort();
+    disposal.signal.addEventListener('abort', endRound, { once: true });
+    const launched: Array<Promise<void>> = [];
+
+    const apply = (outcome: ProbeOutcome) => {
+      if (disposed) return;
+      if (outcome.kind !== 'ok' && round.signal.aborted) return; // cut short on purpose, not a finding
+      const now = clock.now();
+      if (outcome.kind === 'ok') {
+        publish(state.success(now, outcome.rttMs, true));
+        round.abort();
+      } else if (outcome.kind === 'portal') {
+        publish(state.portal(now));
+        round.abort();
+      } else {
+        publish(state.failure(now, true));
+      }
+    };
+    const launch = () => {
+      launched.push(
+        probeOnce({
+          url: probe.url,
+          timeoutMs: probe.timeoutMs,
+          expect: probe.expect,
+          fetch: fetchFn,
+          clock,
+          signal: round.signal,
+        }).then(apply),
+      );
+    };
+
+    launch();
+    let hedge: unknown;
+    if (failuresToUnreachable - state.failures > 1 && state.status !== 'offline') {
+      hedge = clock.setTimeout(
+        () => {
+          hedge = undefined;
+          if (!round.signal.aborted && !disposed) launch();
+        },
+        Math.min(HEDGE_AFTER_MS, probe.timeoutMs / 2),
+      );
+    }
+    try {
+      await launched[0];
+      if (hedge !== undefined) {
+        clock.clearTimeout(hedge);
+        hedge = undefined;
+      }
+      await Promise.all(launched);
+    } finally {
+      disposal.signal.removeEventListener('abort', endRound);
+    }
+  }
+
+  function check(): Promise<ConnectivitySnapshot> {
+    if (disposed) return Promise.resolve(state.snapshot);
+    if (!probe) {
+      syncWithBrowser();
+      return Promise.resolve(state.snapshot);
+    }
+    inFlight ??= (async () => {
+      try {
+        await runRound();
+      } finally {
+        inFlight = undefined;
+        schedule();
+      }
+      return state.snapshot;
+    })();
+    return inFlight;
+  }
+
+  /** Catches up with `navigator.onLine` when events were missed (e.g. while the page was frozen). */
+  function syncWithBrowser(): void {
+    const online = browserOnline();
+    const now = clock.now();
+    if (online === false && state.status !== 'offline') publish(state.browserWentOffline(now));
+    else if (online === true && state.status === 'offline') publish(state.browserWentOnline(now));
+  }
+
+  function onOffline(): void {
+    publish(state.browserWentOffline(clock.now()));
+    schedule();
+  }
+
+  function onOnline(): void {
+    publish(state.browserWentOnline(clock.now()));
+    if (probe && !hidden()) void check();
+  }
+
+  function onVisibilityChange(): void {
+    if (hidden()) {
+      schedule(); // clears the timer: no probing in the background
+      return;
+    }
+    syncWithBrowser();
+    if (!probe || inFlight) return;
+    const last = state.snapshot.lastCheckedAt;
+    const due = last === undefined ? 0 : Math.max(0, last + currentInterval() - clock.now());
+    if (due === 0) void check();
+    else schedule(due);
+  }
+
+  function onNetworkChange(): void {
+    publish(state.networkInformation(readNetworkInformation(win?.navigator?.connection)));
+  }
+
+  function report(r: { ok: boolean; latencyMs: number; failure?: Failure }): void {
+    // Checked at run time too: JavaScript callers get a clear error instead of a silent miscount.
+    const okGiven: unknown = r.ok;
+    const latencyGiven: unknown = r.latencyMs;
+    if (typeof okGiven !== 'boolean') throw new TypeError('report(): "ok" must be a boolean');
+    if (typeof latencyGiven !== 'number' || !(latencyGiven >= 0)) {
+      throw new TypeError(`report(): "latencyMs" must be a number ≥ 0 (received ${String(latencyGiven)})`);
+    }
+    if (disposed) return;
+    const now = clock.now();
+    if (r.ok) {
+      // A call's duration includes the server's work; with a probe to measure the network, it is left out of the RTT.
+      publish(state.success(now, probe ? undefined : r.latencyMs, false));
+      return;
+    }
+    const category = r.failure?.category;
+    if (category !== undefined && !PATH_FAILURES.has(category)) return;
+    const wasReachable = state.status === 'online' || state.status === 'unknown';
+    publish(state.failure(now, false));
+    // A real call just failed on the network: ask the probe now instead of at the next interval.
+    if (probe && wasReachable && state.status !== 'offline' && !inFlight && !hidden()) void check();
+  }
+
+  const unwatchNetwork = watchNetworkInformation(win?.navigator?.connection, onNetworkChange);
+  win?.addEventListener('online', onOnline);
+  win?.addEventListener('offline', onOffline);
+  win?.document?.addEventListener('visibilitychange', onVisibilityChange);
+  if (probe && !hidden()) void check();
+
+  return {
+    get snapshot() {
+      return state.snapshot;
+    },
+    state$: subject.asObservable(),
+    check,
+    report,
+    dispose(): void {
+      if (disposed) return;
+      disposed = true;
+      disposal.abort();
+      if (timer !== undefined) clock.clearTimeout(timer);
+      timer = undefined;
+      unwatchNetwork();
+      win?.removeEventListener('online', onOnline);
+      win?.removeEventListener('offline', onOffline);
+      win?.document?.removeEventListener('visibilitychange', onVisibilityChange);
+      subject.complete();
+    },
+  };
+}
+
+function isWindowLike(value: unknown): value is ConnectivityWindow {
+  if (typeof value !== 'object' || value === null) return false;
+  const w = value as Partial<Record<'addEventListener' | 'removeEventListener', unknown>>;
+  return typeof w.addEventListener === 'function' && typeof w.removeEventListener === 'function';
+}
+
+function defaultWindow(): ConnectivityWindow | undefined {
+  const g = globalThis as unknown as Partial<ConnectivityWindow>;
+  return typeof g.addEventListener === 'function' && typeof g.removeEventListener === 'function'
+    ? (g as ConnectivityWindow)
+    : undefined;
+}

@@ -1,0 +1,11 @@
+export { createConnectivityMonitor, HEDGE_AFTER_MS } from './create-connectivity-monitor.js';
+export type {
+  ConnectionQuality,
+  ConnectivityMonitor,
+  ConnectivityMonitorOptions,
+  ConnectivitySnapshot,
+  ConnectivityWindow,
+  NetworkInformationLike,
+  ProbeOptions,
+  Reachability,
+} from './types.js';

@@ -1,0 +1,86 @@
+import type { Observable } from 'rxjs';
+import type { Clock } from '../clock.js';
+import type { Failure } from '../failure/types.js';
+
+/**
+ * `offline`: the device has no network. `unreachable`: it has one, but the app's backend
+ * does not answer (lie-fi, captive portal, backend down). `unknown`: not established yet.
+ */
+export type Reachability = 'online' | 'offline' | 'unreachable' | 'unknown';
+
+export type ConnectionQuality = 'good' | 'slow' | 'unknown';
+
+export interface ConnectivitySnapshot {
+  status: Reachability;
+  quality: ConnectionQuality;
+  /** When `status` last changed. */
+  since: number;
+  /** Smoothed round-trip time (probes and successful calls), or the browser's estimate before any. */
+  rttMs?: number;
+  /** Network Information API, where the browser has it. */
+  effectiveType?: string;
+  saveData?: boolean;
+  /** When the last probe finished. */
+  lastCheckedAt?: number;
+}
+
+export interface ProbeOptions {
+  /** Same-origin URL that answers quickly, e.g. a 204 health endpoint. */
+  url: string;
+  /** Between probes while online; default 30 000. */
+  intervalMs?: number;
+  /** Between probes while not online; default 5 000. */
+  offlineIntervalMs?: number;
+  /** A probe unanswered after this long has failed; default 5 000. */
+  timeoutMs?: number;
+  /**
+   * Judges a 2xx answer: false (or a throw) means something else answered — a captive
+   * portal's login page, a proxy — and the backend is `unreachable` at once. Default: any 2xx.
+   */
+  expect?: (res: Response) => boolean | Promise<boolean>;
+}
+
+/** The Network Information API's fields this module reads (Chromium-based browsers have it). */
+export interface NetworkInformationLike {
+  effectiveType?: string;
+  saveData?: boolean;
+  rtt?: number;
+  addEventListener?(type: 'change', listener: () => void): void;
+  removeEventListener?(type: 'change', listener: () => void): void;
+}
+
+/** The parts of `window` the monitor uses; tests pass a fake. */
+export interface ConnectivityWindow {
+  addEventListener(type: 'online' | 'offline', listener: () => void): void;
+  removeEventListener(type: 'online' | 'offline', listener: () => void): void;
+  navigator?: { onLine?: boolean; connection?: NetworkInformationLike };
+  document?: {
+    visibilityState?: string;
+    addEventListener(type: 'visibilitychange', listener: () => void): void;
+    removeEventListener(type: 'visibilitychange', listener: () => void): void;
+  };
+}
+
+export interface ConnectivityMonitorOptions {
+  /** Same-origin probe that confirms `online` and detects `unreachable`; default `false` (none). */
+  probe?: ProbeOptions | false;
+  /** Smoothed RTT above this is `slow`; default 1 500. */
+  slowRttMs?: number;
+  /** Consecutive network/timeout failures (reported or probed) that make the backend `unreachable`; default 2. */
+  failuresToUnreachable?: number;
+  clock?: Clock;
+  /** Default `globalThis` when it has `addEventListener` (a browser); without one the status starts `unknown`. */
+  window?: ConnectivityWindow;
+  /** Default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+}
+
+export interface ConnectivityMonitor {
+  readonly snapshot: ConnectivitySnapshot;
+  readonly state$: Observable<ConnectivitySnapshot>;
+  /** Probes now (joining a probe already under way) and resolves with the resulting snapshot. */
+  check(): Promise<ConnectivitySnapshot>;
+  /** Passive signal from real calls: their outcomes count like probes. */
+  report(o: { ok: boolean; latencyMs: number; failure?: Failure }): void;
+  dispose(): void;
+}

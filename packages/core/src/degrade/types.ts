@@ -1,0 +1,32 @@
+import type { Observable } from 'rxjs';
+import type { Clock } from '../clock.js';
+import type { DegradationLevel } from './levels.js';
+
+/** What the app shows and gates on: the level in force, why, since when, and whether a person set it. */
+export interface DegradationState {
+  level: DegradationLevel;
+  reasons: string[];
+  since: number;
+  manual: boolean;
+}
+
+export interface DegradationOptions {
+  /** Feature → the level at which it turns off (it stays off at every level above too). */
+  features?: Record<string, DegradationLevel>;
+  /** Calm needed before stepping down one level; default 10 000 ms. */
+  recoverAfterMs?: number;
+  clock?: Clock;
+}
+
+export interface Degradation {
+  /** The state now; reading it applies any step-down that is due, even if its timer was throttled. */
+  readonly state: DegradationState;
+  readonly state$: Observable<DegradationState>;
+  isAvailable(feature: string): boolean;
+  /** Computed input: escalates at once, steps down one level per `recoverAfterMs` of calm. */
+  propose(level: DegradationLevel, reasons: string[]): void;
+  /** Manual level that wins over proposals until cleared with `null`. */
+  override(level: DegradationLevel | null, reason?: string): void;
+  /** Stops the step-down timer and completes `state$`. */
+  dispose(): void;
+}

@@ -1,0 +1,214 @@
+import { Observable, Subject } from 'rxjs';
+import * as z from 'zod/mini';
+import { systemClock } from '../clock.js';
+import type { FailureCategory } from '../failure/types.js';
+import { clockSchema, parseOptions } from '../policy/validate.js';
+import { FRUSTRATION_KINDS, FrustrationMeter } from './frustration-meter.js';
+import { KeyHealth, type HealthSettings } from './key-health.js';
+import { PredictionLedger } from './prediction-ledger.js';
+import type {
+  FrustrationKind,
+  FrustrationSignal,
+  Prediction,
+  Predictor,
+  PredictorOptions,
+  PredictorSample,
+  RiskSnapshot,
+} from './types.js';
+
+const optionsSchema = z.strictObject({
+  horizonMs: z.optional(z.number().check(z.gt(0))),
+  latencyAlpha: z.optional(z.number().check(z.gt(0), z.lte(1))),
+  slowFactor: z.optional(z.number().check(z.gt(1))),
+  phiThreshold: z.optional(z.number().check(z.gt(0))),
+  errorWindowMs: z.optional(z.number().check(z.gt(0))),
+  episodeFailures: z.optional(z.int().check(z.gte(1), z.lte(1_000))),
+  clock: z.optional(clockSchema),
+});
+
+/** A score change this large is news for `risk$` even when the level stays the same. */
+const RISK_EMIT_STEP = 0.1;
+
+/**
+ * Failures that say nothing about the dependency's health. A 4xx is an answer, so it counts
+ * as a sign of life; an abort, the device being offline, an open breaker or full storage
+ * are not observations of the dependency at all.
+ */
+const ANSWERED: ReadonlySet<FailureCategory> = new Set(['client', 'auth']);
+const NOT_OBSERVED: ReadonlySet<FailureCategory> = new Set(['aborted', 'offline', 'circuit-open', 'storage']);
+
+/**
+ * Behaviour-pattern failure prediction per key (usually a dependency): latency trends
+ * (EWMA and variance against a slow baseline), error rates over a bucketed sliding window,
+ * phi accrual over the gaps between successful responses, and user frustration, combined
+ * into a 0 … 1 risk score with reasons. It keeps score of its own predictions (`accuracy()`).
+ */
+export function createPredictor(options: PredictorOptions = {}): Predictor {
+  const o = parseOptions(optionsSchema, options, 'createPredictor()');
+  const clock = o.clock ?? systemClock;
+  const horizonMs = o.horizonMs ?? 30_000;
+  const settings: HealthSettings = {
+    latencyAlpha: o.latencyAlpha ?? 0.2,
+    slowFactor: o.slowFactor ?? 3,
+    phiThreshold: o.phiThreshold ?? 8,
+    errorWindowMs: o.errorWindowMs ?? 60_000,
+    episodeFailures: o.episodeFailures ?? 3,
+  };
+
+  const keys = new Map<string, KeyHealth>();
+  const shared = new FrustrationMeter();
+  const ledger = new PredictionLedger(horizonMs);
+  const predictionSubject = new Subject<Prediction>();
+  const riskSubject = new Subject<RiskSnapshot[]>();
+  let sequence = 0;
+
+  function health(key: string): KeyHealth {
+    let k = keys.get(key);
+    if (k === undefined) {
+      k = new KeyHealth(key, settings);
+      keys.set(key, k);
+    }
+    return k;
+  }
+
+  function snapshot(k: KeyHealth): RiskSnapshot {
+    return {
+      key: k.key,
+      score: k.score,
+      level: k.level,
+      reasons: k.level === 'low' && k.score === 0 ? [] : k.reasons(shared),
+    };
+  }
+
+  /** After an evaluation: make a prediction if risk just turned high, and tell `risk$`. */
+  function afterEvaluate(k: KeyHealth, at: number): void {
+    if (k.level === 'high') {
+      if (k.armed && !k.episodes.active && k.open === undefined) {
+        const prediction: Prediction = {
+          id: `prediction-${++sequence}`,
+          key: k.key,
+          at,
+          horizonMs,
+          confidence: k.score,
+          reasons: k.reasons(shared),
+        };
+        ledger.opened(k, prediction);
+        predictionSubject.next(prediction);
+      }
+      // High during an episode or under an open prediction is not "turning" high later on.
+      k.armed = false;
+    } else {
+      k.armed = true;
+    }
+    if (!riskSubject.observed) return;
+    if (k.level !== k.emittedLevel || Math.abs(k.score - k.emittedScore) >= RISK_EMIT_STEP) {
+      k.emittedLevel = k.level;
+      k.emittedScore = k.score;
+      riskSubject.next(allSnapshots());
+    }
+  }
+
+  function allSnapshots(): RiskSnapshot[] {
+    const list: RiskSnapshot[] = [];
+    for (const k of keys.values()) list.push(snapshot(k));
+    return list;
+  }
+
+  function record(s: PredictorSample): void {
+    // Checked at run time too (cheap typeof tests): a JavaScript caller's bad sample would
+    // otherwise poison the averages silently.
+    const keyGiven: unknown = s.key;
+    const okGiven: unknown = s.ok;
+    const latencyMs: unknown = s.latencyMs;
+    if (typeof keyGiven !== 'string' || keyGiven === '') {
+      throw new TypeError('record(): "key" must be a non-empty string');
+    }
+    if (typeof okGiven !== 'boolean') throw new TypeError('record(): "ok" must be a boolean');
+    if (typeof latencyMs !== 'number' || !(latencyMs >= 0) || latencyMs === Number.POSITIVE_INFINITY) {
+      throw new TypeError(
+        `record(): "latencyMs" must be a finite number ≥ 0 (received ${String(latencyMs)})`,
+      );
+    }
+    const category = s.ok ? undefined : s.failure?.category;
+    if (category !== undefined && NOT_OBSERVED.has(category)) return;
+
+    const k = health(s.key);
+    const requested = s.at ?? clock.now();
+    // Samples may arrive slightly out of order (parallel calls); time never runs backwards per key.
+    const at = requested > k.lastAt ? requested : k.lastAt;
+    k.lastAt = at;
+    ledger.expire(k, at);
+
+    if (s.ok || (category !== undefined && ANSWERED.has(category))) {
+      k.success(latencyMs, at);
+    } else if (k.failure(latencyMs, category === 'timeout', at)) {
+      ledger.episodeStarted(k, at);
+    }
+    k.evaluate(at, shared);
+    afterEvaluate(k, at);
+  }
+
+  function signal(s: FrustrationSignal): void {
+    const kindGiven: unknown = s.kind;
+    const keyGiven: unknown = s.key;
+    if (!(FRUSTRATION_KINDS as unknown[]).includes(kindGiven)) {
+      throw new TypeError(`signal(): "kind" must be one of ${FRUSTRATION_KINDS.join(', ')}`);
+    }
+    if (keyGiven !== undefined && (typeof keyGiven !== 'string' || keyGiven === '')) {
+      throw new TypeError('signal(): "key" must be a non-empty string when given');
+    }
+    const at = s.at ?? clock.now();
+    const kind: FrustrationKind = s.kind;
+    if (s.key !== undefined) {
+      const k = health(s.key);
+      k.frustration.add(kind, at);
+      touch(k, at);
+    } else {
+      shared.add(kind, at);
+      for (const k of keys.values()) touch(k, at);
+    }
+  }
+
+  function touch(k: KeyHealth, requested: number): void {
+    const at = requested > k.lastAt ? requested : k.lastAt;
+    k.lastAt = at;
+    ledger.expire(k, at);
+    k.evaluate(at, shared);
+    afterEvaluate(k, at);
+  }
+
+  const risk$ = new Observable<RiskSnapshot[]>((subscriber) => {
+    const now = clock.now();
+    for (const k of keys.values()) {
+      k.evaluate(Math.max(now, k.lastAt), shared);
+      k.emittedLevel = k.level;
+      k.emittedScore = k.score;
+    }
+    subscriber.next(allSnapshots());
+    return riskSubject.subscribe(subscriber);
+  });
+
+  return {
+    record,
+    signal,
+    risk(key: string): RiskSnapshot {
+      const k = keys.get(key);
+      if (k === undefined) return { key, score: 0, level: 'low', reasons: [] };
+      k.evaluate(Math.max(clock.now(), k.lastAt), shared);
+      return snapshot(k);
+    },
+    risk$,
+    predictions$: predictionSubject.asObservable(),
+    accuracy() {
+      ledger.expireAll(clock.now());
+      return ledger.accuracy();
+    },
+    activePredictions() {
+      ledger.expireAll(clock.now());
+      return ledger.active();
+    },
+    keys() {
+      return [...keys.keys()];
+    },
+  };
+}

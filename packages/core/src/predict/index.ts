@@ -1,0 +1,16 @@
+export { createPredictor } from './create-predictor.js';
+export { phi } from './phi-accrual.js';
+export { ELEVATED_RISK, HIGH_RISK } from './risk-score.js';
+export { watchFrustration } from './watch-frustration.js';
+export type { FrustrationWatchOptions, FrustrationWatchSignal } from './watch-frustration.js';
+export type {
+  FrustrationKind,
+  FrustrationSignal,
+  Prediction,
+  PredictionAccuracy,
+  Predictor,
+  PredictorOptions,
+  PredictorSample,
+  RiskLevel,
+  RiskSnapshot,
+} from './types.js';
