@@ -1,0 +1,312 @@
+import { IDBFactory } from 'fake-indexeddb';
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { HttpError } from '../failure/errors.js';
+import type { VisibleMessages } from '../messages/index.js';
+import type { OutboxHandler } from '../outbox/index.js';
+import { circuitBreaker, pipeline, retry } from '../policy/index.js';
+import { backoff } from '../policy/backoff.js';
+import { createProtection } from './create-protection.js';
+import type { ProtectionEvent, ProtectionOptions, Protection } from './types.js';
+
+class FakeDocument extends EventTarget {
+  visibilityState = 'visible';
+}
+
+class FakeWindow extends EventTarget {
+  readonly document = new FakeDocument();
+  readonly navigator = { onLine: true };
+  goOffline() {
+    this.navigator.onLine = false;
+    this.dispatchEvent(new Event('offline'));
+  }
+  goOnline() {
+    this.navigator.onLine = true;
+    this.dispatchEvent(new Event('online'));
+  }
+}
+
+const networkError = () => new TypeError('Failed to fetch');
+
+let win: FakeWindow;
+let delivered: unknown[];
+let deliver: OutboxHandler<never>;
+let made: Protection[];
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+  vi.setSystemTime(1_000_000);
+  win = new FakeWindow();
+  delivered = [];
+  deliver = async (payload: never) => {
+    delivered.push(payload);
+    return Promise.resolve();
+  };
+  made = [];
+});
+
+afterEach(async () => {
+  await Promise.all(made.map((p) => p.dispose()));
+  vi.useRealTimers();
+});
+
+function make(o: ProtectionOptions = {}): Protection {
+  const protection = createProtection({
+    window: win,
+    ...o,
+    outbox:
+      o.outbox === false
+        ? false
+        : {
+            name: `t-${String(made.length)}`,
+            indexedDB: new IDBFactory(),
+            locks: false,
+            BroadcastChannel: false,
+            window: false,
+            backoff: backoff.constant(1_000),
+            handlers: { note: deliver },
+            ...o.outbox,
+          },
+  });
+  made.push(protection);
+  return protection;
+}
+
+function visible(p: Protection): VisibleMessages {
+  return p.messages.visible;
+}
+
+/** Lets promise chains and IndexedDB callbacks (macrotasks in fake-indexeddb) run. */
+async function settle(ms = 0) {
+  for (let i = 0; i < 20; i += 1) await vi.advanceTimersByTimeAsync(ms / 20);
+}
+
+describe('protect', () => {
+  it('returns the value of a successful call and tells the user nothing', async () => {
+    const p = make();
+    const result = await p.protect('load', () => Promise.resolve(42));
+    expect(result).toEqual({ status: 'ok', value: 42 });
+    expect(visible(p)).toEqual({ banners: [], toasts: [] });
+    expect(p.status().health).toBe(100);
+  });
+
+  it('passes an execution context with the attempt number and a signal', async () => {
+    const p = make();
+    const seen: number[] = [];
+    const pending = p.protect('load', ({ attempt, signal }) => {
+      seen.push(attempt);
+      expect(signal).toBeInstanceOf(AbortSignal);
+      return attempt < 2 ? Promise.reject(networkError()) : Promise.resolve('second time');
+    });
+    await settle(30_000);
+    const result = await pending;
+    expect(result).toEqual({ status: 'ok', value: 'second time' });
+    expect(seen).toEqual([1, 2]);
+  });
+
+  it('queues an offline write at once, without calling fn', async () => {
+    win.goOffline();
+    const p = make();
+    const fn = vi.fn(() => Promise.resolve('sent'));
+    const result = await p.protect('save', fn, { offline: { type: 'note', payload: { title: 'a' } } });
+    expect(fn).not.toHaveBeenCalled();
+    expect(result.status).toBe('queued');
+    if (result.status === 'queued')
+      expect(result.entry).toMatchObject({ type: 'note', payload: { title: 'a' } });
+    await settle();
+    expect(p.outbox?.stats.pending).toBe(1);
+  });
+
+  it('gives 50 failing writes while offline one offline banner and one "50 changes waiting" message', async () => {
+    win.goOffline();
+    const p = make();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        p.protect('save', () => Promise.reject(networkError()), {
+          offline: { type: 'note', payload: { i } },
+        }),
+      ),
+    );
+    expect(results.every((r) => r.status === 'queued')).toBe(true);
+    await settle();
+    const { banners, toasts } = visible(p);
+    expect(banners.map((b) => b.text)).toEqual([
+      "You're offline. Changes are saved on this device and will sync when you're back.",
+    ]);
+    expect(toasts.map((t) => t.text)).toEqual(['50 changes waiting to sync']);
+    expect(p.messages.queued).toBe(0);
+  });
+
+  it('queues a write whose retryable failure outlasts the retries', async () => {
+    const p = make();
+    const fn = vi.fn(() => Promise.reject(networkError()));
+    const pending = p.protect('save', fn, { offline: { type: 'note', payload: { title: 'x' } } });
+    await settle(60_000);
+    const result = await pending;
+    expect(fn).toHaveBeenCalledTimes(3);
+    expect(result.status).toBe('queued');
+  });
+
+  it('does not queue a write the server rejected, and says so', async () => {
+    const p = make();
+    const rejected = new HttpError(422, {
+      body: { error: 'validation_failed' },
+      statusText: 'Unprocessable',
+    });
+    const result = await p.protect('save', () => Promise.reject(rejected), {
+      offline: { type: 'note', payload: {} },
+    });
+    expect(result.status).toBe('failed');
+    if (result.status === 'failed') expect(result.failure.category).toBe('client');
+    expect(visible(p).toasts).toHaveLength(1);
+    expect(visible(p).toasts[0]?.tone).toBe('error');
+    expect(await p.outbox?.list()).toEqual([]);
+  });
+
+  it('answers a failed read with its fallback (a value or a function of the failure)', async () => {
+    const p = make({ dependencies: { default: { policy: retry({ maxAttempts: 1 }) } } });
+    const byValue = await p.protect('read', () => Promise.reject(networkError()), { fallback: 'cached' });
+    expect(byValue).toMatchObject({ status: 'fallback', value: 'cached', failure: { category: 'network' } });
+    const byFunction = await p.protect('read', () => Promise.reject(networkError()), {
+      fallback: (f) => `cached after ${f.category}`,
+    });
+    expect(byFunction).toMatchObject({ status: 'fallback', value: 'cached after network' });
+  });
+
+  it('never throws for a failure of fn, and stays quiet when asked', async () => {
+    const p = make({ dependencies: { default: { policy: retry({ maxAttempts: 1 }) } } });
+    const result = await p.protect('read', () => Promise.reject(new Error('bug')), { silent: true });
+    expect(result).toMatchObject({ status: 'failed', failure: { category: 'unknown' } });
+    expect(visible(p).toasts).toEqual([]);
+    const loud = await p.protect('read', () => Promise.reject(networkError()));
+    expect(loud.status).toBe('failed');
+    expect(visible(p).toasts).toHaveLength(1);
+  });
+
+  it('rejects bad input with a TypeError that names it', async () => {
+    const p = make();
+    await expect(p.protect('x', () => Promise.resolve(1), { dependency: 'nope' })).rejects.toThrow(
+      /unknown dependency "nope"; known: default/,
+    );
+    await expect(
+      p.protect('x', () => Promise.resolve(1), { offline: { type: 'mystery', payload: 1 } }),
+    ).rejects.toThrow(/offline.type "mystery" has no outbox handler; known: http, note/);
+    const noOutbox = make({ outbox: false });
+    await expect(
+      noOutbox.protect('x', () => Promise.resolve(1), { offline: { type: 'http', payload: 1 } }),
+    ).rejects.toThrow(TypeError);
+    expect(() => createProtection({ dependencies: { api: { policy: {} as never } } })).toThrow(
+      /dependencies.api.policy must be a Policy/,
+    );
+  });
+
+  it('honours the caller’s abort signal', async () => {
+    const p = make();
+    const controller = new AbortController();
+    const pending = p.protect(
+      'read',
+      ({ signal }) =>
+        new Promise((_, reject) => {
+          signal.addEventListener('abort', () => reject(signal.reason as Error));
+        }),
+      { signal: controller.signal },
+    );
+    controller.abort();
+    const result = await pending;
+    expect(result).toMatchObject({ status: 'failed', failure: { category: 'aborted' } });
+    expect(visible(p).toasts).toEqual([]);
+  });
+});
+
+describe('after the network returns', () => {
+  it('delivers the queued writes and says "All 3 changes synced."', async () => {
+    win.goOffline();
+    const p = make();
+    for (const title of ['a', 'b', 'c']) {
+      await p.protect('save', () => Promise.reject(networkError()), {
+        offline: { type: 'note', payload: { title } },
+      });
+    }
+    await settle();
+    expect(visible(p).toasts.map((t) => t.text)).toEqual(['3 changes waiting to sync']);
+    win.goOnline();
+    await settle(100);
+    expect(delivered).toEqual([{ title: 'a' }, { title: 'b' }, { title: 'c' }]);
+    // The offline banner is gone; a "recovering" degradation banner may stay while levels step down.
+    expect(visible(p).banners.map((b) => b.key)).not.toContain('connectivity');
+    expect(visible(p).toasts.map((t) => t.text)).toContain('All 3 changes synced.');
+  });
+});
+
+describe('degradation and status', () => {
+  it('goes severe offline and moderate when a critical dependency’s breaker opens', async () => {
+    const breaker = circuitBreaker({ name: 'api', window: { kind: 'consecutive', failures: 2 } });
+    const p = make({ dependencies: { api: { policy: pipeline(breaker), critical: true } } });
+    expect(p.status().dependencies.api?.breaker.state).toBe('closed');
+    for (let i = 0; i < 2; i += 1) {
+      await p.protect('read', () => Promise.reject(new HttpError(503)), {
+        dependency: 'api',
+        silent: true,
+      });
+    }
+    expect(breaker.state).toBe('open');
+    expect(p.degradation.state.level).toBe('moderate');
+    expect(p.status().health).toBeLessThanOrEqual(50);
+    expect(p.status().dependencies.api?.critical).toBe(true);
+    expect(visible(p).toasts.some((t) => t.key === 'circuit-open:api')).toBe(true);
+
+    win.goOffline();
+    expect(p.degradation.state.level).toBe('severe');
+    expect(p.status().connectivity.status).toBe('offline');
+  });
+
+  it('emits every happening on events$ as one union', async () => {
+    const p = make({ dependencies: { default: { policy: retry({ maxAttempts: 1 }) } } });
+    const events: ProtectionEvent[] = [];
+    p.events$.subscribe((e) => events.push(e));
+    await p.protect('read', () => Promise.resolve(1));
+    win.goOffline();
+    await p.protect('save', () => Promise.resolve(1), { offline: { type: 'note', payload: 1 } });
+    await settle();
+    const types = events.map((e) => e.type);
+    expect(types).toContain('call');
+    expect(types).toContain('connectivity');
+    expect(types).toContain('degradation');
+    expect(types).toContain('outbox');
+    expect(events.find((e) => e.type === 'call')).toMatchObject({ name: 'read', status: 'ok', kind: 'read' });
+  });
+});
+
+describe('recovery', () => {
+  it('runs the action registered for a category at most once per cooldown, and counts it in status', async () => {
+    const p = make({ dependencies: { default: { policy: retry({ maxAttempts: 1 }) } } });
+    const refresh = vi.fn(() => Promise.resolve(true));
+    p.recovery.register('auth', { name: 'refresh-token', run: refresh, cooldownMs: 30_000 });
+    const unauthorized = () => Promise.reject(new HttpError(401));
+    await p.protect('read', unauthorized, { silent: true });
+    await p.protect('read', unauthorized, { silent: true });
+    await settle();
+    expect(refresh).toHaveBeenCalledTimes(1);
+    await settle(30_001);
+    await p.protect('read', unauthorized, { silent: true });
+    await settle();
+    expect(refresh).toHaveBeenCalledTimes(2);
+    expect(p.status().recovery).toMatchObject({ runs: 2, succeeded: 2 });
+  });
+});
+
+describe('dispose', () => {
+  it('releases listeners and timers: nothing fires after', async () => {
+    const p = make();
+    const statuses: unknown[] = [];
+    p.status$.subscribe((s) => statuses.push(s));
+    await p.dispose();
+    const count = statuses.length;
+    win.goOffline();
+    win.goOnline();
+    await settle(120_000);
+    expect(statuses).toHaveLength(count);
+    expect(vi.getTimerCount()).toBe(0);
+    await expect(p.protect('x', () => Promise.resolve(1))).rejects.toThrow(/disposed/);
+  });
+});

@@ -1,0 +1,318 @@
+import { BehaviorSubject, Subject, Subscription } from 'rxjs';
+import { systemClock, type Clock } from '../clock.js';
+import { createConnectivityMonitor, type ConnectivityMonitor } from '../connectivity/index.js';
+import { createDegradation } from '../degrade/index.js';
+import { classifyFailure } from '../failure/index.js';
+import type { Failure } from '../failure/types.js';
+import { createMessageCenter } from '../messages/index.js';
+import { createOutbox, type Outbox } from '../outbox/index.js';
+import type { ExecutionContext, Policy } from '../policy/index.js';
+import { createPredictor, type Predictor } from '../predict/index.js';
+import { createRecovery } from '../recovery/index.js';
+import { createDependencies, type Dependency } from './dependencies.js';
+import { proposeDegradation } from './degradation-rules.js';
+import { healthScore } from './health.js';
+import type {
+  DependencyStatus,
+  ProtectedResult,
+  Protection,
+  ProtectionEvent,
+  ProtectionOptions,
+  ProtectionStatus,
+  ProtectOptions,
+} from './types.js';
+import { UserMessages } from './user-messages.js';
+
+/** Categories that say nothing about the backend's health: they feed neither connectivity nor prediction. */
+const NOT_A_SIGNAL = new Set<Failure['category']>(['aborted', 'circuit-open', 'client', 'auth', 'storage']);
+
+/**
+ * The façade: one object that wires connectivity, the outbox, prediction,
+ * degradation, messages and recovery, and runs the app's calls through them.
+ */
+export function createProtection(o: ProtectionOptions = {}): Protection {
+  if (typeof o !== 'object') throw new TypeError('createProtection: options must be an object');
+  const clock: Clock = o.clock ?? systemClock;
+  const win = o.window;
+
+  const dependencies = createDependencies(o.dependencies, clock);
+  const connectivity: ConnectivityMonitor = createConnectivityMonitor({
+    ...(o.connectivity === false ? { probe: false } : o.connectivity),
+    clock,
+    ...(win ? { window: win } : {}),
+  });
+  const outbox: Outbox | undefined =
+    o.outbox === false ? undefined : createOutbox({ connectivity, clock, ...o.outbox });
+  const handlerTypes = new Set(['http', ...Object.keys((o.outbox || {}).handlers ?? {})]);
+  const predictor: Predictor | undefined =
+    o.predictor === false ? undefined : createPredictor({ clock, ...o.predictor });
+  const degradation = createDegradation({ clock, ...o.degradation });
+  const messages = createMessageCenter({ clock, ...o.messages });
+  const recovery = createRecovery({ clock });
+
+  const events = new Subject<ProtectionEvent>();
+  const emit = (make: () => ProtectionEvent) => {
+    if (events.observed) events.next(make());
+  };
+  const subscriptions = new Subscription();
+  let disposed = false;
+
+  const userMessages = new UserMessages({
+    messages,
+    connectivity,
+    ...(outbox ? { outbox } : {}),
+    degradation,
+    ...(predictor ? { predictor } : {}),
+    dependencies,
+    clock,
+    requestReview: () => {
+      emit(() => ({ type: 'review-requested' }));
+    },
+  });
+
+  // --- status and degradation, recomputed whenever an input changes ---------------------
+
+  function dependencyStatus(d: Dependency): DependencyStatus | undefined {
+    if (!d.breaker) return undefined;
+    const risk = predictor?.keys().includes(d.name) ? predictor.risk(d.name) : undefined;
+    return { breaker: d.breaker.snapshot, critical: d.critical, ...(risk ? { risk } : {}) };
+  }
+
+  function computeStatus(): ProtectionStatus {
+    const deps: Record<string, DependencyStatus> = {};
+    for (const d of dependencies.values()) {
+      const s = dependencyStatus(d);
+      if (s) deps[d.name] = s;
+    }
+    const snapshot = connectivity.snapshot;
+    const outboxStats = outbox?.stats;
+    const depList = [...dependencies.values()].map((d) => ({
+      name: d.name,
+      critical: d.critical,
+      ...(d.breaker ? { breaker: d.breaker.state } : {}),
+      ...(deps[d.name]?.risk ? { risk: deps[d.name]?.risk, riskScore: deps[d.name]?.risk?.score } : {}),
+    }));
+    const proposal = proposeDegradation({
+      connectivity: snapshot,
+      dependencies: depList,
+      storage: outboxStats?.storage,
+    });
+    degradation.propose(proposal.level, proposal.reasons);
+    const recoveryStats = recovery.stats;
+    return {
+      health: healthScore({
+        connectivity: snapshot,
+        dependencies: depList,
+        ...(outboxStats ? { outbox: outboxStats } : {}),
+      }),
+      degradation: degradation.state,
+      connectivity: snapshot,
+      dependencies: deps,
+      ...(outboxStats ? { outbox: outboxStats } : {}),
+      predictions: {
+        active: predictor?.activePredictions() ?? [],
+        accuracy: predictor?.accuracy() ?? {
+          predictions: 0,
+          confirmed: 0,
+          falseAlarms: 0,
+          missed: 0,
+          precision: 0,
+          recall: 0,
+          meanLeadTimeMs: 0,
+        },
+      },
+      recovery: recoveryStats,
+    };
+  }
+
+  const status$ = new BehaviorSubject<ProtectionStatus>(computeStatus());
+  const refresh = () => {
+    if (!disposed) status$.next(computeStatus());
+  };
+
+  subscriptions.add(
+    connectivity.state$.subscribe((snapshot) => {
+      emit(() => ({ type: 'connectivity', snapshot }));
+      refresh();
+    }),
+  );
+  for (const d of dependencies.values()) {
+    subscriptions.add(
+      d.policy.events$.subscribe((event) => emit(() => ({ type: 'policy', dependency: d.name, event }))),
+    );
+    if (d.breaker) subscriptions.add(d.breaker.state$.subscribe(refresh));
+  }
+  if (outbox) {
+    subscriptions.add(outbox.stats$.subscribe(refresh));
+    subscriptions.add(
+      outbox.events$.subscribe((event) => {
+        emit(() => ({ type: 'outbox', event }));
+        // A sign-in problem pauses the queue; a recovery action (say, a token refresh) may lift it.
+        if (event.type === 'auth-required') {
+          void recovery.recover(event.failure).then((ok) => {
+            if (ok && !disposed) outbox.resume();
+          });
+        }
+      }),
+    );
+  }
+  if (predictor) {
+    subscriptions.add(predictor.risk$.subscribe(refresh));
+    subscriptions.add(
+      predictor.predictions$.subscribe((prediction) => {
+        emit(() => ({ type: 'prediction', prediction }));
+        refresh();
+      }),
+    );
+  }
+  subscriptions.add(
+    degradation.state$.subscribe((state) => {
+      emit(() => ({ type: 'degradation', state }));
+      // Degradation steps down by itself over time; the status must follow.
+      if (status$.value.degradation !== state) status$.next({ ...status$.value, degradation: state });
+    }),
+  );
+  subscriptions.add(
+    recovery.events$.subscribe((event) => {
+      emit(() => ({ type: 'recovery', event }));
+      refresh();
+    }),
+  );
+
+  // --- protect ----------------------------------------------------------------------------
+
+  function dependencyFor(name: string | undefined): Dependency {
+    const d = dependencies.get(name ?? 'default');
+    if (!d) {
+      throw new TypeError(
+        `protect: unknown dependency "${String(name)}"; known: ${[...dependencies.keys()].join(', ')}`,
+      );
+    }
+    return d;
+  }
+
+  function observe(dependency: string, ok: boolean, latencyMs: number, failure?: Failure) {
+    if (failure && NOT_A_SIGNAL.has(failure.category)) return;
+    connectivity.report(failure ? { ok, latencyMs, failure } : { ok, latencyMs });
+    predictor?.record(
+      failure ? { key: dependency, ok, latencyMs, failure } : { key: dependency, ok, latencyMs },
+    );
+  }
+
+  async function enqueue<T>(offline: NonNullable<ProtectOptions<T>['offline']>): Promise<ProtectedResult<T>> {
+    if (!outbox) throw new TypeError('protect: `offline` needs the outbox');
+    try {
+      const entry = await outbox.enqueue(
+        offline.type,
+        offline.payload,
+        offline.channel ? { channel: offline.channel } : {},
+      );
+      return { status: 'queued', entry };
+    } catch (error) {
+      return { status: 'failed', failure: classifyFailure(error) };
+    }
+  }
+
+  async function protect<T>(
+    name: string,
+    fn: (ctx: ExecutionContext) => Promise<T>,
+    options: ProtectOptions<T> = {},
+  ): Promise<ProtectedResult<T>> {
+    if (disposed) throw new Error('protect: this Protection was disposed');
+    if (typeof fn !== 'function') throw new TypeError(`protect("${name}"): fn must be a function`);
+    const dependency = dependencyFor(options.dependency);
+    const offline = options.offline;
+    if (offline) {
+      if (!outbox) {
+        throw new TypeError(
+          `protect("${name}"): \`offline\` needs the outbox, but createProtection got \`outbox: false\``,
+        );
+      }
+      if (typeof offline.type !== 'string' || !handlerTypes.has(offline.type)) {
+        throw new TypeError(
+          `protect("${name}"): offline.type "${offline.type}" has no outbox handler; known: ${[...handlerTypes].join(', ')}`,
+        );
+      }
+    }
+    const kind = options.kind ?? (offline ? 'write' : 'read');
+    const started = clock.now();
+
+    const finish = (result: ProtectedResult<T>): ProtectedResult<T> => {
+      emit(() => ({
+        type: 'call',
+        name,
+        dependency: dependency.name,
+        kind,
+        status: result.status,
+        durationMs: clock.now() - started,
+        ...(result.status === 'failed' || result.status === 'fallback' ? { failure: result.failure } : {}),
+      }));
+      return result;
+    };
+
+    // Offline and the write can wait: queue it now rather than wait for a timeout.
+    if (offline && connectivity.snapshot.status === 'offline') return finish(await enqueue<T>(offline));
+
+    let failure: Failure;
+    try {
+      const value = await dependency.policy.execute(
+        fn,
+        options.signal ? { signal: options.signal } : undefined,
+      );
+      observe(dependency.name, true, clock.now() - started);
+      return finish({ status: 'ok', value });
+    } catch (error) {
+      const online = (win ?? globalThis).navigator?.onLine;
+      failure = classifyFailure(error, online === false ? { online: false } : {});
+      observe(dependency.name, false, clock.now() - started, failure);
+    }
+
+    if (failure.category !== 'aborted') void recovery.recover(failure);
+    if (offline && failure.retryable) return finish(await enqueue<T>(offline));
+    if ('fallback' in options && options.fallback !== undefined) {
+      try {
+        const fb = options.fallback;
+        const value = typeof fb === 'function' ? await (fb as (f: Failure) => T | Promise<T>)(failure) : fb;
+        return finish({ status: 'fallback', value, failure });
+      } catch (error) {
+        failure = classifyFailure(error);
+      }
+    }
+    if (!options.silent) userMessages.callFailed(kind, failure);
+    return finish({ status: 'failed', failure });
+  }
+
+  function policy(name?: string): Policy {
+    return dependencyFor(name).policy;
+  }
+
+  async function dispose(): Promise<void> {
+    if (disposed) return;
+    disposed = true;
+    subscriptions.unsubscribe();
+    userMessages.dispose();
+    connectivity.dispose();
+    degradation.dispose();
+    messages.dispose();
+    recovery.dispose();
+    for (const d of dependencies.values()) if (d.owned) d.breaker?.dispose();
+    await outbox?.close();
+    status$.complete();
+    events.complete();
+  }
+
+  return {
+    connectivity,
+    ...(outbox ? { outbox } : {}),
+    ...(predictor ? { predictor } : {}),
+    degradation,
+    messages,
+    recovery,
+    protect,
+    policy,
+    status: () => status$.value,
+    status$: status$.asObservable(),
+    events$: events.asObservable(),
+    dispose,
+  };
+}

@@ -1,0 +1,80 @@
+import type { Clock } from '../clock.js';
+import { circuitBreaker, pipeline, retry, timeout } from '../policy/index.js';
+import type { CircuitBreaker, Policy } from '../policy/index.js';
+import type { DependencyOptions } from './types.js';
+
+/** A dependency as the façade tracks it: its policy and, when there is one, the breaker inside. */
+export interface Dependency {
+  name: string;
+  policy: Policy;
+  breaker?: CircuitBreaker;
+  critical: boolean;
+  /** Breakers the façade made itself are disposed with it; a caller's are left alone. */
+  owned: boolean;
+}
+
+/** Ten seconds per attempt, three attempts, behind a breaker on the failure rate of the last 20 calls. */
+function defaultPolicy(name: string, clock: Clock): { policy: Policy; breaker: CircuitBreaker } {
+  const breaker = circuitBreaker({
+    name,
+    window: { kind: 'count', size: 20, failureRate: 0.5, minimumCalls: 5 },
+    clock,
+  });
+  return { breaker, policy: pipeline(breaker, retry({ maxAttempts: 3, clock }), timeout(10_000, { clock })) };
+}
+
+function isBreaker(value: unknown): value is CircuitBreaker {
+  const candidate = value as Partial<CircuitBreaker> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.isolate === 'function' &&
+    typeof candidate.reset === 'function' &&
+    'snapshot' in candidate &&
+    'state$' in candidate
+  );
+}
+
+/** The first circuit breaker in a policy, looking inside pipelines (which list their `policies`). */
+export function findBreaker(policy: Policy): CircuitBreaker | undefined {
+  if (isBreaker(policy)) return policy;
+  const inner = (policy as { policies?: unknown }).policies;
+  if (!Array.isArray(inner)) return undefined;
+  for (const p of inner as Policy[]) {
+    const found = findBreaker(p);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export function createDependencies(
+  options: Record<string, DependencyOptions> | undefined,
+  clock: Clock,
+): Map<string, Dependency> {
+  const dependencies = new Map<string, Dependency>();
+  const entries: Array<[string, DependencyOptions]> = Object.entries({ default: {}, ...options });
+  for (const [name, o] of entries) {
+    if (o.policy !== undefined && typeof (o.policy as Partial<Policy>).execute !== 'function') {
+      throw new TypeError(
+        `createProtection: dependencies.${name}.policy must be a Policy (an object with execute())`,
+      );
+    }
+    if (o.critical !== undefined && typeof o.critical !== 'boolean') {
+      throw new TypeError(`createProtection: dependencies.${name}.critical must be a boolean`);
+    }
+    if (o.policy) {
+      const breaker = findBreaker(o.policy);
+      dependencies.set(name, {
+        name,
+        policy: o.policy,
+        critical: o.critical ?? false,
+        owned: false,
+        ...(breaker ? { breaker } : {}),
+      });
+    } else {
+      const { policy, breaker } = defaultPolicy(name, clock);
+      dependencies.set(name, { name, policy, breaker, critical: o.critical ?? false, owned: true });
+    }
+  }
+  return dependencies;
+}

@@ -1,0 +1,16 @@
+export { createProtection } from './create-protection.js';
+export { proposeDegradation } from './degradation-rules.js';
+export type { DegradationInputs } from './degradation-rules.js';
+export { healthScore } from './health.js';
+export type { HealthInputs } from './health.js';
+export { MESSAGE_KEYS } from './user-messages.js';
+export type {
+  DependencyOptions,
+  DependencyStatus,
+  ProtectedResult,
+  Protection,
+  ProtectionEvent,
+  ProtectionOptions,
+  ProtectionStatus,
+  ProtectOptions,
+} from './types.js';

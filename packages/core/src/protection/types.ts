@@ -1,0 +1,117 @@
+import type { Observable } from 'rxjs';
+import type { Clock } from '../clock.js';
+import type {
+  ConnectivityMonitor,
+  ConnectivityMonitorOptions,
+  ConnectivitySnapshot,
+} from '../connectivity/index.js';
+import type { Degradation, DegradationOptions, DegradationState } from '../degrade/index.js';
+import type { Failure } from '../failure/types.js';
+import type { MessageCenter, MessageCenterOptions } from '../messages/index.js';
+import type { Outbox, OutboxEntry, OutboxEvent, OutboxOptions, OutboxStats } from '../outbox/index.js';
+import type { BreakerSnapshot, ExecutionContext, Policy, PolicyEvent } from '../policy/index.js';
+import type {
+  Prediction,
+  PredictionAccuracy,
+  Predictor,
+  PredictorOptions,
+  RiskSnapshot,
+} from '../predict/index.js';
+import type { Recovery, RecoveryEvent, RecoveryStats } from '../recovery/index.js';
+
+/** A backend (or any remote thing) the app calls, with the policy its calls go through. */
+export interface DependencyOptions {
+  /** Default: a count-window breaker around retry ×3 around a 10 s timeout. */
+  policy?: Policy;
+  /** A critical dependency's open breaker degrades the app further. */
+  critical?: boolean;
+}
+
+export interface ProtectionOptions {
+  /** `'default'` always exists. */
+  dependencies?: Record<string, DependencyOptions>;
+  connectivity?: ConnectivityMonitorOptions | false;
+  outbox?: OutboxOptions | false;
+  predictor?: PredictorOptions | false;
+  degradation?: DegradationOptions;
+  messages?: MessageCenterOptions;
+  clock?: Clock;
+  /** Browser globals, injectable for tests. Defaults to `globalThis`. */
+  window?: ConnectivityMonitorOptions['window'];
+}
+
+export interface ProtectOptions<T> {
+  dependency?: string;
+  /** Default `'write'` when `offline` is given, else `'read'`. */
+  kind?: 'read' | 'write';
+  /** Queue this write when it cannot be delivered now. */
+  offline?: { type: string; payload: unknown; channel?: string };
+  fallback?: T | ((f: Failure) => T | Promise<T>);
+  signal?: AbortSignal;
+  /** Tell the user nothing about this call. */
+  silent?: boolean;
+}
+
+export type ProtectedResult<T> =
+  | { status: 'ok'; value: T }
+  | { status: 'queued'; entry: OutboxEntry }
+  | { status: 'fallback'; value: T; failure: Failure }
+  | { status: 'failed'; failure: Failure };
+
+export interface DependencyStatus {
+  breaker: BreakerSnapshot;
+  risk?: RiskSnapshot;
+  critical: boolean;
+}
+
+export interface ProtectionStatus {
+  /** 0–100; the formula is in the README ("Health"). */
+  health: number;
+  degradation: DegradationState;
+  connectivity: ConnectivitySnapshot;
+  dependencies: Record<string, DependencyStatus>;
+  outbox?: OutboxStats;
+  predictions: { active: Prediction[]; accuracy: PredictionAccuracy };
+  /** Recovery runs and successes, in all and per action (with its success rate). */
+  recovery: RecoveryStats;
+}
+
+/** Everything that happens, as one discriminated union (`type`). */
+export type ProtectionEvent =
+  | {
+      type: 'call';
+      name: string;
+      dependency: string;
+      kind: 'read' | 'write';
+      status: ProtectedResult<unknown>['status'];
+      durationMs: number;
+      failure?: Failure;
+    }
+  | { type: 'policy'; dependency: string; event: PolicyEvent }
+  | { type: 'outbox'; event: OutboxEvent }
+  | { type: 'connectivity'; snapshot: ConnectivitySnapshot }
+  | { type: 'degradation'; state: DegradationState }
+  | { type: 'prediction'; prediction: Prediction }
+  | { type: 'recovery'; event: RecoveryEvent }
+  /** The user chose "Review" on a message about rejected writes: show them the outbox. */
+  | { type: 'review-requested' };
+
+export interface Protection {
+  readonly connectivity: ConnectivityMonitor;
+  readonly outbox?: Outbox;
+  readonly predictor?: Predictor;
+  readonly degradation: Degradation;
+  readonly messages: MessageCenter;
+  readonly recovery: Recovery;
+  protect<T>(
+    name: string,
+    fn: (ctx: ExecutionContext) => Promise<T>,
+    o?: ProtectOptions<T>,
+  ): Promise<ProtectedResult<T>>;
+  /** The policy calls of `dependency` go through (`'default'` when omitted). */
+  policy(dependency?: string): Policy;
+  status(): ProtectionStatus;
+  readonly status$: Observable<ProtectionStatus>;
+  readonly events$: Observable<ProtectionEvent>;
+  dispose(): Promise<void>;
+}
