@@ -218,6 +218,32 @@ describe('protect', () => {
   });
 });
 
+describe('http writes', () => {
+  it('queues an http write as a request with its body as bytes, and rejects a payload without a url', async () => {
+    win.goOffline();
+    const p = make();
+    const result = await p.protect('save', () => Promise.resolve(1), {
+      offline: {
+        type: 'http',
+        payload: {
+          url: 'https://app.test/api/notes/1',
+          method: 'PUT',
+          body: '{"title":"a"}',
+          headers: { 'content-type': 'application/json' },
+        },
+      },
+    });
+    expect(result.status).toBe('queued');
+    if (result.status !== 'queued') return;
+    const payload = result.entry.payload as { url: string; method: string; body: Uint8Array };
+    expect(payload).toMatchObject({ url: 'https://app.test/api/notes/1', method: 'PUT' });
+    expect(new TextDecoder().decode(payload.body)).toBe('{"title":"a"}');
+    await expect(
+      p.protect('save', () => Promise.resolve(1), { offline: { type: 'http', payload: { body: 'x' } } }),
+    ).rejects.toThrow(/offline.payload of an 'http' write must be a Request/);
+  });
+});
+
 describe('after the network returns', () => {
   it('delivers the queued writes and says "All 3 changes synced."', async () => {
     win.goOffline();

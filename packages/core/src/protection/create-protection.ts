@@ -5,7 +5,7 @@ import { createDegradation } from '../degrade/index.js';
 import { classifyFailure } from '../failure/index.js';
 import type { Failure } from '../failure/types.js';
 import { createMessageCenter } from '../messages/index.js';
-import { createOutbox, type Outbox } from '../outbox/index.js';
+import { createOutbox, type Outbox, type OutboxRequestInit } from '../outbox/index.js';
 import type { ExecutionContext, Policy } from '../policy/index.js';
 import { createPredictor, type Predictor } from '../predict/index.js';
 import { createRecovery } from '../recovery/index.js';
@@ -25,6 +25,12 @@ import { UserMessages } from './user-messages.js';
 
 /** Categories that say nothing about the backend's health: they feed neither connectivity nor prediction. */
 const NOT_A_SIGNAL = new Set<Failure['category']>(['aborted', 'circuit-open', 'client', 'auth', 'storage']);
+
+function isRequestLike(value: unknown): boolean {
+  if (typeof Request !== 'undefined' && value instanceof Request) return true;
+  const url = (value as { url?: unknown } | null)?.url;
+  return typeof url === 'string' || url instanceof URL;
+}
 
 /**
  * The façade: one object that wires connectivity, the outbox, prediction,
@@ -201,12 +207,13 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
 
   async function enqueue<T>(offline: NonNullable<ProtectOptions<T>['offline']>): Promise<ProtectedResult<T>> {
     if (!outbox) throw new TypeError('protect: `offline` needs the outbox');
+    const o = offline.channel ? { channel: offline.channel } : {};
     try {
-      const entry = await outbox.enqueue(
-        offline.type,
-        offline.payload,
-        offline.channel ? { channel: offline.channel } : {},
-      );
+      // An 'http' write is a request to replay: the outbox stores its body as bytes.
+      const entry =
+        offline.type === 'http'
+          ? await outbox.enqueueRequest(offline.payload as OutboxRequestInit, o)
+          : await outbox.enqueue(offline.type, offline.payload, o);
       return { status: 'queued', entry };
     } catch (error) {
       return { status: 'failed', failure: classifyFailure(error) };
@@ -226,6 +233,11 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
       if (!outbox) {
         throw new TypeError(
           `protect("${name}"): \`offline\` needs the outbox, but createProtection got \`outbox: false\``,
+        );
+      }
+      if (offline.type === 'http' && !isRequestLike(offline.payload)) {
+        throw new TypeError(
+          `protect("${name}"): offline.payload of an 'http' write must be a Request or { url, method?, headers?, body? }`,
         );
       }
       if (typeof offline.type !== 'string' || !handlerTypes.has(offline.type)) {
