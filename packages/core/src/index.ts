@@ -1,0 +1,12 @@
+export type { Clock } from './clock.js';
+export { systemClock } from './clock.js';
+export * from './failure/index.js';
+export * from './policy/index.js';
+export * from './predict/index.js';
+export * from './degrade/index.js';
+export * from './messages/index.js';
+export * from './recovery/index.js';
+export * from './drafts/index.js';
+export * from './connectivity/index.js';
+export * from './outbox/index.js';
+export * from './protection/index.js';

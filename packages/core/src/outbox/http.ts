@@ -1,0 +1,136 @@
+import { HttpError } from '../failure/errors.js';
+import type { HttpPayload, OutboxHandler, OutboxRequestInit } from './types.js';
+
+/**
+ * HTTP entries: a request is turned into plain data once, at enqueue, and back into a
+ * request before every send.
+ *
+ * What Workbox's background sync gets wrong, and this does not: the body is stored as bytes
+ * (Safari cannot store Blobs in IndexedDB), credentials are not frozen into the queue (they
+ * are applied fresh by `prepare` at each send), and only a 2xx response counts as delivered.
+ */
+
+/** Headers never persisted by default: credentials must not sit on disk, and go stale anyway. */
+export const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
+
+const IDEMPOTENCY_HEADER = 'idempotency-key';
+
+export interface SerializedRequest {
+  payload: HttpPayload;
+  /** An `Idempotency-Key` the request already carried: it becomes the entry's key. */
+  idempotencyKey?: string;
+}
+
+/** Resolves relative URLs against the page (or worker) so a service worker can replay them. */
+function absoluteUrl(url: string | URL, base: string | undefined): string {
+  return new URL(url, base).href;
+}
+
+/**
+ * Reads a request (or request-like object) into storable data: absolute URL, method, the
+ * headers `keep` admits, and the body as bytes with its content type — for JSON and text,
+ * `URLSearchParams`, `FormData` (multipart, encoded here with its boundary), Blobs and
+ * binary bodies alike.
+ */
+export async function serializeRequest(
+  input: OutboxRequestInit,
+  keep: (header: string) => boolean,
+  base: string | undefined,
+): Promise<SerializedRequest> {
+  let url: string;
+  let method: string;
+  let headers: Headers;
+  let bytes: ArrayBuffer | null;
+  let credentials: RequestCredentials | undefined;
+  if (typeof Request !== 'undefined' && input instanceof Request) {
+    url = absoluteUrl(input.url, base);
+    method = input.method;
+    headers = input.headers;
+    // A clone leaves the caller's request readable.
+    bytes = input.body === null ? null : await input.clone().arrayBuffer();
+    credentials = input.credentials;
+  } else {
+    // Checked at run time too: this is where a plain-JavaScript caller's mistake shows up.
+    const unchecked = input as { url?: unknown } | null;
+    if (
+      typeof unchecked !== 'object' ||
+      unchecked === null ||
+      !(typeof unchecked.url === 'string' || unchecked.url instanceof URL)
+    ) {
+      throw new TypeError('enqueueRequest(): expected a Request or { url, method?, headers?, body? }');
+    }
+    const init = input as Exclude<OutboxRequestInit, Request>;
+    url = absoluteUrl(init.url, base);
+    method = (init.method ?? 'GET').toUpperCase();
+    headers = new Headers(init.headers);
+    bytes = null;
+    if (init.body !== undefined && init.body !== null) {
+      if (method === 'GET' || method === 'HEAD')
+        throw new TypeError(`enqueueRequest(): a ${method} request cannot have a body`);
+      // A Response encodes any BodyInit exactly as fetch would, multipart boundary included.
+      const encoded = new Response(init.body);
+      bytes = await encoded.arrayBuffer();
+      const derived = encoded.headers.get('content-type');
+      if (derived && !headers.has('content-type')) headers.set('content-type', derived);
+    }
+  }
+  const persisted: Array<[string, string]> = [];
+  let contentType: string | undefined;
+  let idempotencyKey: string | undefined;
+  headers.forEach((value, name) => {
+    if (name === 'content-type') contentType = value;
+    else if (name === IDEMPOTENCY_HEADER) idempotencyKey = value;
+    else if (keep(name)) persisted.push([name, value]);
+  });
+  const payload: HttpPayload = {
+    url,
+    method,
+    headers: persisted,
+    body:
+      bytes === null || (bytes.byteLength === 0 && (method === 'GET' || method === 'HEAD'))
+        ? null
+        : new Uint8Array(bytes),
+  };
+  if (contentType !== undefined) payload.contentType = contentType;
+  if (credentials !== undefined && credentials !== 'same-origin') payload.credentials = credentials;
+  return idempotencyKey ? { payload, idempotencyKey } : { payload };
+}
+
+/** Which headers to persist: an allow-list when given, otherwise everything but credentials. */
+export function headerFilter(persistHeaders: string[] | undefined): (header: string) => boolean {
+  if (persistHeaders) {
+    const allowed = new Set(persistHeaders.map((h) => h.toLowerCase()));
+    return (header) => allowed.has(header);
+  }
+  return (header) => !CREDENTIAL_HEADERS.includes(header);
+}
+
+/** The request a stored payload stands for, with the entry's idempotency key. */
+export function toRequest(payload: HttpPayload, idempotencyKey: string, signal: AbortSignal): Request {
+  const headers = new Headers(payload.headers);
+  if (payload.contentType !== undefined) headers.set('content-type', payload.contentType);
+  headers.set('Idempotency-Key', idempotencyKey);
+  const init: RequestInit = { method: payload.method, headers, signal };
+  if (payload.body !== null) init.body = payload.body as Uint8Array<ArrayBuffer>;
+  if (payload.credentials !== undefined) init.credentials = payload.credentials;
+  return new Request(payload.url, init);
+}
+
+/**
+ * The built-in `http` handler: rebuilds the request, lets `prepare` refresh it (auth), sends
+ * it, and treats anything but a 2xx response as a failure (`HttpError`, classified by status).
+ */
+export function createHttpHandler(
+  fetchFn: () => typeof fetch,
+  prepare: ((req: Request) => Request | Promise<Request>) | undefined,
+): OutboxHandler<HttpPayload> {
+  return async (payload, ctx) => {
+    let request = toRequest(payload, ctx.idempotencyKey, ctx.signal);
+    if (prepare) request = await prepare(request);
+    const response = await fetchFn()(request, { signal: ctx.signal });
+    if (!response.ok) throw await HttpError.from(response);
+    // The body is not needed; cancelling frees the connection at once.
+    await response.body?.cancel().catch(() => undefined);
+    return response.status;
+  };
+}

@@ -1,0 +1,192 @@
+import type { NewOutboxRecord } from './schema.js';
+import { asError, isCloneError, type RecordChange, type RecordStore } from './store.js';
+
+/**
+ * The outbox's IndexedDB store, on the raw IndexedDB API.
+ *
+ * Why not `idb`: its promise wrappers recognise IndexedDB objects with `instanceof` against
+ * the global constructors (`IDBRequest`, `IDBDatabase`, …), so they only work with the
+ * global `indexedDB`, while the outbox takes its `IDBFactory` by injection. The enqueue hot
+ * path also wants one listener per transaction rather than a promise per request.
+ */
+
+/** Database schema version: bump it and extend `upgradeDatabase` to change object stores or indexes. */
+export const DB_VERSION = 1;
+export const ENTRIES_STORE = 'entries';
+
+export function databaseName(name: string): string {
+  return `bulletproof-outbox-${name}`;
+}
+
+/** Brings a database from `oldVersion` to `DB_VERSION`, one step at a time. */
+function upgradeDatabase(db: IDBDatabase, oldVersion: number): void {
+  // `seq` is an auto-increment key: it orders entries by commit across every tab and the
+  // service worker, which is the order each channel delivers in.
+  if (oldVersion < 1) db.createObjectStore(ENTRIES_STORE, { keyPath: 'seq', autoIncrement: true });
+}
+
+/**
+ * Opens (creating or upgrading) the outbox database. `onLost` runs when the connection ends
+ * for a reason other than `close()`: another version of the code needs to upgrade it, or the
+ * browser closed it (site data cleared).
+ */
+export function openDatabase(factory: IDBFactory, name: string, onLost: () => void): Promise<IDBDatabase> {
+  return new Promise<IDBDatabase>((resolve, reject) => {
+    let request: IDBOpenDBRequest;
+    try {
+      request = factory.open(databaseName(name), DB_VERSION);
+    } catch (error) {
+      // Some browsers throw synchronously (e.g. a sandboxed iframe without storage access).
+      reject(asError(error));
+      return;
+    }
+    request.onupgradeneeded = (event) => upgradeDatabase(request.result, event.oldVersion);
+    request.onsuccess = () => {
+      const db = request.result;
+      // Let a newer version of the code upgrade the database instead of blocking it forever.
+      db.onversionchange = () => {
+        db.close();
+        onLost();
+      };
+      db.onclose = onLost;
+      resolve(db);
+    };
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB open failed'));
+  });
+}
+
+function abortQuietly(tx: IDBTransaction): void {
+  try {
+    tx.abort();
+  } catch {
+    // Already finished or aborted: its handlers report it.
+  }
+}
+
+interface PendingInsert {
+  record: NewOutboxRecord;
+  resolve: (seq: number) => void;
+  reject: (error: unknown) => void;
+}
+
+function done(tx: IDBTransaction): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(tx.error ?? new DOMException('The transaction was aborted', 'AbortError'));
+  });
+}
+
+export class IdbRecordStore implements RecordStore {
+  readonly kind = 'indexeddb' as const;
+  readonly #db: IDBDatabase;
+  #batch: PendingInsert[] = [];
+
+  constructor(db: IDBDatabase) {
+    this.#db = db;
+  }
+
+  insert(record: NewOutboxRecord): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      // The first insert of a tick schedules the flush; the rest of the tick joins its batch.
+      if (this.#batch.length === 0) queueMicrotask(this.#flush);
+      this.#batch.push({ record, resolve, reject });
+    });
+  }
+
+  readonly #flush = (): void => {
+    const batch = this.#batch;
+    this.#batch = [];
+    let tx: IDBTransaction;
+    try {
+      tx = this.#db.transaction(ENTRIES_STORE, 'readwrite');
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    const store = tx.objectStore(ENTRIES_STORE);
+    const requests: Array<IDBRequest<IDBValidKey> | undefined> = new Array<undefined>(batch.length);
+    /** Inserts already rejected on their own (uncloneable payloads). */
+    let refused: Set<number> | undefined;
+    let failure: unknown;
+    for (let i = 0; i < batch.length && failure === undefined; i++) {
+      const item = batch[i] as PendingInsert;
+      try {
+        requests[i] = store.add(item.record);
+      } catch (error) {
+        if (isCloneError(error)) {
+          // A payload that cannot be cloned throws here, synchronously: only its own enqueue fails.
+          (refused ??= new Set()).add(i);
+          item.reject(error);
+        } else {
+          failure = error;
+          abortQuietly(tx);
+        }
+      }
+    }
+    tx.oncomplete = () => {
+      for (let i = 0; i < batch.length; i++) {
+        const request = requests[i];
+        if (request) (batch[i] as PendingInsert).resolve(request.result as number);
+      }
+    };
+    tx.onabort = () => {
+      const error = failure ?? tx.error ?? new DOMException('The transaction was aborted', 'AbortError');
+      // In batch order, so whoever takes the entries over (memory) keeps their order.
+      for (let i = 0; i < batch.length; i++) if (!refused?.has(i)) (batch[i] as PendingInsert).reject(error);
+    };
+  };
+
+  scan(): Promise<Array<{ seq: number; value: unknown }>> {
+    return new Promise((resolve, reject) => {
+      const tx = this.#db.transaction(ENTRIES_STORE, 'readonly');
+      const store = tx.objectStore(ENTRIES_STORE);
+      // Keys and values come from one snapshot, in the same (key) order.
+      const keys = store.getAllKeys();
+      const values = store.getAll();
+      done(tx).then(() => {
+        const out = new Array<{ seq: number; value: unknown }>(keys.result.length);
+        for (let i = 0; i < keys.result.length; i++)
+          out[i] = { seq: keys.result[i] as number, value: values.result[i] };
+        resolve(out);
+      }, reject);
+    });
+  }
+
+  update(seqs: number[], change: RecordChange): Promise<unknown[]> {
+    const tx = this.#db.transaction(ENTRIES_STORE, 'readwrite');
+    const store = tx.objectStore(ENTRIES_STORE);
+    const results: unknown[] = new Array<undefined>(seqs.length);
+    let thrown: { error: unknown } | undefined;
+    seqs.forEach((seq, i) => {
+      const read = store.get(seq);
+      read.onsuccess = () => {
+        if (thrown) return;
+        try {
+          const next = change(read.result, seq);
+          if (next === null) store.delete(seq);
+          else if (next !== undefined) store.put(next);
+          results[i] = next;
+        } catch (error) {
+          // Nothing of a half-applied change may reach the disk.
+          thrown = { error };
+          tx.abort();
+        }
+      };
+    });
+    return done(tx).then(
+      () => results,
+      (error: unknown) => Promise.reject(asError(thrown ? thrown.error : error)),
+    );
+  }
+
+  remove(seqs: number[]): Promise<void> {
+    const tx = this.#db.transaction(ENTRIES_STORE, 'readwrite');
+    const store = tx.objectStore(ENTRIES_STORE);
+    for (const seq of seqs) store.delete(seq);
+    return done(tx);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}

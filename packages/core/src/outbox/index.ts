@@ -1,0 +1,20 @@
+export { createOutbox } from './outbox.js';
+export type {
+  AutoDrainOptions,
+  DeadReason,
+  DrainReport,
+  EnqueueOptions,
+  HttpPayload,
+  OutboxLockManager,
+  Outbox,
+  OutboxEntry,
+  OutboxEntryState,
+  OutboxEvent,
+  OutboxFailureSummary,
+  OutboxHandler,
+  OutboxHandlerContext,
+  OutboxOptions,
+  OutboxRequestInit,
+  OutboxStats,
+  OutboxWindow,
+} from './types.js';

@@ -1,0 +1,176 @@
+import * as z from 'zod/mini';
+import type { Workbox } from 'workbox-window';
+import { systemClock, type Clock } from '../clock.js';
+import type { ConnectivityMonitor } from '../connectivity/index.js';
+import { backoff as backoffs, backoffSchema } from '../policy/backoff.js';
+import { timeout } from '../policy/timeout.js';
+import type { Backoff, Policy } from '../policy/types.js';
+import { clockSchema, fnSchema, parseOptions } from '../policy/validate.js';
+import type { OutboxLockManager, OutboxHandler, OutboxOptions, OutboxWindow } from './types.js';
+
+/** Defaults of API.md §3. */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+export const DEFAULT_MAX_ATTEMPTS = 12;
+export const DEFAULT_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_INTERVAL_MS = 30_000;
+export const DEFAULT_LEASE_MS = 60_000;
+
+const objectWith = <T>(methods: string[], message: string) =>
+  z.custom<T>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
+    { message },
+  );
+
+const positiveInt = z.int().check(z.gte(1));
+
+const optionsSchema = z.optional(
+  z.object({
+    // The name ends up in database, lock and channel names: keep it plain.
+    name: z.optional(
+      z
+        .string()
+        .check(z.regex(/^[\w.-]{1,64}$/, { error: 'must be 1 to 64 letters, digits, "_", "." or "-"' })),
+    ),
+    handlers: z.optional(z.record(z.string(), fnSchema<OutboxHandler<never>>())),
+    policy: z.optional(objectWith<Policy>(['execute'], 'must be a Policy ({ execute })')),
+    backoff: z.optional(backoffSchema),
+    maxAttempts: z.optional(positiveInt),
+    maxAgeMs: z.optional(z.number().check(z.gt(0))),
+    concurrency: z.optional(positiveInt),
+    autoDrain: z.optional(
+      z.union([
+        z.literal(false),
+        z.object({
+          online: z.optional(z.boolean()),
+          visible: z.optional(z.boolean()),
+          intervalMs: z.optional(z.union([z.literal(false), z.number().check(z.gt(0))])),
+          afterEnqueue: z.optional(z.boolean()),
+        }),
+      ]),
+    ),
+    connectivity: z.optional(
+      z.custom<ConnectivityMonitor>(
+        (v) => {
+          const monitor = v as { snapshot?: unknown; state$?: { subscribe?: unknown } } | null;
+          return (
+            typeof monitor === 'object' &&
+            monitor !== null &&
+            typeof monitor.snapshot === 'object' &&
+            typeof monitor.state$?.subscribe === 'function'
+          );
+        },
+        { message: 'must be a ConnectivityMonitor ({ snapshot, state$ })' },
+      ),
+    ),
+    persistHeaders: z.optional(z.array(z.string())),
+    prepare: z.optional(fnSchema<(req: Request) => Request | Promise<Request>>()),
+    backgroundSync: z.optional(
+      z.union([
+        z.literal(false),
+        objectWith<Workbox>(['messageSW'], 'must be a Workbox instance (workbox-window)'),
+      ]),
+    ),
+    leaseMs: z.optional(z.number().check(z.gt(0))),
+    clock: z.optional(clockSchema),
+    indexedDB: z.optional(objectWith<IDBFactory>(['open'], 'must be an IDBFactory ({ open })')),
+    fetch: z.optional(fnSchema<typeof fetch>()),
+    locks: z.optional(
+      z.union([z.literal(false), objectWith<OutboxLockManager>(['request'], 'must be a LockManager')]),
+    ),
+    BroadcastChannel: z.optional(
+      z.union([
+        z.literal(false),
+        z.custom<typeof BroadcastChannel>((v) => typeof v === 'function', {
+          message: 'must be a BroadcastChannel constructor',
+        }),
+      ]),
+    ),
+    window: z.optional(
+      z.union([
+        z.literal(false),
+        objectWith<OutboxWindow>(['addEventListener', 'removeEventListener'], 'must be a Window'),
+      ]),
+    ),
+  }),
+);
+
+/** Options with every default applied and every global resolved. */
+export interface ResolvedOutboxOptions {
+  name: string;
+  handlers: Record<string, OutboxHandler<never>>;
+  policy: Policy;
+  backoff: Backoff;
+  maxAttempts: number;
+  maxAgeMs: number;
+  concurrency: number;
+  autoDrain: { online: boolean; visible: boolean; intervalMs: number | false; afterEnqueue: boolean } | false;
+  connectivity: ConnectivityMonitor | undefined;
+  persistHeaders: string[] | undefined;
+  prepare: ((req: Request) => Request | Promise<Request>) | undefined;
+  backgroundSync: Pick<Workbox, 'messageSW'> | undefined;
+  leaseMs: number;
+  clock: Clock;
+  indexedDB: IDBFactory | undefined;
+  /** Looked up at each send, so a fetch patched after creation (tests, polyfills) is used. */
+  fetch: () => typeof fetch;
+  locks: OutboxLockManager | undefined;
+  BroadcastChannel: typeof BroadcastChannel | undefined;
+  window: OutboxWindow | undefined;
+}
+
+/** Globals that may be missing (Node, workers), typed as such. */
+const global = globalThis as unknown as { window?: OutboxWindow; navigator?: { locks?: OutboxLockManager } };
+
+/** `indexedDB` itself may throw (storage blocked by the user or a sandbox): that is a missing IndexedDB. */
+function globalIndexedDB(): IDBFactory | undefined {
+  try {
+    return typeof indexedDB === 'undefined' ? undefined : indexedDB;
+  } catch {
+    return undefined;
+  }
+}
+
+export function resolveOutboxOptions(o: OutboxOptions | undefined): ResolvedOutboxOptions {
+  const parsed = parseOptions(optionsSchema, o, 'createOutbox()') ?? {};
+  const clock = parsed.clock ?? systemClock;
+  const auto = parsed.autoDrain;
+  const injectedFetch = parsed.fetch;
+  return {
+    name: parsed.name ?? 'default',
+    handlers: parsed.handlers ?? {},
+    // Aggressive: a handler that ignores its signal must not hold its channel (and the drain) forever.
+    policy: parsed.policy ?? timeout(DEFAULT_TIMEOUT_MS, { mode: 'aggressive', clock }),
+    backoff: parsed.backoff ?? backoffs.exponential({ initialMs: 1_000, maxMs: 300_000 }),
+    maxAttempts: parsed.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    maxAgeMs: parsed.maxAgeMs ?? DEFAULT_MAX_AGE_MS,
+    concurrency: parsed.concurrency ?? DEFAULT_CONCURRENCY,
+    autoDrain:
+      auto === false
+        ? false
+        : {
+            online: auto?.online ?? true,
+            visible: auto?.visible ?? true,
+            intervalMs: auto?.intervalMs ?? DEFAULT_INTERVAL_MS,
+            afterEnqueue: auto?.afterEnqueue ?? true,
+          },
+    connectivity: parsed.connectivity,
+    persistHeaders: parsed.persistHeaders,
+    prepare: parsed.prepare,
+    backgroundSync: parsed.backgroundSync === false ? undefined : parsed.backgroundSync,
+    leaseMs: parsed.leaseMs ?? DEFAULT_LEASE_MS,
+    clock,
+    indexedDB: parsed.indexedDB ?? globalIndexedDB(),
+    fetch: injectedFetch ? () => injectedFetch : () => globalThis.fetch,
+    locks: parsed.locks === false ? undefined : (parsed.locks ?? global.navigator?.locks),
+    BroadcastChannel:
+      parsed.BroadcastChannel === false
+        ? undefined
+        : (parsed.BroadcastChannel ??
+          (typeof BroadcastChannel === 'undefined' ? undefined : BroadcastChannel)),
+    window: parsed.window === false ? undefined : (parsed.window ?? global.window),
+  };
+}

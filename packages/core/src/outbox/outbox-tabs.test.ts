@@ -1,0 +1,232 @@
+/* eslint-disable @typescript-eslint/require-await -- handlers and fakes return promises by contract; most settle at once */
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { HttpError } from '../failure/errors.js';
+import type {
+  OutboxLockManager,
+  Outbox,
+  OutboxEvent,
+  OutboxHandler,
+  OutboxOptions,
+  OutboxStats,
+} from './types.js';
+
+/**
+ * Several pages (tabs, the service worker) sharing one outbox database. A "page" here is a
+ * fresh copy of the outbox modules (`vi.resetModules`), so each has its own in-page lock,
+ * just as separate tabs would.
+ */
+
+const T0 = 5_000_000;
+let idb: IDBFactory;
+let open: Outbox[];
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+  vi.setSystemTime(T0);
+  idb = new IDBFactory();
+  open = [];
+});
+
+afterEach(async () => {
+  await Promise.all(open.map((o) => o.close()));
+  vi.useRealTimers();
+});
+
+async function newPage(o: OutboxOptions): Promise<Outbox> {
+  vi.resetModules();
+  const { createOutbox } = await import('./outbox.js');
+  const outbox = createOutbox({
+    name: 'shared',
+    indexedDB: idb,
+    autoDrain: false,
+    BroadcastChannel: false,
+    window: false,
+    locks: false,
+    ...o,
+  });
+  open.push(outbox);
+  return outbox;
+}
+
+async function settle(rounds = 30): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Web Locks as the browser runs them for an origin: one holder per name, `ifAvailable`
+ * answers null at once, and a holder that dies (`kill`) loses its lock.
+ */
+function webLocks() {
+  const held = new Set<string>();
+  const manager: OutboxLockManager & { kill(name: string): void } = {
+    request: ((name: string, options: LockOptions, callback: (lock: Lock | null) => unknown) => {
+      if (held.has(name)) return Promise.resolve(callback(null));
+      held.add(name);
+      const result = Promise.resolve().then(() => callback({ name, mode: 'exclusive' }));
+      void result.finally(() => held.delete(name)).catch(() => undefined);
+      return result;
+    }) as OutboxLockManager['request'],
+    kill: (name) => held.delete(name),
+  };
+  return manager;
+}
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+const hang: OutboxHandler = () => new Promise(() => {});
+
+describe('leases (no Web Locks)', () => {
+  it('leaves an entry a dead page held alone until its lease runs out, then delivers it once', async () => {
+    const first = await newPage({ handlers: { w: hang }, leaseMs: 30_000 });
+    const a1 = await first.enqueue('w', 'a1', { channel: 'a' });
+    await first.enqueue('w', 'a2', { channel: 'a' });
+    await first.enqueue('w', 'b1', { channel: 'b' });
+    // The first page sends a1 (and b1), then dies: its drain never finishes.
+    void first.drain();
+    await settle();
+    expect((await first.list()).filter((e) => e.state === 'in-flight')).toHaveLength(2);
+
+    const calls: Array<[string, string, number]> = [];
+    const second = await newPage({
+      handlers: {
+        w: async (p: string, ctx) => {
+          calls.push([p, ctx.idempotencyKey, ctx.attempt]);
+        },
+      },
+      leaseMs: 30_000,
+    });
+    // Leased: not delivered, and a2 does not overtake a1.
+    expect(await second.drain()).toEqual({ delivered: 0, retried: 0, dead: 0 });
+    expect(calls).toEqual([]);
+    expect(second.stats).toMatchObject({ inFlight: 2, pending: 1 });
+
+    vi.setSystemTime(T0 + 30_000);
+    expect(await second.drain()).toEqual({ delivered: 3, retried: 0, dead: 0 });
+    // Same key as the first page's attempt, so the server can tell it is the same write.
+    expect(calls[0]).toEqual(['a1', a1.idempotencyKey, 1]);
+    expect(calls.map(([p]) => p).filter((p) => p.startsWith('a'))).toEqual(['a1', 'a2']);
+    expect(calls.map(([p]) => p).sort()).toEqual(['a1', 'a2', 'b1']);
+    expect(calls.every(([, , attempt]) => attempt === 1)).toBe(true);
+  });
+
+  it('does not resurrect an entry when the page that leased it reports late', async () => {
+    let settleFirst!: (error: unknown) => void;
+    const first = await newPage({
+      handlers: { w: () => new Promise((_, reject) => (settleFirst = reject)) },
+      leaseMs: 1_000,
+    });
+    await first.enqueue('w', 1);
+    const late = first.drain();
+    await settle();
+    const second = await newPage({ handlers: { w: async () => undefined }, leaseMs: 1_000 });
+    vi.setSystemTime(T0 + 1_000);
+    expect(await second.drain()).toMatchObject({ delivered: 1 });
+    // The first page's attempt fails long after: it must not write the entry back.
+    settleFirst(new HttpError(500));
+    await late;
+    expect(await second.list()).toEqual([]);
+  });
+});
+
+describe('one drainer at a time', () => {
+  it('answers not-leader to a second page while the first drains (page-local lock, same page)', async () => {
+    const gate = deferred();
+    const { createOutbox } = await import('./outbox.js');
+    const base = {
+      name: 'same-page',
+      indexedDB: idb,
+      autoDrain: false,
+      BroadcastChannel: false,
+      window: false,
+      locks: false,
+    } as const;
+    const a = createOutbox({ ...base, handlers: { w: () => gate.promise } });
+    const b = createOutbox({ ...base, handlers: { w: async () => undefined } });
+    open.push(a, b);
+    await a.enqueue('w', 1);
+    const draining = a.drain();
+    await settle();
+    expect(await b.drain()).toEqual({ delivered: 0, retried: 0, dead: 0, skipped: 'not-leader' });
+    gate.resolve();
+    expect(await draining).toMatchObject({ delivered: 1 });
+  });
+
+  it('with Web Locks: others skip while one drains, and take over at once when it dies', async () => {
+    const locks = webLocks();
+    const first = await newPage({ handlers: { w: hang }, locks, leaseMs: 600_000 });
+    await first.enqueue('w', 'x');
+    void first.drain();
+    await settle();
+    const delivered: string[] = [];
+    const second = await newPage({
+      handlers: { w: async (p: string) => void delivered.push(p) },
+      locks,
+      leaseMs: 600_000,
+    });
+    expect(await second.drain()).toEqual({ delivered: 0, retried: 0, dead: 0, skipped: 'not-leader' });
+    // The browser releases a dead page's locks. Whoever holds the lock now knows the in-flight
+    // entry is an orphan: it does not wait out the 10-minute lease.
+    locks.kill('bulletproof-outbox-shared');
+    expect(await second.drain()).toEqual({ delivered: 1, retried: 0, dead: 0 });
+    expect(delivered).toEqual(['x']);
+  });
+});
+
+describe('live stats across pages (BroadcastChannel)', () => {
+  it('shows another page’s enqueues and deliveries, and relays deliveries as remote events', async () => {
+    const drainer = await newPage({ handlers: { w: async () => undefined }, BroadcastChannel });
+    const watcher = await newPage({ BroadcastChannel });
+    const stats: OutboxStats[] = [];
+    watcher.stats$.subscribe((s) => stats.push(s));
+    const events: OutboxEvent[] = [];
+    watcher.events$.subscribe((e) => events.push(e));
+    await settle();
+    const entry = await drainer.enqueue('w', 'hello');
+    await vi.waitFor(async () => {
+      await settle(5);
+      expect(stats.at(-1)).toMatchObject({ pending: 1 });
+    });
+    await drainer.drain();
+    await vi.waitFor(async () => {
+      await settle(5);
+      expect(stats.at(-1)).toMatchObject({ pending: 0, inFlight: 0 });
+    });
+    expect(events).toContainEqual({
+      type: 'delivered',
+      entry: { ...entry, state: 'in-flight' },
+      remote: true,
+    });
+  });
+
+  it('makes the page that drains pick up what another page enqueued meanwhile', async () => {
+    const gate = deferred();
+    const delivered: string[] = [];
+    const drainer = await newPage({
+      BroadcastChannel,
+      handlers: {
+        w: async (p: string) => {
+          if (p === 'first') await gate.promise;
+          delivered.push(p);
+        },
+      },
+    });
+    const other = await newPage({ BroadcastChannel });
+    await drainer.enqueue('w', 'first');
+    const draining = drainer.drain();
+    await settle();
+    await other.enqueue('w', 'from-other-page', { channel: 'other' });
+    await vi.waitFor(async () => {
+      await settle(5);
+      expect((await other.list()).length).toBe(2);
+    });
+    await settle();
+    gate.resolve();
+    expect(await draining).toEqual({ delivered: 2, retried: 0, dead: 0 });
+    expect(delivered.sort()).toEqual(['first', 'from-other-page']);
+  });
+});

@@ -1,0 +1,334 @@
+import {
+  quarantineRecord,
+  readRecord,
+  toEntry,
+  type NewOutboxRecord,
+  type OutboxRecord,
+  type RecordReadResult,
+} from './schema.js';
+import type { RecordStore } from './store.js';
+import type { DeadReason, OutboxEntry, OutboxEntryState, OutboxFailureSummary } from './types.js';
+
+/**
+ * The queue's records and every state change they go through, each in one transaction that
+ * re-reads (and re-validates) the record first — another tab or the service worker may have
+ * delivered, rescheduled or discarded it meanwhile, and a change must never resurrect a
+ * record that is gone.
+ *
+ * A mirror of the last read plus this context's own changes backs `stats` without a read
+ * per call; it is refreshed from the store whenever another context reports a change.
+ */
+export interface QueueHooks {
+  /** A record failed validation and was moved to dead (`invalid`). */
+  quarantined(entry: OutboxEntry, issues: string[]): void;
+  /** The queue changed (here or, after a reload, elsewhere). */
+  changed(local: boolean): void;
+}
+
+export interface QueueCounts {
+  pending: number;
+  inFlight: number;
+  dead: number;
+  oldestPendingAt?: number;
+}
+
+export class EntryQueue {
+  readonly #store: RecordStore;
+  readonly #hooks: QueueHooks;
+  readonly #now: () => number;
+  readonly #read: (raw: unknown) => RecordReadResult;
+  readonly #mirror = new Map<number, OutboxRecord>();
+  /** Bumped by every change made here, so a reload that raced one can tell and read again. */
+  #version = 0;
+
+  constructor(
+    store: RecordStore,
+    now: () => number,
+    hooks: QueueHooks,
+    // Injectable so migrations are tested before the first real one exists.
+    read: (raw: unknown) => RecordReadResult = readRecord,
+  ) {
+    this.#store = store;
+    this.#now = now;
+    this.#hooks = hooks;
+    this.#read = read;
+  }
+
+  get storage(): 'indexeddb' | 'memory' {
+    return this.#store.kind;
+  }
+
+  /** Stores a new record; resolves once it is committed. */
+  async add(record: NewOutboxRecord): Promise<OutboxRecord> {
+    const seq = await this.#store.insert(record);
+    const stored = record as OutboxRecord;
+    // The caller's object becomes the mirror's copy: it is never handed out or mutated again.
+    stored.seq = seq;
+    this.#set(stored);
+    return stored;
+  }
+
+  /**
+   * Reads every record, validated: older shapes are migrated (and written back), invalid ones
+   * quarantined, ones from newer code left alone. Refreshes the mirror; resolves in key order.
+   */
+  async load(): Promise<OutboxRecord[]> {
+    let rows: Array<{ seq: number; value: unknown }>;
+    let attempts = 0;
+    let version: number;
+    do {
+      version = this.#version;
+      rows = await this.#store.scan();
+    } while (version !== this.#version && ++attempts < 3);
+
+    const records: OutboxRecord[] = [];
+    const rewrites = new Map<number, OutboxRecord>();
+    const quarantined: Array<{ record: OutboxRecord; issues: string[] }> = [];
+    for (const { seq, value } of rows) {
+      const read = this.#read(value);
+      if (read.kind === 'future') continue;
+      if (read.kind === 'invalid') {
+        const record = quarantineRecord(value, seq, this.#now());
+        rewrites.set(seq, record);
+        quarantined.push({ record, issues: read.issues });
+        records.push(record);
+        continue;
+      }
+      if (read.migrated) rewrites.set(seq, read.record);
+      records.push(read.record);
+    }
+    if (rewrites.size > 0) {
+      // Rewritten only if still there and not rewritten meanwhile (by another tab).
+      await this.#store.update([...rewrites.keys()], (current, seq) => {
+        if (current === undefined) return undefined;
+        const read = this.#read(current);
+        return read.kind === 'ok' && !read.migrated ? undefined : rewrites.get(seq);
+      });
+    }
+    this.#mirror.clear();
+    for (const record of records) this.#mirror.set(record.seq, record);
+    this.#hooks.changed(false);
+    for (const { record, issues } of quarantined) this.#hooks.quarantined(toEntry(record), issues);
+    if (quarantined.length > 0) this.#hooks.changed(true);
+    return records;
+  }
+
+  /**
+   * Marks a record in flight under a lease, if it is still deliverable: present, not dead,
+   * due, and not held by a live lease (unless `overrideLease`, for a drainer that knows every
+   * other drainer is gone). Resolves with the claimed record, or undefined.
+   */
+  async claim(seq: number, leaseUntil: number, overrideLease: boolean): Promise<OutboxRecord | undefined> {
+    const [result] = await this.#change([seq], claimChange(this.#now(), leaseUntil, overrideLease));
+    return result ?? undefined;
+  }
+
+  /** Delivered: the record is deleted. */
+  async complete(seq: number): Promise<void> {
+    this.#version++;
+    await this.#store.remove([seq]);
+    this.#delete(seq);
+  }
+
+  /**
+   * Deletes a delivered record and claims the next one of its channel in the same
+   * transaction: one transaction per delivery instead of two, which is what a busy drain
+   * spends its time on. Resolves with the claimed record, or undefined.
+   */
+  async completeAndClaim(
+    doneSeq: number,
+    nextSeq: number,
+    leaseUntil: number,
+    overrideLease: boolean,
+  ): Promise<OutboxRecord | undefined> {
+    this.#version++;
+    const claim = claimChange(this.#now(), leaseUntil, overrideLease);
+    const [, next] = await this.#store.update([doneSeq, nextSeq], (current, seq) => {
+      if (seq === doneSeq) return current === undefined ? undefined : null;
+      const read = this.#read(current);
+      return read.kind === 'ok' ? claim(read.record) : undefined;
+    });
+    this.#delete(doneSeq);
+    const claimed = (next as OutboxRecord | undefined) ?? undefined;
+    if (claimed) this.#set(claimed);
+    return claimed;
+  }
+
+  /** Back to pending after a failed attempt, due at `nextAttemptAt`. */
+  async reschedule(
+    seq: number,
+    patch: {
+      attempts: number;
+      nextAttemptAt: number;
+      lastDelayMs?: number;
+      lastFailure?: OutboxFailureSummary;
+    },
+  ): Promise<OutboxRecord | undefined> {
+    const [result] = await this.#change([seq], (record) => pendingWith(record, patch));
+    return result ?? undefined;
+  }
+
+  /** Back to pending as it was: the attempt did not count (offline, paused, closed). */
+  async release(seq: number): Promise<void> {
+    await this.#change([seq], (record) =>
+      record.state === 'in-flight' ? pendingWith(record, {}) : undefined,
+    );
+  }
+
+  async deadLetter(
+    seq: number,
+    reason: DeadReason,
+    patch: { attempts?: number; lastFailure?: OutboxFailureSummary },
+  ): Promise<OutboxRecord | undefined> {
+    const [result] = await this.#change([seq], (record) => {
+      const dead: OutboxRecord = { ...record, ...patch, state: 'dead', deadReason: reason };
+      delete dead.leaseUntil;
+      return dead;
+    });
+    return result ?? undefined;
+  }
+
+  /** Dead → pending with attempts reset; pending → due now. Quarantined records stay dead. */
+  async retry(ids: string[] | 'dead'): Promise<number> {
+    const records = await this.load();
+    const wanted = ids === 'dead' ? undefined : new Set(ids);
+    const seqs = records
+      .filter(
+        (r) =>
+          (wanted ? wanted.has(r.id) : r.state === 'dead') &&
+          r.state !== 'in-flight' &&
+          r.deadReason !== 'invalid',
+      )
+      .map((r) => r.seq);
+    if (seqs.length === 0) return 0;
+    const now = this.#now();
+    const results = await this.#change(seqs, (record) => {
+      if (record.state === 'dead' && record.deadReason !== 'invalid') {
+        const revived = pendingWith(record, { attempts: 0, nextAttemptAt: now });
+        delete revived.deadReason;
+        delete revived.lastDelayMs;
+        return revived;
+      }
+      return record.state === 'pending' ? { ...record, nextAttemptAt: now } : undefined;
+    });
+    return results.filter(Boolean).length;
+  }
+
+  /** Deletes records by id, whatever their state; resolves with the ids actually deleted. */
+  async discard(ids: string[]): Promise<string[]> {
+    const wanted = new Set(ids);
+    const records = await this.load();
+    const targets = records.filter((r) => wanted.has(r.id));
+    if (targets.length === 0) return [];
+    this.#version++;
+    const results = await this.#store.update(
+      targets.map((r) => r.seq),
+      (current) => (current === undefined ? undefined : null),
+    );
+    const discarded: string[] = [];
+    targets.forEach((record, i) => {
+      if (results[i] !== null) return;
+      this.#delete(record.seq);
+      discarded.push(record.id);
+    });
+    if (discarded.length > 0) this.#hooks.changed(true);
+    return discarded;
+  }
+
+  async list(state?: OutboxEntryState): Promise<OutboxEntry[]> {
+    const records = await this.load();
+    return records
+      .filter((r) => state === undefined || effectiveState(r, this.#now()) === state)
+      .map((r) => toEntry(r));
+  }
+
+  /** Counts from the mirror; an in-flight record whose lease ran out counts as pending. */
+  counts(): QueueCounts {
+    const now = this.#now();
+    const counts: QueueCounts = { pending: 0, inFlight: 0, dead: 0 };
+    for (const record of this.#mirror.values()) {
+      const state = effectiveState(record, now);
+      if (state === 'dead') {
+        counts.dead++;
+        continue;
+      }
+      if (state === 'pending') counts.pending++;
+      else counts.inFlight++;
+      if (counts.oldestPendingAt === undefined || record.createdAt < counts.oldestPendingAt) {
+        counts.oldestPendingAt = record.createdAt;
+      }
+    }
+    return counts;
+  }
+
+  /** Whether any record of `type` is still to be delivered (from the mirror). */
+  hasPending(type: string): boolean {
+    for (const record of this.#mirror.values())
+      if (record.type === type && record.state !== 'dead') return true;
+    return false;
+  }
+
+  close(): void {
+    this.#store.close();
+  }
+
+  /**
+   * Applies `change` to each record as it is now in the store, validated. A record that is
+   * gone or invalid is left alone (the next load quarantines an invalid one).
+   */
+  async #change(
+    seqs: number[],
+    change: (record: OutboxRecord) => OutboxRecord | undefined,
+  ): Promise<Array<OutboxRecord | undefined>> {
+    this.#version++;
+    const results = await this.#store.update(seqs, (current) => {
+      const read = this.#read(current);
+      return read.kind === 'ok' ? change(read.record) : undefined;
+    });
+    const changed = results as Array<OutboxRecord | undefined>;
+    for (const record of changed) if (record) this.#set(record);
+    return changed;
+  }
+
+  #set(record: OutboxRecord): void {
+    this.#version++;
+    this.#mirror.set(record.seq, record);
+    this.#hooks.changed(true);
+  }
+
+  #delete(seq: number): void {
+    this.#version++;
+    if (this.#mirror.delete(seq)) this.#hooks.changed(true);
+  }
+}
+
+function claimChange(
+  now: number,
+  leaseUntil: number,
+  overrideLease: boolean,
+): (record: OutboxRecord) => OutboxRecord | undefined {
+  return (record) => {
+    if (record.state === 'dead' || record.nextAttemptAt > now) return undefined;
+    if (record.state === 'in-flight' && !overrideLease && (record.leaseUntil ?? 0) > now) return undefined;
+    return { ...record, state: 'in-flight', leaseUntil };
+  };
+}
+
+function pendingWith(
+  record: OutboxRecord,
+  patch: {
+    attempts?: number;
+    nextAttemptAt?: number;
+    lastDelayMs?: number;
+    lastFailure?: OutboxFailureSummary;
+  },
+): OutboxRecord {
+  const next: OutboxRecord = { ...record, ...patch, state: 'pending' };
+  delete next.leaseUntil;
+  return next;
+}
+
+function effectiveState(record: OutboxRecord, now: number): OutboxEntryState {
+  if (record.state === 'in-flight' && (record.leaseUntil ?? 0) <= now) return 'pending';
+  return record.state;
+}

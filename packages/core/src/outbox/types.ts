@@ -1,0 +1,193 @@
+import type { Observable } from 'rxjs';
+import type { Workbox } from 'workbox-window';
+import type { Clock } from '../clock.js';
+import type { ConnectivityMonitor } from '../connectivity/index.js';
+import type { Failure, FailureCategory } from '../failure/types.js';
+import type { Backoff, Policy } from '../policy/types.js';
+
+/** Why an entry was moved out of the delivery queue. */
+export type DeadReason = 'rejected' | 'expired' | 'max-attempts' | 'invalid' | 'unknown-type';
+
+/** Where an entry is in its life: waiting, being delivered right now, or given up on. */
+export type OutboxEntryState = 'pending' | 'in-flight' | 'dead';
+
+/** What is kept of the failure that last stopped a delivery: enough to show and to reason about. */
+export interface OutboxFailureSummary {
+  category: FailureCategory;
+  message: string;
+  status?: number;
+}
+
+/** One queued write. */
+export interface OutboxEntry<P = unknown> {
+  id: string;
+  type: string;
+  payload: P;
+  /** Entries of one channel are delivered in enqueue order, one at a time. */
+  channel: string;
+  /** Sent with every attempt (`Idempotency-Key` for HTTP entries) so the server applies the write once. */
+  idempotencyKey: string;
+  state: OutboxEntryState;
+  /** Delivery attempts that counted (an offline or auth-paused attempt does not). */
+  attempts: number;
+  createdAt: number;
+  nextAttemptAt: number;
+  lastFailure?: OutboxFailureSummary;
+  deadReason?: DeadReason;
+}
+
+/** What a handler gets with each delivery attempt. */
+export interface OutboxHandlerContext<P = unknown> {
+  /** Aborted when the attempt times out, the drain is aborted or the outbox closes. */
+  signal: AbortSignal;
+  idempotencyKey: string;
+  /** This attempt's number, counting from 1. */
+  attempt: number;
+  entry: OutboxEntry<P>;
+}
+
+/** Delivers one entry; resolving means delivered (the entry is then deleted), throwing is classified. */
+export type OutboxHandler<P = unknown> = (payload: P, ctx: OutboxHandlerContext<P>) => Promise<unknown>;
+
+/** The stored form of an HTTP entry's request: bytes, not a Blob, so every browser can store it. */
+export interface HttpPayload {
+  url: string;
+  method: string;
+  /** Persisted headers, credentials excluded; `Idempotency-Key` is added at send time. */
+  headers: Array<[string, string]>;
+  body: Uint8Array | null;
+  /** The body's content type, kept apart so `persistHeaders` can never drop it. */
+  contentType?: string;
+  /** Kept when not the default `same-origin`. */
+  credentials?: RequestCredentials;
+}
+
+/** What may be queued with `enqueueRequest`. */
+export type OutboxRequestInit =
+  Request | { url: string | URL; method?: string; headers?: HeadersInit; body?: BodyInit | null };
+
+export interface EnqueueOptions {
+  /** Default `'default'`. */
+  channel?: string;
+  /** Default: a fresh random key (the entry's id). */
+  idempotencyKey?: string;
+}
+
+export interface DrainReport {
+  delivered: number;
+  retried: number;
+  dead: number;
+  /** Set when nothing was attempted, and why. */
+  skipped?: 'not-leader' | 'offline' | 'paused';
+}
+
+export interface OutboxStats {
+  pending: number;
+  inFlight: number;
+  dead: number;
+  /** Creation time of the oldest entry still waiting to be delivered (pending or in flight). */
+  oldestPendingAt?: number;
+  /** True while this page (or worker) is delivering. */
+  draining: boolean;
+  /** True after an `auth` failure, until `resume()`. */
+  paused: boolean;
+  /** `'memory'` after a storage failure: entries then die with the page. */
+  storage: 'indexeddb' | 'memory';
+}
+
+/**
+ * Everything the outbox does, as it happens. `remote: true` marks a delivery made by another
+ * tab or by the service worker, relayed over BroadcastChannel.
+ */
+export type OutboxEvent =
+  | { type: 'enqueued'; entry: OutboxEntry }
+  | { type: 'delivered'; entry: OutboxEntry; remote?: true }
+  | { type: 'retry-scheduled'; entry: OutboxEntry; delayMs: number; failure: Failure }
+  | { type: 'dead-lettered'; entry: OutboxEntry; reason: DeadReason; failure?: Failure; remote?: true }
+  | { type: 'discarded'; ids: string[] }
+  | { type: 'quarantined'; entry: OutboxEntry; issues: string[] }
+  | { type: 'auth-required'; entry: OutboxEntry; failure: Failure }
+  | { type: 'storage-fallback'; error: unknown };
+
+export interface AutoDrainOptions {
+  /** Drain when the browser fires `online`. Default true. */
+  online?: boolean;
+  /** Drain when the tab becomes visible. Default true. */
+  visible?: boolean;
+  /** Drain this often; `false` for never. Default 30 000. */
+  intervalMs?: number | false;
+  /** Drain right after an enqueue commits (when online). Default true. */
+  afterEnqueue?: boolean;
+}
+
+/** The Web Locks surface the outbox uses (`navigator.locks`). */
+export type OutboxLockManager = Pick<LockManager, 'request'>;
+
+/** The window surface the outbox listens to: `online`, `visibilitychange`. */
+export interface OutboxWindow {
+  addEventListener(type: string, listener: () => void): void;
+  removeEventListener(type: string, listener: () => void): void;
+  navigator?: { onLine?: boolean; locks?: OutboxLockManager };
+  document?: {
+    visibilityState?: string;
+    addEventListener?(type: string, listener: () => void): void;
+    removeEventListener?(type: string, listener: () => void): void;
+  };
+  location?: { href: string };
+}
+
+export interface OutboxOptions {
+  /** Database `bulletproof-outbox-<name>`, Web Lock and BroadcastChannel of the same name. Default 'default'. */
+  name?: string;
+  /** Delivery functions by entry type; `'http'` is built in. */
+  handlers?: Record<string, OutboxHandler<never>>;
+  /** Wraps each delivery attempt. Default `timeout(15_000)`. */
+  policy?: Policy;
+  /** Wait between attempts of one entry. Default exponential, 1 s … 5 min. */
+  backoff?: Backoff;
+  /** Counted attempts before an entry is dead-lettered (`max-attempts`). Default 12. */
+  maxAttempts?: number;
+  /** Age after which an undelivered entry is dead-lettered (`expired`). Default 7 days. */
+  maxAgeMs?: number;
+  /** Channels delivered in parallel; one entry in flight per channel. Default 4. */
+  concurrency?: number;
+  /** When to drain without being asked; `false` for manual `drain()` only. */
+  autoDrain?: AutoDrainOptions | false;
+  /** No delivery attempts while it reports `offline`; its return to `online` starts a drain. */
+  connectivity?: ConnectivityMonitor;
+  /** HTTP headers kept with a queued request. Default: all but authorization, cookie, proxy-authorization. */
+  persistHeaders?: string[];
+  /** Runs before every send of an HTTP entry (apply fresh auth here). */
+  prepare?: (req: Request) => Request | Promise<Request>;
+  /** Registers a Background Sync tag through this Workbox so the service worker replays HTTP entries. */
+  backgroundSync?: Workbox | false;
+  /**
+   * How long an in-flight mark protects an entry from another drainer. A page that dies
+   * mid-delivery leaves its entry in flight; it returns to pending when the lease runs out.
+   * Default 60 000; keep it above the policy's timeout.
+   */
+  leaseMs?: number;
+  clock?: Clock;
+  indexedDB?: IDBFactory;
+  fetch?: typeof fetch;
+  /** Web Locks; default `navigator.locks`, or a lock within this page where there is none. */
+  locks?: OutboxLockManager | false;
+  BroadcastChannel?: typeof BroadcastChannel | false;
+  window?: OutboxWindow | false;
+}
+
+export interface Outbox {
+  enqueue<P>(type: string, payload: P, o?: EnqueueOptions): Promise<OutboxEntry<P>>;
+  enqueueRequest(req: OutboxRequestInit, o?: EnqueueOptions): Promise<OutboxEntry<HttpPayload>>;
+  drain(o?: { signal?: AbortSignal }): Promise<DrainReport>;
+  list(o?: { state?: OutboxEntryState }): Promise<OutboxEntry[]>;
+  /** Dead entries → pending with attempts reset; pending ones become due now. Returns how many changed. */
+  retry(ids: string[] | 'dead'): Promise<number>;
+  discard(ids: string[]): Promise<number>;
+  /** Lifts the pause an `auth` failure set, and drains. */
+  resume(): void;
+  readonly stats: OutboxStats;
+  readonly stats$: Observable<OutboxStats>;
+  readonly events$: Observable<OutboxEvent>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,130 @@
+import * as z from 'zod/mini';
+import type { Clock } from '../clock.js';
+import { REGISTER_SYNC_MESSAGE, syncTag } from '../outbox/background-sync.js';
+import { createOutboxInternal } from '../outbox/outbox.js';
+import type { DrainReport } from '../outbox/types.js';
+import type { Backoff, Policy } from '../policy/types.js';
+import { fnSchema, parseOptions } from '../policy/validate.js';
+
+/**
+ * `@bulletproof/core/sw`: the service worker half of the outbox.
+ *
+ * On the Background Sync `sync` event it drains the same database's `http` entries under
+ * the same Web Lock and with the same guarantees as a page (leases, per-channel order,
+ * delete-after-success, `prepare` before every send), and the pages still open hear about it
+ * through the outbox's BroadcastChannel. Entries of other types are left for a page, and
+ * they hold their channel, so order is kept.
+ *
+ * When HTTP entries are left undelivered, the sync handler fails on purpose: the browser then
+ * fires `sync` again later (with its own backoff), even if no page is open.
+ */
+export interface OutboxSyncOptions {
+  /** The outbox name used by the pages. Default 'default'. */
+  name?: string;
+  /** Runs before every send (apply fresh auth here). */
+  prepare?: (req: Request) => Request | Promise<Request>;
+  policy?: Policy;
+  backoff?: Backoff;
+  maxAttempts?: number;
+  leaseMs?: number;
+  clock?: Clock;
+  fetch?: typeof fetch;
+  indexedDB?: IDBFactory;
+}
+
+/** The parts of a service worker's global scope this uses. */
+export interface ServiceWorkerScopeLike {
+  addEventListener(type: 'sync', listener: (event: SyncEventLike) => void): void;
+  addEventListener(type: 'message', listener: (event: ExtendableMessageEventLike) => void): void;
+  removeEventListener(type: 'sync', listener: (event: SyncEventLike) => void): void;
+  removeEventListener(type: 'message', listener: (event: ExtendableMessageEventLike) => void): void;
+  registration: { sync?: { register(tag: string): Promise<void> } };
+}
+
+export interface SyncEventLike {
+  tag: string;
+  /** True on the browser's last retry of this sync. */
+  lastChance?: boolean;
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+export interface ExtendableMessageEventLike {
+  data: unknown;
+  ports: ReadonlyArray<{ postMessage(message: unknown): void }>;
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+const optionsSchema = z.optional(
+  z.object({
+    name: z.optional(z.string()),
+    prepare: z.optional(fnSchema<(req: Request) => Request | Promise<Request>>()),
+  }),
+);
+
+/** Thrown (and so failing the sync event) while HTTP entries are still waiting. */
+export class SyncIncompleteError extends Error {
+  override name = 'SyncIncompleteError';
+  constructor(readonly waiting: number) {
+    super(`${waiting} queued request(s) still waiting; the browser will fire sync again`);
+  }
+}
+
+/**
+ * Installs the `sync` and `message` listeners on the service worker scope. Call it at the
+ * top level of the worker script. Returns the function that removes them.
+ */
+export function installOutboxSync(
+  o?: OutboxSyncOptions,
+  scope: ServiceWorkerScopeLike = globalThis as unknown as ServiceWorkerScopeLike,
+): () => void {
+  const parsed = parseOptions(
+    optionsSchema,
+    o ? { name: o.name, prepare: o.prepare } : undefined,
+    'installOutboxSync()',
+  );
+  const name = parsed?.name ?? 'default';
+  const tag = syncTag(name);
+
+  const replay = async (): Promise<DrainReport> => {
+    const outbox = createOutboxInternal({ ...o, name, autoDrain: false }, { deliverTypes: ['http'] });
+    try {
+      const report = await outbox.drain();
+      // A page holding the lock is delivering right now: it keeps its own triggers.
+      if (report.skipped === 'not-leader') return report;
+      const waiting = (await outbox.list({ state: 'pending' })).filter((e) => e.type === 'http').length;
+      if (waiting > 0) throw new SyncIncompleteError(waiting);
+      return report;
+    } finally {
+      await outbox.close();
+    }
+  };
+
+  const onSync = (event: SyncEventLike): void => {
+    if (event.tag !== tag) return;
+    event.waitUntil(replay());
+  };
+
+  const onMessage = (event: ExtendableMessageEventLike): void => {
+    const data = event.data as { type?: unknown; name?: unknown } | null;
+    if (!data || data.type !== REGISTER_SYNC_MESSAGE || data.name !== name) return;
+    const port = event.ports[0];
+    const sync = scope.registration.sync;
+    const registering = sync
+      ? sync.register(tag)
+      : Promise.reject(new Error('Background Sync is not supported here'));
+    // The page waits for an answer (workbox-window's messageSW), whatever it is.
+    event.waitUntil(
+      registering.then(
+        () => port?.postMessage({ ok: true }),
+        (error: unknown) => port?.postMessage({ ok: false, error: String(error) }),
+      ),
+    );
+  };
+
+  scope.addEventListener('sync', onSync);
+  scope.addEventListener('message', onMessage);
+  return () => {
+    scope.removeEventListener('sync', onSync);
+    scope.removeEventListener('message', onMessage);
+  };
+}
