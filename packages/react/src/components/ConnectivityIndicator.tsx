@@ -1,0 +1,55 @@
+import type { ConnectivitySnapshot } from '@bulletproof/core';
+import type { ReactNode } from 'react';
+import { useConnectivity } from '../hooks/useConnectivity.js';
+
+/** What the indicator says: `slow` is an online connection whose round trips are too long. */
+export type ConnectivityKind = 'online' | 'offline' | 'unreachable' | 'slow' | 'unknown';
+
+export const defaultConnectivityLabels: Record<ConnectivityKind, string> = {
+  online: 'Online',
+  offline: 'Offline',
+  unreachable: "Can't reach the server",
+  slow: 'Slow connection',
+  unknown: 'Checking connection…',
+};
+
+export function connectivityKind(snapshot: ConnectivitySnapshot): ConnectivityKind {
+  return snapshot.status === 'online' && snapshot.quality === 'slow' ? 'slow' : snapshot.status;
+}
+
+export interface ConnectivityIndicatorProps {
+  className?: string;
+  labels?: Partial<Record<ConnectivityKind, string>>;
+  /** Say nothing while online and fast (the status region stays mounted, so a change is still announced). */
+  hideWhenOnline?: boolean;
+  /** Replaces what is inside the status region. */
+  render?: (view: { kind: ConnectivityKind; label: string; snapshot: ConnectivitySnapshot }) => ReactNode;
+}
+
+/**
+ * A status region (`role="status"`) saying online, offline, can't reach the
+ * server, or slow. Screen readers announce each change without moving focus.
+ */
+export function ConnectivityIndicator({
+  className,
+  labels,
+  hideWhenOnline = false,
+  render,
+}: ConnectivityIndicatorProps): ReactNode {
+  const snapshot = useConnectivity();
+  const kind = connectivityKind(snapshot);
+  const label = labels?.[kind] ?? defaultConnectivityLabels[kind];
+  const silent = hideWhenOnline && kind === 'online';
+  return (
+    <div role="status" className={className} data-bp-connectivity={kind}>
+      {silent ? null : render ? (
+        render({ kind, label, snapshot })
+      ) : (
+        <>
+          <span data-bp-dot="" aria-hidden="true" />
+          {label}
+        </>
+      )}
+    </div>
+  );
+}

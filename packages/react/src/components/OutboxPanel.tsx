@@ -1,0 +1,257 @@
+import type { DeadReason, OutboxEntry } from '@bulletproof/core';
+import { useEffect, useId, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
+import { useProtection } from '../context/BulletproofProvider.js';
+import { useOutbox } from '../hooks/useOutbox.js';
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+export const defaultOutboxLabels = {
+  heading: 'Changes waiting to sync',
+  empty: 'Nothing waiting to sync.',
+  pending: 'Waiting to send',
+  dead: 'Could not be saved',
+  selectAll: 'Select all',
+  retry: 'Retry',
+  discard: 'Discard',
+  confirmDiscard: (n: number) => `Discard ${plural(n, 'change', 'changes')}? They will be lost.`,
+  confirm: 'Discard for good',
+  cancel: 'Keep them',
+  retried: (n: number) => `${plural(n, 'change', 'changes')} will be sent again.`,
+  discarded: (n: number) => `${plural(n, 'change', 'changes')} discarded.`,
+  failed: 'That did not work. Please try again.',
+  waiting: 'Waiting',
+  sending: 'Sending…',
+  lastFailure: 'Last try failed',
+  memory: 'These changes are kept in this tab only: closing it would lose them.',
+  paused: 'Sending is paused until you sign in again.',
+  deadReasons: {
+    rejected: 'Refused by the server',
+    expired: 'Too old to send',
+    'max-attempts': 'Gave up after repeated failures',
+    invalid: 'The stored change was unreadable',
+    'unknown-type': 'No way to send this kind of change',
+  } as Record<DeadReason, string>,
+};
+
+export type OutboxPanelLabels = typeof defaultOutboxLabels;
+
+export interface OutboxPanelProps {
+  className?: string;
+  labels?: Partial<OutboxPanelLabels>;
+  /** Level of the panel's heading; its two groups use the next level. Default 2. */
+  headingLevel?: 1 | 2 | 3 | 4 | 5;
+  /** What an entry is, for people: default its type (method and URL for HTTP entries) and time. */
+  describe?: (entry: OutboxEntry) => ReactNode;
+  /** Render nothing while the outbox is empty. Default false. */
+  hideWhenEmpty?: boolean;
+  /**
+   * When the user picks "Review" on a message about refused changes
+   * (`review-requested`), scroll the panel into view and focus its heading. Default true.
+   */
+  focusOnReview?: boolean;
+}
+
+export function describeEntry(entry: OutboxEntry): string {
+  const p = entry.payload as { method?: unknown; url?: unknown } | null;
+  const what =
+    entry.type === 'http' && typeof p?.url === 'string' ? `${String(p.method)} ${p.url}` : entry.type;
+  return `${what} · ${new Date(entry.createdAt).toLocaleString()}`;
+}
+
+function reasonOf(entry: OutboxEntry, l: OutboxPanelLabels): string {
+  const failure = entry.lastFailure?.message;
+  if (entry.state === 'dead') {
+    const why = l.deadReasons[entry.deadReason ?? 'rejected'];
+    return failure ? `${why}: ${failure}` : why;
+  }
+  if (entry.state === 'in-flight') return l.sending;
+  return failure ? `${l.lastFailure}: ${failure}` : l.waiting;
+}
+
+/**
+ * The outbox for people: writes still waiting and writes given up on, each with
+ * its reason; select some or all, retry them or discard them. Discarding asks
+ * for confirmation inline first. Results are announced in a status region.
+ */
+export function OutboxPanel({
+  className,
+  labels,
+  headingLevel = 2,
+  describe = describeEntry,
+  hideWhenEmpty = false,
+  focusOnReview = true,
+}: OutboxPanelProps): ReactNode {
+  const l = { ...defaultOutboxLabels, ...labels };
+  const protection = useProtection();
+  const { stats, pending, dead, retry, discard } = useOutbox();
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState('');
+  const id = useId();
+  const rootRef = useRef<HTMLElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const discardRef = useRef<HTMLButtonElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  // Where focus goes when the confirm step closes; null = leave it alone.
+  const returnFocus = useRef(false);
+
+  const all = [...pending, ...dead];
+  // The selection never names entries that are gone (delivered, discarded elsewhere).
+  const chosen = all.filter((e) => selected.has(e.id)).map((e) => e.id);
+  const none = chosen.length === 0;
+
+  useEffect(() => {
+    if (confirming) cancelRef.current?.focus();
+    else if (returnFocus.current) discardRef.current?.focus();
+    returnFocus.current = false;
+  }, [confirming]);
+
+  useEffect(() => {
+    if (!focusOnReview) return;
+    const subscription = protection.events$.subscribe((event) => {
+      if (event.type !== 'review-requested') return;
+      // The user asked to see the panel: this is the one time it takes focus.
+      // Optional call: jsdom and some embedded browsers have no scrollIntoView.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
+      rootRef.current?.scrollIntoView?.({ block: 'nearest' });
+      headingRef.current?.focus();
+    });
+    return () => {
+      subscription.unsubscribe();
+    };
+  }, [protection, focusOnReview]);
+
+  if (hideWhenEmpty && all.length === 0 && !notice) return null;
+
+  const toggle = (entryId: string) => {
+    setSelected((s) => {
+      const next = new Set(s);
+      if (!next.delete(entryId)) next.add(entryId);
+      return next;
+    });
+  };
+
+  const apply = async (what: 'retry' | 'discard') => {
+    returnFocus.current = confirming;
+    setConfirming(false);
+    setBusy(true);
+    try {
+      const n = await (what === 'retry' ? retry(chosen) : discard(chosen));
+      setNotice(what === 'retry' ? l.retried(n) : l.discarded(n));
+      setSelected(new Set());
+    } catch {
+      setNotice(l.failed);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const Heading = `h${headingLevel}` as 'h2';
+  const GroupHeading = `h${headingLevel + 1}` as 'h3';
+  const group = (key: 'pending' | 'dead', entries: OutboxEntry[]) =>
+    entries.length > 0 && (
+      <div data-bp-group={key}>
+        <GroupHeading>{l[key]}</GroupHeading>
+        <ul>
+          {entries.map((e) => (
+            <li key={e.id} data-bp-entry={e.state}>
+              <input
+                type="checkbox"
+                id={`${id}${e.id}`}
+                checked={selected.has(e.id)}
+                onChange={() => {
+                  toggle(e.id);
+                }}
+                aria-describedby={`${id}${e.id}-why`}
+              />
+              <label htmlFor={`${id}${e.id}`}>{describe(e)}</label>
+              <span id={`${id}${e.id}-why`} data-bp-reason="">
+                {reasonOf(e, l)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </div>
+    );
+
+  // aria-disabled rather than disabled: a button that turns disabled under the user's
+  // focus drops that focus to the page; this one stays focused and does nothing.
+  const inert = none || busy;
+  return (
+    <section ref={rootRef} className={className} data-bp-outbox="" aria-labelledby={`${id}h`}>
+      <Heading id={`${id}h`} ref={headingRef} tabIndex={-1}>
+        {l.heading}
+      </Heading>
+      {stats.storage === 'memory' && <p data-bp-warning="memory">{l.memory}</p>}
+      {stats.paused && <p data-bp-warning="paused">{l.paused}</p>}
+      {all.length === 0 ? (
+        <p data-bp-empty="">{l.empty}</p>
+      ) : (
+        <>
+          <div data-bp-actions="">
+            <label>
+              <input
+                type="checkbox"
+                checked={chosen.length === all.length}
+                ref={(el) => {
+                  if (el) el.indeterminate = !none && chosen.length < all.length;
+                }}
+                onChange={() => {
+                  setSelected(new Set(chosen.length === all.length ? [] : all.map((e) => e.id)));
+                }}
+              />
+              {l.selectAll}
+            </label>
+            <button
+              type="button"
+              data-bp-retry=""
+              aria-disabled={inert}
+              onClick={() => void (inert || apply('retry'))}
+            >
+              {l.retry}
+              {none ? '' : ` (${chosen.length})`}
+            </button>
+            <button
+              type="button"
+              ref={discardRef}
+              data-bp-discard=""
+              aria-disabled={inert}
+              aria-expanded={confirming}
+              onClick={() => {
+                if (!inert) setConfirming(true);
+              }}
+            >
+              {l.discard}
+              {none ? '' : ` (${chosen.length})`}
+            </button>
+          </div>
+          {confirming && !none && (
+            <div role="group" aria-labelledby={`${id}q`} data-bp-confirm="">
+              <p id={`${id}q`}>{l.confirmDiscard(chosen.length)}</p>
+              <button type="button" data-bp-confirm-discard="" onClick={() => void apply('discard')}>
+                {l.confirm}
+              </button>
+              <button
+                type="button"
+                ref={cancelRef}
+                onClick={() => {
+                  returnFocus.current = true;
+                  setConfirming(false);
+                }}
+              >
+                {l.cancel}
+              </button>
+            </div>
+          )}
+          {group('pending', pending)}
+          {group('dead', dead)}
+        </>
+      )}
+      <p role="status" data-bp-notice="">
+        {notice}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,142 @@
+import { classifyFailure } from '@bulletproof/core';
+import type { ProtectedResult, ProtectOptions } from '@bulletproof/core';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useProtection } from '../context/BulletproofProvider.js';
+import { useIsomorphicLayoutEffect } from './use-isomorphic-layout-effect.js';
+
+export type BulletproofCallState = 'idle' | 'running' | 'queued' | 'succeeded' | 'fallback' | 'failed';
+
+export interface UseBulletproofOptions<T> extends ProtectOptions<T> {
+  /**
+   * Let every call's result update `state` and `result` as it arrives (`state`
+   * stays `running` while any call is in flight). Default `false`: a newer
+   * `run` supersedes older calls, whose results are then ignored (their `run`
+   * promises still resolve).
+   */
+  keepAll?: boolean;
+  /**
+   * Abort calls still in flight when the component unmounts. Default `true`.
+   * Turn it off for a write that must outlive its screen (with `offline`, so it is queued).
+   */
+  abortOnUnmount?: boolean;
+}
+
+export interface BulletproofCall<A extends unknown[], T> {
+  /** Runs `fn(...args)` through `protection.protect`; never rejects for a failure of `fn`. */
+  run: (...args: A) => Promise<ProtectedResult<T>>;
+  state: BulletproofCallState;
+  /** The result of the latest call that counted; kept while a new call runs. */
+  result?: ProtectedResult<T>;
+  /** Back to `idle`; results of calls still in flight are ignored. */
+  reset: () => void;
+}
+
+interface View<T> {
+  state: BulletproofCallState;
+  result?: ProtectedResult<T>;
+}
+
+const IDLE: View<never> = { state: 'idle' };
+
+const STATE_OF = {
+  ok: 'succeeded',
+  queued: 'queued',
+  fallback: 'fallback',
+  failed: 'failed',
+} as const satisfies Record<ProtectedResult<unknown>['status'], BulletproofCallState>;
+
+/**
+ * Runs a function through the Protection and tracks its state for rendering.
+ *
+ * `o` may also be a function of the call's arguments, for options that depend
+ * on them: `(note) => ({ offline: { type: 'note.save', payload: note } })`.
+ *
+ * `fn` is called with the call's `ExecutionContext` as `this`, so a `function`
+ * can pass `this.signal` on (to `fetch`) and stop when the call is aborted:
+ * by a timeout, by `signal`, or by the component unmounting.
+ */
+export function useBulletproof<A extends unknown[], T>(
+  name: string,
+  fn: (...args: A) => Promise<T>,
+  o?: UseBulletproofOptions<T> | ((...args: A) => UseBulletproofOptions<T>),
+): BulletproofCall<A, T> {
+  const protection = useProtection();
+  const [view, setView] = useState<View<T>>(IDLE);
+
+  // The newest props, for a `run` whose identity never changes. Updated after commit,
+  // so a render React throws away never leaks into a call.
+  const latest = useRef({ protection, name, fn, o });
+  useIsomorphicLayoutEffect(() => {
+    latest.current = { protection, name, fn, o };
+  });
+
+  // Calls whose result may still change the view; calls still running, with whether
+  // an unmount aborts them.
+  const calls = useRef({ seq: 0, counted: new Set<number>(), running: new Map<AbortController, boolean>() });
+
+  useEffect(() => {
+    const c = calls.current;
+    return () => {
+      c.counted.clear();
+      for (const [controller, abortOnUnmount] of c.running) {
+        if (abortOnUnmount) controller.abort(new DOMException('The component unmounted', 'AbortError'));
+      }
+    };
+  }, []);
+
+  const run = useCallback((...args: A): Promise<ProtectedResult<T>> => {
+    const { protection, name, fn, o } = latest.current;
+    const options = (typeof o === 'function' ? o(...args) : o) ?? {};
+    const { keepAll, abortOnUnmount = true, signal: outer, ...protectOptions } = options;
+    const c = calls.current;
+    const id = ++c.seq;
+    if (!keepAll) c.counted.clear();
+    c.counted.add(id);
+
+    const controller = new AbortController();
+    const forward = () => {
+      controller.abort(outer?.reason);
+    };
+    if (outer?.aborted) forward();
+    else outer?.addEventListener('abort', forward, { once: true });
+    c.running.set(controller, abortOnUnmount);
+
+    setView((v) => ({ ...v, state: 'running' }));
+
+    const settle = (result: ProtectedResult<T>) => {
+      c.running.delete(controller);
+      outer?.removeEventListener('abort', forward);
+      // Superseded, reset or unmounted: the caller still gets its result, the view does not.
+      if (!c.counted.delete(id)) return;
+      setView({ state: c.counted.size > 0 ? 'running' : STATE_OF[result.status], result });
+    };
+
+    // Started synchronously; a synchronous throw (misuse) becomes a rejection like any other.
+    const call = new Promise<ProtectedResult<T>>((resolve) => {
+      resolve(
+        protection.protect<T>(name, (ctx) => fn.apply(ctx, args), {
+          ...protectOptions,
+          signal: controller.signal,
+        }),
+      );
+    });
+    return call.then(
+      (result) => {
+        settle(result);
+        return result;
+      },
+      (error: unknown) => {
+        // `protect` rejects only for misuse (an unknown dependency, a disposed Protection).
+        settle({ status: 'failed', failure: classifyFailure(error) });
+        throw error;
+      },
+    );
+  }, []);
+
+  const reset = useCallback(() => {
+    calls.current.counted.clear();
+    setView(IDLE);
+  }, []);
+
+  return useMemo(() => ({ run, reset, ...view }), [run, reset, view]);
+}

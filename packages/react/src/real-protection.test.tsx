@@ -1,0 +1,201 @@
+// The hooks and components against the real `createProtection`, not a fake:
+// a real outbox (in fake-indexeddb), connectivity monitor, message center.
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { createProtection, HttpError, timeout } from '@bulletproof/core';
+import type { ConnectivityWindow, ExecutionContext, Protection } from '@bulletproof/core';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { StrictMode } from 'react';
+import type { ReactNode } from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConnectivityIndicator } from './components/ConnectivityIndicator.js';
+import { DegradationBanner } from './components/DegradationBanner.js';
+import { MessageCenter } from './components/MessageCenter.js';
+import { OutboxPanel } from './components/OutboxPanel.js';
+import { BulletproofProvider } from './context/BulletproofProvider.js';
+import { useBulletproof } from './hooks/useBulletproof.js';
+import { axeViolations } from './test-utils/axe.js';
+
+/** A window whose `navigator.onLine` and online/offline events the test controls. */
+function fakeWindow() {
+  const events = new EventTarget();
+  const navigator = { onLine: true };
+  const win: ConnectivityWindow & { go(online: boolean): void } = {
+    addEventListener: (type, listener) => {
+      events.addEventListener(type, listener);
+    },
+    removeEventListener: (type, listener) => {
+      events.removeEventListener(type, listener);
+    },
+    navigator,
+    go(online) {
+      navigator.onLine = online;
+      events.dispatchEvent(new Event(online ? 'online' : 'offline'));
+    },
+  };
+  return win;
+}
+
+let protection: Protection | undefined;
+afterEach(async () => {
+  await protection?.dispose();
+  protection = undefined;
+});
+
+function setup(handlers: Record<string, (payload: never) => Promise<unknown>> = {}) {
+  const win = fakeWindow();
+  protection = createProtection({
+    window: win,
+    dependencies: { api: { policy: timeout(5_000) } },
+    outbox: {
+      name: `react-${Math.random()}`,
+      indexedDB: new IDBFactory(),
+      handlers,
+      autoDrain: false,
+      locks: false,
+      BroadcastChannel: false,
+      window: false,
+    },
+  });
+  const p = protection;
+  const mount = (ui: ReactNode) =>
+    render(
+      <StrictMode>
+        <BulletproofProvider protection={p}>{ui}</BulletproofProvider>
+      </StrictMode>,
+    );
+  return { protection: p, win, mount };
+}
+
+describe('with the real createProtection', () => {
+  it('the indicator, the banner and the message center follow the monitor', async () => {
+    const { win, mount } = setup();
+    const { container } = mount(
+      <>
+        <MessageCenter />
+        <ConnectivityIndicator />
+        <DegradationBanner live={false} />
+      </>,
+    );
+    expect(container.querySelector('[data-bp-connectivity]')?.textContent).not.toBe('Offline');
+    act(() => {
+      win.go(false);
+    });
+    expect(container.querySelector('[data-bp-connectivity]')?.textContent).toBe('Offline');
+    expect(container.querySelector('[data-bp-degradation]')?.getAttribute('data-bp-degradation')).toBe(
+      'severe',
+    );
+    expect(container.querySelector('[data-bp-banners]')?.textContent).toMatch(/offline/i);
+    expect(container.querySelector('[data-bp-live="polite"]')?.textContent).toMatch(/offline/i);
+    expect(await axeViolations(container)).toEqual([]);
+  });
+
+  it('useBulletproof: succeeds, and queues a write that cannot be delivered', async () => {
+    const { mount } = setup({ note: () => Promise.resolve() });
+    let fail = false;
+    function Save() {
+      const save = useBulletproof(
+        'save-note',
+        (text: string) => (fail ? Promise.reject(new TypeError('Failed to fetch')) : Promise.resolve(text)),
+        { dependency: 'api', offline: { type: 'note', payload: { text: 'hello' } } },
+      );
+      return (
+        <>
+          <button onClick={() => void save.run('hello')}>Save</button>
+          <p data-testid="state">{save.state}</p>
+        </>
+      );
+    }
+    mount(
+      <>
+        <Save />
+        <OutboxPanel />
+      </>,
+    );
+    await act(async () => {
+      fireEvent.click(screen.getByText('Save'));
+      await Promise.resolve();
+    });
+    await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('succeeded'));
+    fail = true;
+    await act(async () => {
+      fireEvent.click(screen.getByText('Save'));
+      await Promise.resolve();
+    });
+    await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('queued'));
+    expect(await screen.findByRole('checkbox', { name: /^note ·/ })).toBeTruthy();
+  });
+
+  it('useBulletproof: unmounting aborts the call, which stops through its signal', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { mount } = setup();
+    let signal: AbortSignal | undefined;
+    let pending: Promise<unknown> | undefined;
+    function Load() {
+      const load = useBulletproof('load', function (this: ExecutionContext) {
+        signal = this.signal;
+        return new Promise<string>((_, reject) => {
+          this.signal.addEventListener('abort', () => {
+            reject(this.signal.reason as Error);
+          });
+        });
+      });
+      return (
+        <button
+          onClick={() => {
+            pending = load.run();
+          }}
+        >
+          Load
+        </button>
+      );
+    }
+    const view = mount(<Load />);
+    await act(async () => {
+      fireEvent.click(screen.getByText('Load'));
+      await Promise.resolve();
+    });
+    await waitFor(() => expect(signal).toBeDefined());
+    view.unmount();
+    await expect(pending).resolves.toMatchObject({ status: 'failed', failure: { category: 'aborted' } });
+    expect(signal?.aborted).toBe(true);
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
+  });
+
+  it('a refused write: the message offers Review, which takes the user to the outbox panel', async () => {
+    const { protection, mount } = setup({
+      note: () => Promise.reject(new HttpError(422, { message: 'Title is required' })),
+    });
+    mount(
+      <>
+        <MessageCenter />
+        <OutboxPanel />
+      </>,
+    );
+    await act(async () => {
+      await protection.outbox!.enqueue('note', { title: '' });
+      await protection.outbox!.drain();
+    });
+    const review = await screen.findByRole('button', { name: 'Review' });
+    await act(async () => {
+      fireEvent.click(review);
+      await Promise.resolve();
+    });
+    await waitFor(() =>
+      expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Changes waiting to sync' })),
+    );
+    const dead = (await screen.findByRole('heading', { name: 'Could not be saved' })).parentElement!;
+    expect(within(dead).getByText(/Refused by the server: Title is required/)).toBeTruthy();
+
+    // Discard it from the panel, confirming inline.
+    fireEvent.click(within(dead).getByRole('checkbox'));
+    fireEvent.click(screen.getByRole('button', { name: 'Discard (1)' }));
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Discard for good' }));
+      await Promise.resolve();
+    });
+    await waitFor(() => expect(protection.outbox!.stats.dead).toBe(0));
+    expect(await screen.findByText('Nothing waiting to sync.')).toBeTruthy();
+  });
+});
