@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { findChromium, NO_CHROMIUM_MESSAGE } from './support/chromium.js';
 
 // Runs every test layer in turn and ends with one line summing them all:
@@ -63,7 +64,8 @@ function e2eLayer(): LayerResult {
     'npx',
     ['playwright', 'test', '-c', 'test/e2e/playwright.config.ts', '--reporter=list,json'],
     {
-      PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+      // Playwright resolves a relative name against its config's folder.
+      PLAYWRIGHT_JSON_OUTPUT_NAME: resolve(out),
     },
   );
   const report = readJson(out) as
