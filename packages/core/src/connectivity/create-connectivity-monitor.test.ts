@@ -1,88 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../clock.js';
 import type { Failure } from '../failure/types.js';
 import { createConnectivityMonitor } from './create-connectivity-monitor.js';
-import type {
-  ConnectivityMonitor,
-  ConnectivitySnapshot,
-  ConnectivityWindow,
-  NetworkInformationLike,
-} from './types.js';
-
-/** A clock whose timers run only when the test advances it. */
-function manualClock(start = 0) {
-  let now = start;
-  let nextId = 1;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  const clock: Clock & { advance(ms: number): Promise<void>; pending(): number } = {
-    now: () => now,
-    setTimeout(fn, ms) {
-      const id = nextId++;
-      timers.set(id, { at: now + Math.max(0, ms), fn });
-      return id;
-    },
-    clearTimeout(handle) {
-      timers.delete(handle as number);
-    },
-    async advance(ms: number) {
-      const until = now + ms;
-      for (;;) {
-        await settle();
-        let due: [number, { at: number; fn: () => void }] | undefined;
-        for (const entry of timers)
-          if (entry[1].at <= until && (!due || entry[1].at < due[1].at)) due = entry;
-        if (!due) break;
-        timers.delete(due[0]);
-        now = due[1].at;
-        due[1].fn();
-      }
-      now = until;
-      await settle();
-    },
-    pending: () => timers.size,
-  };
-  return clock;
-}
+import type { ConnectivityMonitor, ConnectivitySnapshot, ConnectivityWindow } from './types.js';
+import { FakeConnection, FakeWindow } from '../test-support/fake-window.js';
+import { manualClock } from '../test-support/manual-clock.js';
+import { settleImmediates } from '../test-support/settle.js';
 
 /** Lets promise chains (fetch → probe → state) run to completion. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
+const settle = () => settleImmediates(10);
 
-class FakeDocument extends EventTarget {
-  visibilityState: 'visible' | 'hidden' = 'visible';
-  setVisibility(v: 'visible' | 'hidden') {
-    this.visibilityState = v;
-    this.dispatchEvent(new Event('visibilitychange'));
-  }
-}
-
-class FakeConnection extends EventTarget implements NetworkInformationLike {
-  effectiveType = '4g';
-  saveData = false;
-  rtt = 50;
-}
-
-class FakeWindow extends EventTarget {
-  readonly document = new FakeDocument();
-  readonly navigator: { onLine: boolean; connection?: FakeConnection } = { onLine: true };
-  goOffline() {
-    this.navigator.onLine = false;
-    this.dispatchEvent(new Event('offline'));
-  }
-  goOnline() {
-    this.navigator.onLine = true;
-    this.dispatchEvent(new Event('online'));
-  }
-  listeners = 0;
-  override addEventListener(...args: Parameters<EventTarget['addEventListener']>) {
-    this.listeners += 1;
-    super.addEventListener(...args);
-  }
-  override removeEventListener(...args: Parameters<EventTarget['removeEventListener']>) {
-    this.listeners -= 1;
-    super.removeEventListener(...args);
-  }
+/** A manual clock whose `advance` lets those chains settle before each timer fires, and after. */
+function settlingClock(start = 0) {
+  const clock = manualClock(start);
+  return { ...clock, advance: (ms: number) => clock.advanceAsync(ms, settle) };
 }
 
 type Answer = { status: number; body?: string; type?: ResponseType } | 'network-error' | 'hang';
@@ -136,7 +66,7 @@ afterEach(() => monitor?.dispose());
 function setup(
   opts: { initial?: Answer; probe?: boolean; online?: boolean; failuresToUnreachable?: number } = {},
 ) {
-  const clock = manualClock(1_000);
+  const clock = settlingClock(1_000);
   const win = new FakeWindow();
   win.navigator.onLine = opts.online ?? true;
   let answer: Answer = opts.initial ?? { status: 204 };
@@ -253,7 +183,7 @@ describe('createConnectivityMonitor', () => {
   });
 
   it('does not probe at start while hidden', async () => {
-    const clock = manualClock();
+    const clock = settlingClock();
     const win = new FakeWindow();
     win.document.visibilityState = 'hidden';
     const fetch = scriptedFetch(() => ({ status: 204 }));
@@ -304,7 +234,7 @@ describe('createConnectivityMonitor', () => {
 
   it('a captive portal (an answer expect rejects, or a redirect) is unreachable at once', async () => {
     let answer: Answer = { status: 200, body: '<html>Sign in to the Wi-Fi</html>' };
-    const clock = manualClock();
+    const clock = settlingClock();
     const fetch = scriptedFetch(() => answer);
     monitor = createConnectivityMonitor({
       clock,
@@ -324,7 +254,7 @@ describe('createConnectivityMonitor', () => {
   });
 
   it('an expect that throws (HTML where JSON was expected) counts as a portal', async () => {
-    const clock = manualClock();
+    const clock = settlingClock();
     const fetch = scriptedFetch(() => ({ status: 200, body: '<html>login</html>' }));
     monitor = createConnectivityMonitor({
       clock,
@@ -369,7 +299,7 @@ describe('createConnectivityMonitor', () => {
   });
 
   it('reads the Network Information API and follows its changes', () => {
-    const clock = manualClock();
+    const clock = settlingClock();
     const win = new FakeWindow();
     const connection = new FakeConnection();
     win.navigator.connection = connection;
@@ -393,7 +323,7 @@ describe('createConnectivityMonitor', () => {
   });
 
   it('without a window, starts unknown; check() without a probe returns the snapshot', async () => {
-    monitor = createConnectivityMonitor({ clock: manualClock() });
+    monitor = createConnectivityMonitor({ clock: settlingClock() });
     expect(monitor.snapshot.status).toBe('unknown');
     expect(await monitor.check()).toBe(monitor.snapshot);
   });

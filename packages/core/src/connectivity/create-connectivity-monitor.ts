@@ -2,7 +2,7 @@ import { BehaviorSubject } from 'rxjs';
 import * as z from 'zod/mini';
 import { systemClock } from '../clock.js';
 import type { Failure } from '../failure/types.js';
-import { clockSchema, fnSchema, parseOptions } from '../policy/validate.js';
+import { clockSchema, fnSchema, hasMethods, methodsSchema, parseOptions } from '../validate.js';
 import { ConnectivityState } from './connectivity-state.js';
 import { readNetworkInformation, watchNetworkInformation } from './network-information.js';
 import { probeOnce, type ProbeOutcome } from './probe.js';
@@ -23,6 +23,8 @@ export const HEDGE_AFTER_MS = 500;
 
 const positiveMs = z.number().check(z.gt(0));
 
+const WINDOW_METHODS = ['addEventListener', 'removeEventListener'];
+
 const probeSchema = z.strictObject({
   url: z.string().check(z.minLength(1)),
   intervalMs: z.optional(positiveMs),
@@ -38,9 +40,10 @@ const optionsSchema = z.strictObject({
   failuresToUnreachable: z.optional(z.int().check(z.gte(1))),
   clock: z.optional(clockSchema),
   window: z.optional(
-    z.custom<ConnectivityWindow>(isWindowLike, {
-      message: 'must be a window-like object with addEventListener and removeEventListener',
-    }),
+    methodsSchema<ConnectivityWindow>(
+      WINDOW_METHODS,
+      'must be a window-like object with addEventListener and removeEventListener',
+    ),
   ),
   fetch: z.optional(fnSchema<typeof fetch>()),
 });
@@ -291,15 +294,6 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
   };
 }
 
-function isWindowLike(value: unknown): value is ConnectivityWindow {
-  if (typeof value !== 'object' || value === null) return false;
-  const w = value as Partial<Record<'addEventListener' | 'removeEventListener', unknown>>;
-  return typeof w.addEventListener === 'function' && typeof w.removeEventListener === 'function';
-}
-
 function defaultWindow(): ConnectivityWindow | undefined {
-  const g = globalThis as unknown as Partial<ConnectivityWindow>;
-  return typeof g.addEventListener === 'function' && typeof g.removeEventListener === 'function'
-    ? (g as ConnectivityWindow)
-    : undefined;
+  return hasMethods(globalThis, ...WINDOW_METHODS) ? globalThis : undefined;
 }

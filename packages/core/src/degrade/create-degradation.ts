@@ -1,7 +1,7 @@
 import { BehaviorSubject, Observable } from 'rxjs';
 import * as z from 'zod/mini';
 import { systemClock } from '../clock.js';
-import { clockSchema, msSchema, parseOptions } from '../policy/validate.js';
+import { clockSchema, msSchema, parseOptions } from '../validate.js';
 import { DEGRADATION_LEVELS, levelBelow, levelRank, type DegradationLevel } from './levels.js';
 import type { Degradation, DegradationOptions, DegradationState } from './types.js';
 

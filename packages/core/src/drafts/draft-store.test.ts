@@ -3,43 +3,10 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it, vi } from 'vitest';
-import type { Clock } from '../clock.js';
+import { manualClock } from '../test-support/manual-clock.js';
+import { track } from '../test-support/track.js';
 import { createDraftStore } from './draft-store.js';
 import type { DraftPageEvents, DraftStorage, DraftStoreOptions } from './types.js';
-
-/** A clock whose timers fire only when the test advances it. */
-function manualClock(start = 1_000) {
-  let now = start;
-  let nextId = 0;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  const clock: Clock & { advance(ms: number): void; readonly timers: number } = {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      timers.set(++nextId, { at: now + ms, fn });
-      return nextId;
-    },
-    clearTimeout: (handle) => {
-      timers.delete(handle as number);
-    },
-    advance(ms) {
-      const until = now + ms;
-      for (;;) {
-        const due = [...timers.entries()]
-          .filter(([, t]) => t.at <= until)
-          .sort((a, b) => a[1].at - b[1].at)[0];
-        if (!due) break;
-        timers.delete(due[0]);
-        now = due[1].at;
-        due[1].fn();
-      }
-      now = until;
-    },
-    get timers() {
-      return timers.size;
-    },
-  };
-  return clock;
-}
 
 /** Lets IndexedDB (which answers on later tasks) finish what it was asked. */
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 20));
@@ -50,19 +17,6 @@ function setup(options: DraftStoreOptions = {}) {
   const make = (more: DraftStoreOptions = {}) =>
     createDraftStore({ indexedDB, clock, window: false, debounceMs: 500, ...options, ...more });
   return { indexedDB, clock, store: make(), make };
-}
-
-/** Tracks whether a promise has settled, without awaiting it. */
-function track(promise: Promise<unknown>) {
-  const state = { settled: false, error: undefined as unknown };
-  promise.then(
-    () => (state.settled = true),
-    (error: unknown) => {
-      state.settled = true;
-      state.error = error;
-    },
-  );
-  return state;
 }
 
 describe('saving and loading', () => {
@@ -227,7 +181,7 @@ describe('remove, keys and flush', () => {
     await store.remove('k');
     await settle();
     expect(saved).toEqual({ settled: true, error: undefined });
-    expect(clock.timers).toBe(0);
+    expect(clock.pending()).toBe(0);
     await expect(make().load('k')).resolves.toBeUndefined();
   });
 
@@ -255,7 +209,7 @@ describe('remove, keys and flush', () => {
     const saves = ['x', 'y', 'z'].map((k) => track(store.save(k, k.toUpperCase())));
     await store.flush();
     expect(saves.every((s) => s.settled && s.error === undefined)).toBe(true);
-    expect(clock.timers).toBe(0);
+    expect(clock.pending()).toBe(0);
     const reloaded = make();
     await expect(Promise.all(['x', 'y', 'z'].map((k) => reloaded.load(k)))).resolves.toEqual(['X', 'Y', 'Z']);
   });
@@ -286,7 +240,7 @@ describe('values and keys that cannot be stored', () => {
     const attempt = store.save('form:signup', value);
     await expect(attempt).rejects.toThrow(TypeError);
     await expect(attempt).rejects.toThrow(/draft "form:signup" cannot be stored .* not structured-cloneable/);
-    expect(clock.timers).toBe(0);
+    expect(clock.pending()).toBe(0);
     await expect(store.keys()).resolves.toEqual([]);
   });
 
@@ -309,13 +263,13 @@ describe('values and keys that cannot be stored', () => {
   });
 
   it.each([
-    [{ name: '' }, /createDraftStore: "name" must not be empty/],
-    [{ debounceMs: -1 }, /"debounceMs" must be at least 0/],
-    [{ maxWaitMs: 'soon' }, /"maxWaitMs" expected number/],
-    [{ indexedDB: {} }, /"indexedDB" is invalid|"indexedDB" expected an IDBFactory/],
-    [{ clock: Date }, /"clock"/],
-    [{ window: true }, /"window"/],
-    [{ debounce: 5 }, /unknown field "debounce"/],
+    [{ name: '' }, /createDraftStore\(\): option "name" must not be empty/],
+    [{ debounceMs: -1 }, /option "debounceMs" must be ≥ 0/],
+    [{ maxWaitMs: 'soon' }, /option "maxWaitMs" must be a finite number/],
+    [{ indexedDB: {} }, /option "indexedDB" must be an IDBFactory/],
+    [{ clock: Date }, /option "clock" must be a Clock/],
+    [{ window: true }, /option "window" must be false or a window/],
+    [{ debounce: 5 }, /unknown option "debounce"/],
   ])('rejects option %j with a TypeError naming it', (options, message) => {
     expect(() => createDraftStore(options as never)).toThrow(TypeError);
     expect(() => createDraftStore(options as never)).toThrow(message);
@@ -499,7 +453,7 @@ describe('page lifecycle and close', () => {
     await saved;
     expect(removeListener).toHaveBeenCalledWith('pagehide', expect.any(Function));
     expect(completed).toBe(true);
-    expect(clock.timers).toBe(0);
+    expect(clock.pending()).toBe(0);
     await expect(make().load('k')).resolves.toBe('last words');
     await expect(store.save('k', 'x')).rejects.toThrow(/closed/);
     await expect(store.load('k')).rejects.toThrow(/closed/);

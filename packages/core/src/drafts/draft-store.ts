@@ -1,7 +1,7 @@
 import { BehaviorSubject } from 'rxjs';
 import * as z from 'zod/mini';
 import { systemClock } from '../clock.js';
-import { clockSchema, hasMethods, parseOrThrow } from '../messages/validation.js';
+import { clockSchema, methodsSchema, parseOptions } from '../validate.js';
 import { openIdbDraftBackend } from './idb-draft-backend.js';
 import { createMemoryDraftBackend } from './memory-draft-backend.js';
 import type { DraftBackend, DraftPageEvents, DraftStorage, DraftStore, DraftStoreOptions } from './types.js';
@@ -11,18 +11,16 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 const optionsSchema = z.strictObject({
   name: z.optional(z.string().check(z.minLength(1))),
-  indexedDB: z.optional(
-    z.custom<IDBFactory>((value: unknown) => hasMethods(value, 'open'), 'expected an IDBFactory'),
-  ),
+  indexedDB: z.optional(methodsSchema<IDBFactory>(['open'], 'must be an IDBFactory ({ open })')),
   clock: z.optional(clockSchema),
   debounceMs: z.optional(z.number().check(z.gte(0), z.lte(MAX_TIMER_MS))),
   maxWaitMs: z.optional(z.number().check(z.gte(0), z.lte(MAX_TIMER_MS))),
   window: z.optional(
     z.union([
       z.literal(false),
-      z.custom<DraftPageEvents>(
-        (value: unknown) => hasMethods(value, 'addEventListener', 'removeEventListener'),
-        'expected a window (addEventListener, removeEventListener) or false',
+      methodsSchema<DraftPageEvents>(
+        ['addEventListener', 'removeEventListener'],
+        'must be a window ({ addEventListener, removeEventListener })',
       ),
     ]),
   ),
@@ -49,7 +47,7 @@ interface PendingSave {
  * in memory and says so through `storage` / `storage$`.
  */
 export function createDraftStore(options: DraftStoreOptions = {}): DraftStore {
-  const o = parseOrThrow(optionsSchema, options, 'createDraftStore');
+  const o = parseOptions(optionsSchema, options, 'createDraftStore()');
   const name = o.name ?? 'default';
   const clock = o.clock ?? systemClock;
   const debounceMs = o.debounceMs ?? 500;

@@ -528,26 +528,35 @@ describe('validation', () => {
   const bad = (m: unknown) => () => center().post(m as MessageInput);
 
   it.each([
-    [{ key: '', tone: 'info', text: 'x' }, /post: "key" must not be empty/],
-    [{ tone: 'info', text: 'x' }, /"key" expected string/],
-    [{ key: 'k', tone: 'loud', text: 'x' }, /"tone" expected one of "info", "success", "warning", "error"/],
-    [{ key: 'k', tone: 'info', text: 42 }, /"text" expected string \(got 42\)/],
-    [{ key: 'k', tone: 'info', text: { toString: () => '<b>' } }, /"text" expected string/],
-    [{ key: 'k', tone: 'info', text: '' }, /"text" must not be empty/],
-    [{ key: 'k', tone: 'info', text: 'x', title: 1 }, /"title" expected string/],
+    [{ key: '', tone: 'info', text: 'x' }, /post\(\): message field "key" must not be empty/],
+    [{ tone: 'info', text: 'x' }, /message field "key" must be a string/],
+    [
+      { key: 'k', tone: 'loud', text: 'x' },
+      /message field "tone" must be one of "info", "success", "warning", "error"/,
+    ],
+    [{ key: 'k', tone: 'info', text: 42 }, /message field "text" must be a string \(received 42\)/],
+    [{ key: 'k', tone: 'info', text: { toString: () => '<b>' } }, /message field "text" must be a string/],
+    [{ key: 'k', tone: 'info', text: '' }, /message field "text" must not be empty/],
+    [{ key: 'k', tone: 'info', text: 'x', title: 1 }, /message field "title" must be a string/],
     [{ key: 'k', tone: 'info', text: 'x', placement: 'modal' }, /"placement"/],
-    [{ key: 'k', tone: 'info', text: 'x', priority: 'high' }, /"priority" expected number/],
-    [{ key: 'k', tone: 'info', text: 'x', ttlMs: 0 }, /"ttlMs" must be more than 0/],
+    [
+      { key: 'k', tone: 'info', text: 'x', priority: 'high' },
+      /message field "priority" must be a finite number/,
+    ],
+    [{ key: 'k', tone: 'info', text: 'x', ttlMs: 0 }, /message field "ttlMs" must be > 0/],
     [{ key: 'k', tone: 'info', text: 'x', ttlMs: -5 }, /"ttlMs"/],
     [{ key: 'k', tone: 'info', text: 'x', ttlMs: Infinity }, /"ttlMs"/],
-    [{ key: 'k', tone: 'info', text: 'x', ttlMs: 2 ** 31 }, /"ttlMs" must be at most 2147483647/],
-    [{ key: 'k', tone: 'info', text: 'x', actions: [{ id: 'a' }] }, /"actions\[0\]\.label" expected string/],
+    [{ key: 'k', tone: 'info', text: 'x', ttlMs: 2 ** 31 }, /message field "ttlMs" must be ≤ 2147483647/],
+    [
+      { key: 'k', tone: 'info', text: 'x', actions: [{ id: 'a' }] },
+      /message field "actions\[0\]\.label" must be a string/,
+    ],
     [
       { key: 'k', tone: 'info', text: 'x', actions: [{ id: 'a', label: 'A', run: 'x' }] },
-      /"actions\[0\]\.run" expected a function/,
+      /message field "actions\[0\]\.run" must be a function/,
     ],
     [{ key: 'k', tone: 'info', text: 'x', politeness: 'rude' }, /"politeness"/],
-    [null, /post: expected object/],
+    [null, /post\(\): message must be an object/],
   ])('rejects %j with a TypeError naming the field', (input, message) => {
     expect(bad(input)).toThrow(TypeError);
     expect(bad(input)).toThrow(message);
@@ -564,7 +573,7 @@ describe('validation', () => {
           { id: 'retry', label: 'Again' },
         ],
       }),
-    ).toThrow(/"actions" has the id "retry" twice/);
+    ).toThrow(/post\(\): message field "actions" has the id "retry" twice/);
   });
 
   it('leaves the center unchanged after a rejected post', () => {
@@ -575,23 +584,23 @@ describe('validation', () => {
   });
 
   it.each([
-    [{ maxToasts: -1 }, /createMessageCenter: "maxToasts" must be at least 0/],
-    [{ maxToasts: 1.5 }, /"maxToasts" expected an integer/],
+    [{ maxToasts: -1 }, /createMessageCenter\(\): option "maxToasts" must be ≥ 0/],
+    [{ maxToasts: 1.5 }, /option "maxToasts" must be an integer/],
     [{ maxBanners: '1' }, /"maxBanners"/],
-    [{ locale: 'not a locale!' }, /"locale" must be a BCP 47 language tag/],
+    [{ locale: 'not a locale!' }, /option "locale" must be a BCP 47 language tag/],
     [{ locale: 3 }, /"locale"/],
-    [{ clock: {} }, /"clock" expected a Clock/],
-    [{ onActionError: 'log' }, /"onActionError" expected a function/],
-    [{ maxToast: 3 }, /unknown field "maxToast"/],
-    [{ templates: 'x' }, /"templates" expected an object/],
-    [{ templates: { ofline: 'x' } }, /"templates.ofline" is not a known template/],
-    [{ templates: { offline: 3 } }, /"templates.offline" expected a string or plural forms/],
-    [{ templates: { synced: { one: 'x' } } }, /"templates.synced.other" is required/],
+    [{ clock: {} }, /option "clock" must be a Clock/],
+    [{ onActionError: 'log' }, /option "onActionError" must be a function/],
+    [{ maxToast: 3 }, /unknown option "maxToast"/],
+    [{ templates: 'x' }, /createMessageCenter\(\): option "templates" must be an object/],
+    [{ templates: { ofline: 'x' } }, /option "templates.ofline" is not a known template/],
+    [{ templates: { offline: 3 } }, /option "templates.offline" must be a string or plural forms/],
+    [{ templates: { synced: { one: 'x' } } }, /option "templates.synced.other" is required/],
     [
       { templates: { synced: { other: 'x', several: 'y' } } },
-      /"templates.synced.several" is not a plural form/,
+      /option "templates.synced.several" is not a plural form/,
     ],
-    [{ templates: { synced: { other: 'x', one: 1 } } }, /"templates.synced.one" expected a string/],
+    [{ templates: { synced: { other: 'x', one: 1 } } }, /option "templates.synced.one" must be a string/],
   ])('rejects option %j with a TypeError naming it', (options, message) => {
     const create = () => createMessageCenter(options as never);
     expect(create).toThrow(TypeError);

@@ -1,8 +1,8 @@
 import { BehaviorSubject } from 'rxjs';
 import * as z from 'zod/mini';
 import { systemClock } from '../clock.js';
+import { clockSchema, fnSchema, parseOptions } from '../validate.js';
 import { createTemplateFormatter, type TemplateParams } from './format-template.js';
-import { clockSchema, functionSchema, parseOrThrow } from './validation.js';
 import { defaultTemplates, templateIds, type TemplateId, type Templates } from './templates.js';
 import { validateTemplates } from './validate-templates.js';
 import type {
@@ -31,7 +31,7 @@ const optionsSchema = z.strictObject({
   templates: z.optional(z.unknown()), // checked by validateTemplates for field-precise errors
   locale: z.optional(nonEmptyString),
   clock: z.optional(clockSchema),
-  onActionError: z.optional(functionSchema<NonNullable<MessageCenterOptions['onActionError']>>()),
+  onActionError: z.optional(fnSchema<NonNullable<MessageCenterOptions['onActionError']>>()),
 });
 
 const inputSchema = z.object({
@@ -47,7 +47,7 @@ const inputSchema = z.object({
       z.object({
         id: nonEmptyString,
         label: nonEmptyString,
-        run: z.optional(functionSchema<() => void | Promise<void>>()),
+        run: z.optional(fnSchema<() => void | Promise<void>>()),
       }),
     ),
   ),
@@ -74,14 +74,14 @@ interface TtlTimer {
  * queued beyond the caps; the highest priority, then the newest, is shown.
  */
 export function createMessageCenter(options: MessageCenterOptions = {}): MessageCenter {
-  const o = parseOrThrow(optionsSchema, options, 'createMessageCenter');
+  const o = parseOptions(optionsSchema, options, 'createMessageCenter()');
   const maxToasts = o.maxToasts ?? 3;
   const maxBanners = o.maxBanners ?? 1;
   const clock = o.clock ?? systemClock;
   const locale = canonicalLocale(o.locale ?? 'en');
   const templates: Templates = {
     ...defaultTemplates,
-    ...validateTemplates(o.templates, 'createMessageCenter'),
+    ...validateTemplates(o.templates, 'createMessageCenter()'),
   };
   const format = createTemplateFormatter(locale);
   const reportActionError = o.onActionError ?? reportError;
@@ -182,10 +182,11 @@ export function createMessageCenter(options: MessageCenterOptions = {}): Message
 
   return {
     post(m) {
-      const input = parseOrThrow(inputSchema, m, 'post');
+      const input = parseOptions(inputSchema, m, 'post()', 'message');
       const ids = new Set<string>();
       for (const action of input.actions ?? []) {
-        if (ids.has(action.id)) throw new TypeError(`post: "actions" has the id "${action.id}" twice`);
+        if (ids.has(action.id))
+          throw new TypeError(`post(): message field "actions" has the id "${action.id}" twice`);
         ids.add(action.id);
       }
       if (disposed) return input.key;
@@ -239,11 +240,11 @@ export function createMessageCenter(options: MessageCenterOptions = {}): Message
     template(id: TemplateId, params?: Record<string, string | number>) {
       if (!templateIds.includes(id)) {
         throw new TypeError(
-          `template: unknown template id ${JSON.stringify(id)}; known: ${templateIds.join(', ')}`,
+          `template(): unknown template id ${JSON.stringify(id)}; known: ${templateIds.join(', ')}`,
         );
       }
       const checked: TemplateParams | undefined =
-        params === undefined ? undefined : parseOrThrow(paramsSchema, params, `template("${id}") params`);
+        params === undefined ? undefined : parseOptions(paramsSchema, params, `template("${id}")`, 'params');
       return format(templates[id], checked);
     },
 
@@ -271,7 +272,7 @@ function canonicalLocale(locale: string): string {
     // reported below with the option's name
   }
   throw new TypeError(
-    `createMessageCenter: "locale" must be a BCP 47 language tag (got ${JSON.stringify(locale)})`,
+    `createMessageCenter(): option "locale" must be a BCP 47 language tag (received ${JSON.stringify(locale)})`,
   );
 }
 

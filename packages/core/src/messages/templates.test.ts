@@ -64,9 +64,9 @@ describe('default English templates', () => {
   });
 
   it('rejects an unknown template id and bad params with a TypeError', () => {
-    expect(() => center.template('nope' as TemplateId)).toThrow(/template: unknown template id "nope"/);
+    expect(() => center.template('nope' as TemplateId)).toThrow(/template\(\): unknown template id "nope"/);
     expect(() => center.template('synced', { count: {} as unknown as number })).toThrow(
-      /template\("synced"\) params: "count"/,
+      /template\("synced"\): params field "count" must be a string or a finite number/,
     );
   });
 });

@@ -9,12 +9,12 @@ const PLURAL_KEY = /^(?:zero|one|two|few|many|other|=-?\d+(?:\.\d+)?)$/;
  */
 export function validateTemplates(value: unknown, subject: string): Partial<Templates> {
   if (value === undefined) return {};
-  if (!isPlainObject(value)) throw new TypeError(`${subject}: "templates" expected an object`);
+  if (!isPlainObject(value)) throw new TypeError(`${subject}: option "templates" must be an object`);
   const checked: Partial<Record<TemplateId, TemplateText>> = {};
   for (const [id, text] of Object.entries(value)) {
     if (!(templateIds as readonly string[]).includes(id)) {
       throw new TypeError(
-        `${subject}: "templates.${id}" is not a known template; known: ${templateIds.join(', ')}`,
+        `${subject}: option "templates.${id}" is not a known template; known: ${templateIds.join(', ')}`,
       );
     }
     checked[id as TemplateId] = validateTemplateText(text, `templates.${id}`, subject);
@@ -25,17 +25,18 @@ export function validateTemplates(value: unknown, subject: string): Partial<Temp
 function validateTemplateText(text: unknown, field: string, subject: string): TemplateText {
   if (typeof text === 'string') return text;
   if (!isPlainObject(text)) {
-    throw new TypeError(`${subject}: "${field}" expected a string or plural forms { one?, other, … }`);
+    throw new TypeError(`${subject}: option "${field}" must be a string or plural forms { one?, other, … }`);
   }
   for (const [key, form] of Object.entries(text)) {
     if (!PLURAL_KEY.test(key)) {
       throw new TypeError(
-        `${subject}: "${field}.${key}" is not a plural form; use zero, one, two, few, many, other or =<number>`,
+        `${subject}: option "${field}.${key}" is not a plural form; use zero, one, two, few, many, other or =<number>`,
       );
     }
-    if (typeof form !== 'string') throw new TypeError(`${subject}: "${field}.${key}" expected a string`);
+    if (typeof form !== 'string')
+      throw new TypeError(`${subject}: option "${field}.${key}" must be a string`);
   }
-  if (typeof text.other !== 'string') throw new TypeError(`${subject}: "${field}.other" is required`);
+  if (typeof text.other !== 'string') throw new TypeError(`${subject}: option "${field}.other" is required`);
   return { ...text } as TemplateText;
 }
 

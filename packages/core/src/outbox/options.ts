@@ -5,7 +5,7 @@ import type { ConnectivityMonitor } from '../connectivity/index.js';
 import { backoff as backoffs, backoffSchema } from '../policy/backoff.js';
 import { timeout } from '../policy/timeout.js';
 import type { Backoff, Policy } from '../policy/types.js';
-import { clockSchema, fnSchema, parseOptions } from '../policy/validate.js';
+import { clockSchema, fnSchema, methodsSchema, parseOptions } from '../validate.js';
 import type { OutboxLockManager, OutboxHandler, OutboxOptions, OutboxWindow } from './types.js';
 
 /** Defaults of API.md §3. */
@@ -15,15 +15,6 @@ export const DEFAULT_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_INTERVAL_MS = 30_000;
 export const DEFAULT_LEASE_MS = 60_000;
-
-const objectWith = <T>(methods: string[], message: string) =>
-  z.custom<T>(
-    (v) =>
-      typeof v === 'object' &&
-      v !== null &&
-      methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
-    { message },
-  );
 
 const positiveInt = z.int().check(z.gte(1));
 
@@ -36,7 +27,7 @@ const optionsSchema = z.optional(
         .check(z.regex(/^[\w.-]{1,64}$/, { error: 'must be 1 to 64 letters, digits, "_", "." or "-"' })),
     ),
     handlers: z.optional(z.record(z.string(), fnSchema<OutboxHandler<never>>())),
-    policy: z.optional(objectWith<Policy>(['execute'], 'must be a Policy ({ execute })')),
+    policy: z.optional(methodsSchema<Policy>(['execute'], 'must be a Policy ({ execute })')),
     backoff: z.optional(backoffSchema),
     maxAttempts: z.optional(positiveInt),
     maxAgeMs: z.optional(z.number().check(z.gt(0))),
@@ -71,15 +62,15 @@ const optionsSchema = z.optional(
     backgroundSync: z.optional(
       z.union([
         z.literal(false),
-        objectWith<Workbox>(['messageSW'], 'must be a Workbox instance (workbox-window)'),
+        methodsSchema<Workbox>(['messageSW'], 'must be a Workbox instance (workbox-window)'),
       ]),
     ),
     leaseMs: z.optional(z.number().check(z.gt(0))),
     clock: z.optional(clockSchema),
-    indexedDB: z.optional(objectWith<IDBFactory>(['open'], 'must be an IDBFactory ({ open })')),
+    indexedDB: z.optional(methodsSchema<IDBFactory>(['open'], 'must be an IDBFactory ({ open })')),
     fetch: z.optional(fnSchema<typeof fetch>()),
     locks: z.optional(
-      z.union([z.literal(false), objectWith<OutboxLockManager>(['request'], 'must be a LockManager')]),
+      z.union([z.literal(false), methodsSchema<OutboxLockManager>(['request'], 'must be a LockManager')]),
     ),
     BroadcastChannel: z.optional(
       z.union([
@@ -92,7 +83,7 @@ const optionsSchema = z.optional(
     window: z.optional(
       z.union([
         z.literal(false),
-        objectWith<OutboxWindow>(['addEventListener', 'removeEventListener'], 'must be a Window'),
+        methodsSchema<OutboxWindow>(['addEventListener', 'removeEventListener'], 'must be a Window'),
       ]),
     ),
   }),

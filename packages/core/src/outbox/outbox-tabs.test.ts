@@ -1,6 +1,5 @@
 /* eslint-disable @typescript-eslint/require-await -- handlers and fakes return promises by contract; most settle at once */
-import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../failure/errors.js';
 import type {
   OutboxLockManager,
@@ -10,6 +9,9 @@ import type {
   OutboxOptions,
   OutboxStats,
 } from './types.js';
+import { deferred } from '../test-support/deferred.js';
+import { outboxTestBed } from '../test-support/outbox-test-bed.js';
+import { settleImmediates } from '../test-support/settle.js';
 
 /**
  * Several pages (tabs, the service worker) sharing one outbox database. A "page" here is a
@@ -18,40 +20,15 @@ import type {
  */
 
 const T0 = 5_000_000;
-let idb: IDBFactory;
-let open: Outbox[];
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
-  vi.setSystemTime(T0);
-  idb = new IDBFactory();
-  open = [];
-});
-
-afterEach(async () => {
-  await Promise.all(open.map((o) => o.close()));
-  vi.useRealTimers();
-});
+const bed = outboxTestBed({ fakeTimeFrom: T0 });
 
 async function newPage(o: OutboxOptions): Promise<Outbox> {
   vi.resetModules();
   const { createOutbox } = await import('./outbox.js');
-  const outbox = createOutbox({
-    name: 'shared',
-    indexedDB: idb,
-    autoDrain: false,
-    BroadcastChannel: false,
-    window: false,
-    locks: false,
-    ...o,
-  });
-  open.push(outbox);
-  return outbox;
+  return bed.closeAfter(createOutbox({ name: 'shared', ...bed.options, ...o }));
 }
 
-async function settle(rounds = 30): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
-}
+const settle = (rounds = 30) => settleImmediates(rounds);
 
 /**
  * Web Locks as the browser runs them for an origin: one holder per name, `ifAvailable`
@@ -70,12 +47,6 @@ function webLocks() {
     kill: (name) => held.delete(name),
   };
   return manager;
-}
-
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
 }
 
 const hang: OutboxHandler = () => new Promise(() => {});
@@ -137,17 +108,11 @@ describe('one drainer at a time', () => {
   it('answers not-leader to a second page while the first drains (page-local lock, same page)', async () => {
     const gate = deferred();
     const { createOutbox } = await import('./outbox.js');
-    const base = {
-      name: 'same-page',
-      indexedDB: idb,
-      autoDrain: false,
-      BroadcastChannel: false,
-      window: false,
-      locks: false,
-    } as const;
+    const base = { name: 'same-page', ...bed.options };
     const a = createOutbox({ ...base, handlers: { w: () => gate.promise } });
     const b = createOutbox({ ...base, handlers: { w: async () => undefined } });
-    open.push(a, b);
+    bed.closeAfter(a);
+    bed.closeAfter(b);
     await a.enqueue('w', 1);
     const draining = a.drain();
     await settle();

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/require-await -- handlers and fakes return promises by contract; most settle at once */
-import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
+import { IDBObjectStore } from 'fake-indexeddb';
 import { BehaviorSubject } from 'rxjs';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ConnectivityMonitor, ConnectivitySnapshot } from '../connectivity/types.js';
 import { HttpError } from '../failure/errors.js';
 import { backoff } from '../policy/backoff.js';
@@ -9,50 +9,18 @@ import { ENTRIES_STORE, openDatabase } from './idb-store.js';
 import { createOutbox } from './outbox.js';
 import { RECORD_VERSION } from './schema.js';
 import type { Outbox, OutboxEvent, OutboxHandler, OutboxOptions, OutboxStats } from './types.js';
+import { deferred } from '../test-support/deferred.js';
+import { outboxTestBed } from '../test-support/outbox-test-bed.js';
+import { settleImmediates as settle } from '../test-support/settle.js';
 
 const T0 = 1_000_000;
 const noJitter = backoff.exponential({ initialMs: 1_000, maxMs: 300_000, jitter: 'none' });
 
-let idb: IDBFactory;
-let open: Outbox[];
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
-  vi.setSystemTime(T0);
-  idb = new IDBFactory();
-  open = [];
-});
-
-afterEach(async () => {
-  await Promise.all(open.map((o) => o.close()));
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+const bed = outboxTestBed({ fakeTimeFrom: T0 });
 
 /** An outbox on a fresh fake IndexedDB, with nothing automatic: each test says what it needs. */
 function make(o: OutboxOptions = {}): Outbox {
-  const outbox = createOutbox({
-    name: 't',
-    indexedDB: idb,
-    autoDrain: false,
-    locks: false,
-    BroadcastChannel: false,
-    window: false,
-    backoff: noJitter,
-    ...o,
-  });
-  open.push(outbox);
-  return outbox;
-}
-
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((a, b) => {
-    resolve = a;
-    reject = b;
-  });
-  return { promise, resolve, reject };
+  return bed.closeAfter(createOutbox({ name: 't', ...bed.options, backoff: noJitter, ...o }));
 }
 
 function record(outbox: Outbox): OutboxEvent[] {
@@ -61,14 +29,9 @@ function record(outbox: Outbox): OutboxEvent[] {
   return events;
 }
 
-/** Lets fake-indexeddb (which schedules with the real setImmediate) and promise chains settle. */
-async function settle(rounds = 20): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
-}
-
 /** Writes raw values into the outbox's store, as other code (or corruption) could. */
 async function writeRaw(name: string, values: unknown[]): Promise<void> {
-  const db = await openDatabase(idb, name, () => {});
+  const db = await openDatabase(bed.idb, name, () => {});
   const tx = db.transaction(ENTRIES_STORE, 'readwrite');
   for (const value of values) tx.objectStore(ENTRIES_STORE).put(value);
   await new Promise((resolve, reject) => {
@@ -79,7 +42,7 @@ async function writeRaw(name: string, values: unknown[]): Promise<void> {
 }
 
 async function readRaw(name: string): Promise<unknown[]> {
-  const db = await openDatabase(idb, name, () => {});
+  const db = await openDatabase(bed.idb, name, () => {});
   const request = db.transaction(ENTRIES_STORE).objectStore(ENTRIES_STORE).getAll();
   const values = await new Promise<unknown[]>(
     (resolve) => (request.onsuccess = () => resolve(request.result)),
@@ -629,7 +592,7 @@ describe('validation on read', () => {
 
 describe('storage failure', () => {
   it('keeps entries in memory when IndexedDB cannot be opened, and says so', async () => {
-    vi.spyOn(idb, 'open').mockImplementation(() => {
+    vi.spyOn(bed.idb, 'open').mockImplementation(() => {
       throw new DOMException('The user denied storage', 'SecurityError');
     });
     const delivered: unknown[] = [];
@@ -655,7 +618,7 @@ describe('storage failure', () => {
       window: false,
       handlers: { w: ok },
     });
-    open.push(outbox);
+    bed.closeAfter(outbox);
     if (typeof indexedDB !== 'undefined') return; // Only meaningful where there is none (Node).
     await outbox.enqueue('w', 1);
     expect(outbox.stats.storage).toBe('memory');

@@ -5,26 +5,15 @@ import { EntryQueue, type QueueHooks } from './queue.js';
 import { MemoryRecordStore } from './memory-store.js';
 import { readRecord, type NewOutboxRecord, type RecordMigration } from './schema.js';
 import type { RecordChange, RecordStore } from './store.js';
+import { pendingRecord } from '../test-support/outbox-records.js';
 
 const hooks = () => ({
   quarantined: vi.fn<QueueHooks['quarantined']>(),
   changed: vi.fn<QueueHooks['changed']>(),
 });
 
-function current(id: string, v = 2): NewOutboxRecord {
-  return {
-    v,
-    id,
-    type: 'note',
-    payload: id,
-    channel: 'c',
-    idempotencyKey: id,
-    state: 'pending',
-    attempts: 0,
-    createdAt: 1,
-    nextAttemptAt: 1,
-  };
-}
+/** A record of version `v`: these tests pretend version 2 is the current one. */
+const current = (id: string, v = 2): NewOutboxRecord => pendingRecord(id, { v, payload: id });
 
 describe('EntryQueue migrations', () => {
   // Version 1 stored `tries`; version 2 (the pretend current) stores `attempts`.

@@ -3,22 +3,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FallbackRecordStore } from './fallback-store.js';
 import { ENTRIES_STORE, IdbRecordStore, openDatabase } from './idb-store.js';
 import { MEMORY_SEQ_BASE, MemoryRecordStore } from './memory-store.js';
-import { RECORD_VERSION, type NewOutboxRecord } from './schema.js';
+import type { NewOutboxRecord } from './schema.js';
+import { pendingRecord } from '../test-support/outbox-records.js';
 
-function record(id: string, payload: unknown = { id }): NewOutboxRecord {
-  return {
-    v: RECORD_VERSION,
-    id,
-    type: 'note',
-    payload,
-    channel: 'c',
-    idempotencyKey: id,
-    state: 'pending',
-    attempts: 0,
-    createdAt: 1,
-    nextAttemptAt: 1,
-  };
-}
+const record = (id: string, payload: unknown = { id }): NewOutboxRecord => pendingRecord(id, { payload });
 
 afterEach(() => {
   vi.restoreAllMocks();

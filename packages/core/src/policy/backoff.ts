@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { Backoff } from './types.js';
-import { fnSchema, msSchema, parseOptions } from './validate.js';
+import { fnSchema, methodsSchema, msSchema, parseOptions } from '../validate.js';
 
 export type Jitter = 'decorrelated' | 'full' | 'equal' | 'none';
 
@@ -25,10 +25,7 @@ export interface ExponentialBackoffOptions {
 }
 
 /** Any object with a `delay(attempt, previousDelayMs?)` method. */
-export const backoffSchema = z.custom<Backoff>(
-  (v: unknown) => typeof v === 'object' && v !== null && typeof (v as Partial<Backoff>).delay === 'function',
-  { message: 'must be a Backoff ({ delay(attempt) })' },
-);
+export const backoffSchema = methodsSchema<Backoff>(['delay'], 'must be a Backoff ({ delay(attempt) })');
 
 const linearSchema = z.object({ initialMs: msSchema, stepMs: msSchema, maxMs: z.optional(msSchema) });
 
@@ -71,7 +68,7 @@ function polly(t: number, factor: number): number {
 export const backoff = {
   /** The same delay every time. */
   constant(ms: number): Backoff {
-    const delayMs = parseOptions(msSchema, ms, 'backoff.constant()');
+    const delayMs = parseOptions(msSchema, ms, 'backoff.constant()', 'ms');
     return { delay: () => delayMs };
   },
 

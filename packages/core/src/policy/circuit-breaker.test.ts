@@ -4,28 +4,16 @@ import { CircuitOpenError, HttpError, TimeoutError } from '../failure/errors.js'
 import { backoff } from './backoff.js';
 import { circuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.js';
 import type { BreakerSnapshot, PolicyEvent } from './types.js';
+import { deferred } from '../test-support/deferred.js';
+import { track } from '../test-support/track.js';
 
 const fail = () => Promise.reject(new HttpError(500));
 const ok = () => Promise.resolve('ok');
 
-function track<T>(promise: Promise<T>) {
-  const box: { settled: boolean; value?: T; error?: unknown } = { settled: false };
-  promise.then(
-    (value) => Object.assign(box, { settled: true, value }),
-    (error: unknown) => Object.assign(box, { settled: true, error }),
-  );
-  return box;
-}
-
 /** An operation that settles when the test says so. */
-function deferred() {
-  let resolve!: (v: string) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<string>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject, fn: () => promise };
+function pendingOperation() {
+  const d = deferred<string>();
+  return { ...d, fn: () => d.promise };
 }
 
 /** An operation that takes `ms` of (fake) time. */
@@ -180,8 +168,8 @@ describe('circuitBreaker', () => {
       });
       await failTimes(breaker, 1);
       vi.advanceTimersByTime(1_000);
-      const first = deferred();
-      const second = deferred();
+      const first = pendingOperation();
+      const second = pendingOperation();
       const p1 = track(breaker.execute(first.fn));
       const p2 = track(breaker.execute(second.fn));
       const third = vi.fn(ok);
@@ -211,7 +199,7 @@ describe('circuitBreaker', () => {
       });
       await failTimes(breaker, 1);
       vi.advanceTimersByTime(1_000);
-      const probe = deferred();
+      const probe = pendingOperation();
       const p1 = track(breaker.execute(probe.fn));
       await expect(breaker.execute(ok)).rejects.toBeInstanceOf(CircuitOpenError);
       probe.resolve('one');
@@ -226,7 +214,7 @@ describe('circuitBreaker', () => {
       const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 1 }, openForMs: 1_000 });
       await failTimes(breaker, 1);
       vi.advanceTimersByTime(1_000);
-      const hung = deferred();
+      const hung = pendingOperation();
       track(breaker.execute(hung.fn));
       vi.advanceTimersByTime(999);
       await expect(breaker.execute(ok)).rejects.toMatchObject({ retryAfterMs: 0 });
@@ -279,8 +267,8 @@ describe('circuitBreaker', () => {
   describe('calls in flight across a state change', () => {
     it('a breaker that opens while calls are in flight ignores their late outcomes', async () => {
       const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 2 }, openForMs: 1_000 });
-      const slowSuccess = deferred();
-      const slowFailure = deferred();
+      const slowSuccess = pendingOperation();
+      const slowFailure = pendingOperation();
       const s = track(breaker.execute(slowSuccess.fn));
       const f = track(breaker.execute(slowFailure.fn));
       await failTimes(breaker, 2);
@@ -298,11 +286,11 @@ describe('circuitBreaker', () => {
 
     it('a success admitted while closed does not close a half-open breaker', async () => {
       const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 1 }, openForMs: 1_000 });
-      const old = deferred();
+      const old = pendingOperation();
       track(breaker.execute(old.fn));
       await failTimes(breaker, 1);
       vi.advanceTimersByTime(1_000);
-      const probe = deferred();
+      const probe = pendingOperation();
       track(breaker.execute(probe.fn));
       expect(breaker.state).toBe('half-open');
       old.resolve('stale');

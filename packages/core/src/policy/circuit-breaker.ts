@@ -17,7 +17,7 @@ import {
 import { Emitter } from './emitter.js';
 import { ConsecutiveWindow, CountWindow, TimeWindow, type OutcomeWindow } from './breaker-windows.js';
 import type { Backoff, BreakerSnapshot, BreakerState, BreakerWindow, Operation, Policy } from './types.js';
-import { clockSchema, fnSchema, msSchema, parseOptions, rateSchema } from './validate.js';
+import { clockSchema, fnSchema, methodsSchema, msSchema, parseOptions, rateSchema } from '../validate.js';
 
 export interface BreakerOptions {
   /** Names the dependency in events, errors, snapshots, and the tab channel / storage key. */
@@ -106,12 +106,7 @@ const schema = z.object({
       message: 'must be a constructor',
     }),
   ),
-  localStorage: z.optional(
-    z.custom<StorageLike>(
-      (v: unknown) => typeof v === 'object' && v !== null && typeof (v as StorageLike).getItem === 'function',
-      { message: 'must be a Storage' },
-    ),
-  ),
+  localStorage: z.optional(methodsSchema<StorageLike>(['getItem'], 'must be a Storage')),
 });
 
 const COUNTED: ReadonlySet<FailureCategory> = new Set(['network', 'timeout', 'server', 'rate-limited']);

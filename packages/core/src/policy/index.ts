@@ -10,7 +10,7 @@ export type {
   PolicyEvent,
   RetryBudget,
 } from './types.js';
-export { parseOptions } from './validate.js';
+export { parseOptions } from '../validate.js';
 export { backoff } from './backoff.js';
 export type { ExponentialBackoffOptions, Jitter, LinearBackoffOptions } from './backoff.js';
 export { retry } from './retry.js';

@@ -9,15 +9,7 @@ import { pipeline } from './pipeline.js';
 import { retry } from './retry.js';
 import { timeout } from './timeout.js';
 import type { ExecuteOptions, ExecutionContext, Operation, Policy, PolicyEvent } from './types.js';
-
-function track<T>(promise: Promise<T>) {
-  const box: { settled: boolean; value?: T; error?: unknown } = { settled: false };
-  promise.then(
-    (value) => Object.assign(box, { settled: true, value }),
-    (error: unknown) => Object.assign(box, { settled: true, error }),
-  );
-  return box;
-}
+import { track } from '../test-support/track.js';
 
 /** A policy written by someone else, against the public interface only: it logs around the call. */
 function tracer(name: string, log: string[]): Policy {

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { systemClock, type Clock } from '../clock.js';
 import { TimeBuckets } from './time-buckets.js';
 import type { RetryBudget } from './types.js';
-import { clockSchema, parseOptions } from './validate.js';
+import { clockSchema, methodsSchema, parseOptions } from '../validate.js';
 
 export interface RetryBudgetOptions {
   /** Retries allowed per request seen in the window. Default 0.2. */
@@ -59,11 +59,7 @@ export function retryBudget(o?: RetryBudgetOptions): RetryBudget {
 }
 
 /** A schema for a `RetryBudget` option. */
-export const retryBudgetSchema = z.custom<RetryBudget>(
-  (v: unknown) =>
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as Partial<RetryBudget>).tryRetry === 'function' &&
-    typeof (v as Partial<RetryBudget>).recordRequest === 'function',
-  { message: 'must be a RetryBudget (see retryBudget())' },
+export const retryBudgetSchema = methodsSchema<RetryBudget>(
+  ['tryRetry', 'recordRequest'],
+  'must be a RetryBudget (see retryBudget())',
 );

@@ -5,19 +5,10 @@ import { backoff } from './backoff.js';
 import { retry } from './retry.js';
 import { retryBudget } from './retry-budget.js';
 import type { ExecutionContext, PolicyEvent } from './types.js';
+import { track } from '../test-support/track.js';
 
 const serverError = () => new HttpError(503);
 const networkError = () => new TypeError('Failed to fetch');
-
-/** Settles a promise into an inspectable box without an unhandled rejection. */
-function track<T>(promise: Promise<T>) {
-  const box: { settled: boolean; value?: T; error?: unknown } = { settled: false };
-  promise.then(
-    (value) => Object.assign(box, { settled: true, value }),
-    (error: unknown) => Object.assign(box, { settled: true, error }),
-  );
-  return box;
-}
 
 describe('retry', () => {
   beforeEach(() => {

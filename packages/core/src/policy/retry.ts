@@ -6,7 +6,7 @@ import { backoff as backoffs, backoffSchema } from './backoff.js';
 import { PolicyBase, runNext, sleep, type ChainLink } from './base.js';
 import { retryBudgetSchema } from './retry-budget.js';
 import type { Backoff, Operation, Policy, RetryBudget } from './types.js';
-import { clockSchema, fnSchema, msSchema, parseOptions } from './validate.js';
+import { clockSchema, fnSchema, msSchema, parseOptions } from '../validate.js';
 
 export interface RetryOptions {
   /** Total attempts, the first included. Default 3; `Infinity` retries until something else stops it. */

@@ -3,15 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TimeoutError } from '../failure/errors.js';
 import { timeout } from './timeout.js';
 import type { ExecutionContext, PolicyEvent } from './types.js';
-
-function track<T>(promise: Promise<T>) {
-  const box: { settled: boolean; value?: T; error?: unknown } = { settled: false };
-  promise.then(
-    (value) => Object.assign(box, { settled: true, value }),
-    (error: unknown) => Object.assign(box, { settled: true, error }),
-  );
-  return box;
-}
+import { track } from '../test-support/track.js';
 
 /** An operation that honours its signal: it rejects with the signal's reason when aborted. */
 function cooperative(ms: number) {
@@ -169,7 +161,7 @@ describe('timeout', () => {
 
   it('validates its arguments, naming them', () => {
     expect(() => timeout(0)).toThrow(TypeError);
-    expect(() => timeout(-5)).toThrow(/timeout\(\) ms/);
+    expect(() => timeout(-5)).toThrow(/timeout\(\): ms must be > 0 \(received -5\)/);
     expect(() => timeout(Number.NaN)).toThrow(TypeError);
     expect(() => timeout(10, { mode: 'eager' as 'aggressive' })).toThrow(/"mode"/);
   });

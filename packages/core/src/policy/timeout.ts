@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { TimeoutError } from '../failure/errors.js';
 import { NEVER_ABORTED, PolicyBase, rejected, runNext, type ChainLink } from './base.js';
 import type { Operation, Policy } from './types.js';
-import { clockSchema, parseOptions } from './validate.js';
+import { clockSchema, parseOptions } from '../validate.js';
 
 export interface TimeoutOptions {
   /**
@@ -102,7 +102,7 @@ class TimeoutPolicy extends PolicyBase {
  * One timer per call, always cleared.
  */
 export function timeout(ms: number, o?: TimeoutOptions): Policy {
-  const limit = parseOptions(msSchema, ms, 'timeout() ms');
+  const limit = parseOptions(msSchema, ms, 'timeout()', 'ms');
   const parsed = parseOptions(schema, o, 'timeout()');
   return new TimeoutPolicy(limit, parsed?.mode === 'aggressive', parsed?.clock);
 }

@@ -2,7 +2,7 @@ import { Observable, Subject } from 'rxjs';
 import * as z from 'zod/mini';
 import { systemClock } from '../clock.js';
 import type { FailureCategory } from '../failure/types.js';
-import { clockSchema, parseOptions } from '../policy/validate.js';
+import { clockSchema, parseOptions } from '../validate.js';
 import { FRUSTRATION_KINDS, FrustrationMeter } from './frustration-meter.js';
 import { KeyHealth, type HealthSettings } from './key-health.js';
 import { PredictionLedger } from './prediction-ledger.js';

@@ -1,5 +1,6 @@
 export { createPredictor } from './create-predictor.js';
 export { phi } from './phi-accrual.js';
+export { EMPTY_PREDICTION_ACCURACY } from './prediction-ledger.js';
 export { ELEVATED_RISK, HIGH_RISK } from './risk-score.js';
 export { watchFrustration } from './watch-frustration.js';
 export type { FrustrationWatchOptions, FrustrationWatchSignal } from './watch-frustration.js';

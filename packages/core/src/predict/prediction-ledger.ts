@@ -4,6 +4,17 @@ import type { Prediction, PredictionAccuracy } from './types.js';
 /** A prediction must come at least this long before its episode to count as foreseeing it. */
 export const MIN_LEAD_MS = 1_000;
 
+/** The accuracy before anything was predicted or happened, e.g. where no predictor runs. */
+export const EMPTY_PREDICTION_ACCURACY: Readonly<PredictionAccuracy> = Object.freeze({
+  predictions: 0,
+  confirmed: 0,
+  falseAlarms: 0,
+  missed: 0,
+  precision: 0,
+  recall: 0,
+  meanLeadTimeMs: 0,
+});
+
 /**
  * Scores the predictor against what happened next, exactly as the contract defines it:
  * a prediction is confirmed when an episode for its key starts within `horizonMs`, a false

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { systemClock, type Clock } from '../clock.js';
-import { clockSchema, fnSchema, parseOptions } from '../policy/validate.js';
+import { clockSchema, fnSchema, parseOptions } from '../validate.js';
 
 export interface FrustrationWatchSignal {
   kind: 'rage-click' | 'repeat-submit';

@@ -8,23 +8,7 @@ import { circuitBreaker, pipeline, retry } from '../policy/index.js';
 import { backoff } from '../policy/backoff.js';
 import { createProtection } from './create-protection.js';
 import type { ProtectionEvent, ProtectionOptions, Protection } from './types.js';
-
-class FakeDocument extends EventTarget {
-  visibilityState = 'visible';
-}
-
-class FakeWindow extends EventTarget {
-  readonly document = new FakeDocument();
-  readonly navigator = { onLine: true };
-  goOffline() {
-    this.navigator.onLine = false;
-    this.dispatchEvent(new Event('offline'));
-  }
-  goOnline() {
-    this.navigator.onLine = true;
-    this.dispatchEvent(new Event('online'));
-  }
-}
+import { FakeWindow } from '../test-support/fake-window.js';
 
 const networkError = () => new TypeError('Failed to fetch');
 

@@ -7,7 +7,7 @@ import type { Failure } from '../failure/types.js';
 import { createMessageCenter } from '../messages/index.js';
 import { createOutbox, type Outbox, type OutboxRequestInit } from '../outbox/index.js';
 import type { ExecutionContext, Policy } from '../policy/index.js';
-import { createPredictor, type Predictor } from '../predict/index.js';
+import { createPredictor, EMPTY_PREDICTION_ACCURACY, type Predictor } from '../predict/index.js';
 import { createRecovery } from '../recovery/index.js';
 import { createDependencies, type Dependency } from './dependencies.js';
 import { proposeDegradation } from './degradation-rules.js';
@@ -117,15 +117,7 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
       ...(outboxStats ? { outbox: outboxStats } : {}),
       predictions: {
         active: predictor?.activePredictions() ?? [],
-        accuracy: predictor?.accuracy() ?? {
-          predictions: 0,
-          confirmed: 0,
-          falseAlarms: 0,
-          missed: 0,
-          precision: 0,
-          recall: 0,
-          meanLeadTimeMs: 0,
-        },
+        accuracy: predictor?.accuracy() ?? EMPTY_PREDICTION_ACCURACY,
       },
       recovery: recoveryStats,
     };

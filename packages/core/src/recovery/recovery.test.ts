@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Failure, FailureCategory } from '../failure/types.js';
 import { createRecovery } from './recovery.js';
 import type { RecoveryAction, RecoveryEvent } from './types.js';
+import { deferred } from '../test-support/deferred.js';
 
 const failure = (category: FailureCategory): Failure => ({
   category,
@@ -10,17 +11,6 @@ const failure = (category: FailureCategory): Failure => ({
   message: `${category} failure`,
   cause: null,
 });
-
-/** A promise the test settles by hand. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 const recovered = (): Promise<boolean> => Promise.resolve(true);
 
@@ -345,19 +335,19 @@ describe('registration', () => {
     const recovery = createRecovery();
     const unregister = recovery.register('auth', { name: 'x', run: () => Promise.resolve(true) });
     expect(() => recovery.register('server', { name: 'x', run: () => Promise.resolve(true) })).toThrow(
-      /register: "name" "x" is already registered/,
+      /register\(\): action field "name" "x" is already registered/,
     );
     unregister();
     expect(() => recovery.register('server', { name: 'x', run: () => Promise.resolve(true) })).not.toThrow();
   });
 
   it.each([
-    ['nope', { name: 'x', run: recovered }, /register: category: expected one of "offline"/],
-    ['auth', { name: '', run: recovered }, /register: "name" must not be empty/],
-    ['auth', { name: 'x' }, /register: "run" expected a function/],
-    ['auth', { name: 'x', run: recovered, cooldownMs: -1 }, /"cooldownMs" must be at least 0/],
-    ['auth', { name: 'x', run: recovered, timeoutMs: 0 }, /"timeoutMs" must be more than 0/],
-    ['auth', { name: 'x', run: recovered, timeoutMs: 2 ** 31 }, /"timeoutMs" must be at most/],
+    ['nope', { name: 'x', run: recovered }, /register\(\): category must be one of "offline"/],
+    ['auth', { name: '', run: recovered }, /register\(\): action field "name" must not be empty/],
+    ['auth', { name: 'x' }, /register\(\): action field "run" must be a function/],
+    ['auth', { name: 'x', run: recovered, cooldownMs: -1 }, /action field "cooldownMs" must be ≥ 0/],
+    ['auth', { name: 'x', run: recovered, timeoutMs: 0 }, /action field "timeoutMs" must be > 0/],
+    ['auth', { name: 'x', run: recovered, timeoutMs: 2 ** 31 }, /action field "timeoutMs" must be ≤/],
   ])('rejects register(%j, %j) with a TypeError naming the field', (category, action, message) => {
     const recovery = createRecovery();
     const call = () => recovery.register(category as FailureCategory, action as RecoveryAction);
@@ -368,16 +358,16 @@ describe('registration', () => {
   it('rejects a recover call without a valid failure with a TypeError', async () => {
     const recovery = createRecovery();
     await expect(recovery.recover({ category: 'weird' } as unknown as Failure)).rejects.toThrow(
-      /recover: failure: "category" expected one of/,
+      /recover\(\): failure field "category" must be one of/,
     );
     await expect(recovery.recover(null as unknown as Failure)).rejects.toThrow(TypeError);
   });
 
   it.each([
-    [{ historyLimit: 0 }, /createRecovery: "historyLimit" must be at least 1/],
-    [{ historyLimit: 2.5 }, /"historyLimit" expected an integer/],
-    [{ clock: { now: () => 0 } }, /"clock" expected a Clock/],
-    [{ cooldownMs: 5 }, /unknown field "cooldownMs"/],
+    [{ historyLimit: 0 }, /createRecovery\(\): option "historyLimit" must be ≥ 1/],
+    [{ historyLimit: 2.5 }, /option "historyLimit" must be an integer/],
+    [{ clock: { now: () => 0 } }, /option "clock" must be a Clock/],
+    [{ cooldownMs: 5 }, /unknown option "cooldownMs"/],
   ])('rejects option %j with a TypeError naming it', (options, message) => {
     expect(() => createRecovery(options as never)).toThrow(TypeError);
     expect(() => createRecovery(options as never)).toThrow(message);

@@ -2,7 +2,7 @@ import { Subject } from 'rxjs';
 import * as z from 'zod/mini';
 import { systemClock } from '../clock.js';
 import type { Failure, FailureCategory } from '../failure/types.js';
-import { clockSchema, functionSchema, parseOrThrow } from '../messages/validation.js';
+import { clockSchema, fnSchema, parseOptions } from '../validate.js';
 import type {
   Recovery,
   RecoveryAction,
@@ -42,7 +42,7 @@ const categorySchema = z.enum([...CATEGORIES, '*']);
 
 const actionSchema = z.object({
   name: z.string().check(z.minLength(1)),
-  run: functionSchema<RecoveryAction['run']>(),
+  run: fnSchema<RecoveryAction['run']>(),
   cooldownMs: z.optional(z.number().check(z.gte(0))),
   timeoutMs: z.optional(z.number().check(z.positive(), z.lte(MAX_TIMER_MS))),
 });
@@ -66,7 +66,7 @@ interface Registration {
  * triggers one repair, with a bounded history and lifetime success rates.
  */
 export function createRecovery(options: RecoveryOptions = {}): Recovery {
-  const o = parseOrThrow(optionsSchema, options, 'createRecovery');
+  const o = parseOptions(optionsSchema, options, 'createRecovery()');
   const clock = o.clock ?? systemClock;
   const historyLimit = o.historyLimit ?? 100;
 
@@ -144,10 +144,12 @@ export function createRecovery(options: RecoveryOptions = {}): Recovery {
 
   return {
     register(category, action) {
-      const checkedCategory = parseOrThrow(categorySchema, category, 'register: category');
-      const a = parseOrThrow(actionSchema, action, 'register');
+      const checkedCategory = parseOptions(categorySchema, category, 'register()', 'category');
+      const a = parseOptions(actionSchema, action, 'register()', 'action');
       if (registrations.some((r) => r.name === a.name)) {
-        throw new TypeError(`register: "name" ${JSON.stringify(a.name)} is already registered`);
+        throw new TypeError(
+          `register(): action field "name" ${JSON.stringify(a.name)} is already registered`,
+        );
       }
       const reg: Registration = {
         category: checkedCategory,
@@ -166,7 +168,7 @@ export function createRecovery(options: RecoveryOptions = {}): Recovery {
     },
 
     async recover(failure) {
-      parseOrThrow(failureSchema, failure, 'recover: failure');
+      parseOptions(failureSchema, failure, 'recover()', 'failure');
       if (disposed) return false;
       // A snapshot: actions registered during this recovery wait for the next failure.
       const matching = registrations.filter((r) => r.category === failure.category || r.category === '*');

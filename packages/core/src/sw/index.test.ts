@@ -1,21 +1,11 @@
 /* eslint-disable @typescript-eslint/require-await -- handlers and fakes return promises by contract; most settle at once */
-import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createOutbox } from '../outbox/outbox.js';
 import type { Outbox } from '../outbox/types.js';
+import { outboxTestBed } from '../test-support/outbox-test-bed.js';
 import { installOutboxSync, SyncIncompleteError, type ServiceWorkerScopeLike } from './index.js';
 
-let idb: IDBFactory;
-let pages: Outbox[];
-
-beforeEach(() => {
-  idb = new IDBFactory();
-  pages = [];
-});
-
-afterEach(async () => {
-  await Promise.all(pages.map((p) => p.close()));
-});
+const bed = outboxTestBed();
 
 /** A service worker scope that records listeners and lets the test fire events. */
 function fakeScope(register = vi.fn(async (_tag: string) => undefined)) {
@@ -42,16 +32,7 @@ function fakeScope(register = vi.fn(async (_tag: string) => undefined)) {
 }
 
 function page(name = 'default'): Outbox {
-  const outbox = createOutbox({
-    name,
-    indexedDB: idb,
-    autoDrain: false,
-    locks: false,
-    BroadcastChannel: false,
-    window: false,
-  });
-  pages.push(outbox);
-  return outbox;
+  return bed.closeAfter(createOutbox({ name, ...bed.options }));
 }
 
 describe('installOutboxSync', () => {
@@ -72,7 +53,7 @@ describe('installOutboxSync', () => {
     const { scope, fire } = fakeScope();
     installOutboxSync(
       {
-        indexedDB: idb,
+        indexedDB: bed.idb,
         fetch: fetchFn,
         prepare: (req) => {
           const headers = new Headers(req.headers);
@@ -108,7 +89,7 @@ describe('installOutboxSync', () => {
     );
     const fetchFn = vi.fn(async () => new Response(null, { status: 204 }));
     const { scope, fire } = fakeScope();
-    installOutboxSync({ indexedDB: idb, fetch: fetchFn }, scope);
+    installOutboxSync({ indexedDB: bed.idb, fetch: fetchFn }, scope);
     // The request behind the page-only entry still waits: the sync fails so the browser retries.
     await expect(fire('sync', { tag: 'bulletproof-outbox-default' })).rejects.toBeInstanceOf(
       SyncIncompleteError,
@@ -125,7 +106,7 @@ describe('installOutboxSync', () => {
     const writer = page();
     await writer.enqueueRequest({ url: 'https://api.test/a', method: 'POST', body: '1' });
     const { scope, fire } = fakeScope();
-    installOutboxSync({ indexedDB: idb, fetch: async () => new Response(null, { status: 503 }) }, scope);
+    installOutboxSync({ indexedDB: bed.idb, fetch: async () => new Response(null, { status: 503 }) }, scope);
     const failure = await fire('sync', { tag: 'bulletproof-outbox-default' }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(SyncIncompleteError);
     expect((failure as SyncIncompleteError).waiting).toBe(1);
@@ -135,7 +116,7 @@ describe('installOutboxSync', () => {
 
   it('registers the sync tag when a page asks, and answers the page', async () => {
     const { scope, fire, register } = fakeScope();
-    installOutboxSync({ name: 'notes', indexedDB: idb }, scope);
+    installOutboxSync({ name: 'notes', indexedDB: bed.idb }, scope);
     const port = { postMessage: vi.fn() };
     await fire('message', {
       data: { type: 'bulletproof-outbox:register-sync', name: 'other' },
@@ -154,7 +135,7 @@ describe('installOutboxSync', () => {
     const { scope, fire } = fakeScope(
       vi.fn(async () => Promise.reject(new DOMException('no window', 'InvalidStateError'))),
     );
-    installOutboxSync({ indexedDB: idb }, scope);
+    installOutboxSync({ indexedDB: bed.idb }, scope);
     const port = { postMessage: vi.fn() };
     await fire('message', {
       data: { type: 'bulletproof-outbox:register-sync', name: 'default' },
@@ -163,7 +144,7 @@ describe('installOutboxSync', () => {
     expect(port.postMessage).toHaveBeenCalledWith({ ok: false, error: expect.stringContaining('no window') });
     const bare = fakeScope();
     delete bare.scope.registration.sync;
-    installOutboxSync({ indexedDB: idb }, bare.scope);
+    installOutboxSync({ indexedDB: bed.idb }, bare.scope);
     await bare.fire('message', {
       data: { type: 'bulletproof-outbox:register-sync', name: 'default' },
       ports: [port],

@@ -4,7 +4,7 @@ import { REGISTER_SYNC_MESSAGE, syncTag } from '../outbox/background-sync.js';
 import { createOutboxInternal } from '../outbox/outbox.js';
 import type { DrainReport } from '../outbox/types.js';
 import type { Backoff, Policy } from '../policy/types.js';
-import { fnSchema, parseOptions } from '../policy/validate.js';
+import { fnSchema, parseOptions } from '../validate.js';
 
 /**
  * `@bulletproof/core/sw`: the service worker half of the outbox.

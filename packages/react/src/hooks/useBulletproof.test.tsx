@@ -4,20 +4,11 @@ import { StrictMode, useEffect } from 'react';
 import type { ReactNode } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { BulletproofProvider } from '../context/BulletproofProvider.js';
+import { deferred } from '../../../core/src/test-support/deferred.js';
 import { entry, fakeProtection } from '../test-utils/fake-protection.js';
 import type { FakeProtection } from '../test-utils/fake-protection.js';
 import { useBulletproof } from './useBulletproof.js';
 import type { UseBulletproofOptions } from './useBulletproof.js';
-
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 function setup<A extends unknown[], T>(
   fn: (...args: A) => Promise<T>,

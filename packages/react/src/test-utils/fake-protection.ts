@@ -1,4 +1,10 @@
-import { classifyFailure, createDegradation, createMessageCenter, createRecovery } from '@bulletproof/core';
+import {
+  classifyFailure,
+  createDegradation,
+  createMessageCenter,
+  createRecovery,
+  EMPTY_PREDICTION_ACCURACY,
+} from '@bulletproof/core';
 import type {
   Clock,
   ConnectivityMonitor,
@@ -18,37 +24,10 @@ import type {
   ProtectOptions,
 } from '@bulletproof/core';
 import { BehaviorSubject, Subject } from 'rxjs';
+import { manualClock } from '../../../core/src/test-support/manual-clock.js';
 
-/** A manual clock: time moves only when a test says so. */
-export function manualClock(start = 1_000): Clock & { advance(ms: number): void } {
-  let now = start;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  let next = 1;
-  return {
-    now: () => now,
-    setTimeout(fn: () => void, ms: number) {
-      const id = next++;
-      timers.set(id, { at: now + ms, fn });
-      return id;
-    },
-    clearTimeout(handle: unknown) {
-      timers.delete(handle as number);
-    },
-    advance(ms: number) {
-      const until = now + ms;
-      for (;;) {
-        const due = [...timers.entries()]
-          .filter(([, t]) => t.at <= until)
-          .sort((a, b) => a[1].at - b[1].at)[0];
-        if (!due) break;
-        timers.delete(due[0]);
-        now = due[1].at;
-        due[1].fn();
-      }
-      now = until;
-    },
-  };
-}
+// The core's test clock, offered next to the fakes that default to it.
+export { manualClock };
 
 export interface FakeConnectivity extends ConnectivityMonitor {
   set(patch: Partial<ConnectivitySnapshot>): void;
@@ -219,15 +198,7 @@ export function fakeProtection(o: FakeProtectionOptions = {}): FakeProtection {
     ...(outbox ? { outbox: outbox.stats } : {}),
     predictions: {
       active: [],
-      accuracy: {
-        predictions: 0,
-        confirmed: 0,
-        falseAlarms: 0,
-        missed: 0,
-        precision: 0,
-        recall: 0,
-        meanLeadTimeMs: 0,
-      },
+      accuracy: EMPTY_PREDICTION_ACCURACY,
     },
     recovery: recovery.stats,
   });
