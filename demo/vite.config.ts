@@ -1,14 +1,29 @@
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { sourceAliases } from '../packages/source-aliases.js';
+import { serviceWorker } from './plugins/service-worker.js';
 import { demoApi } from './server/plugin.js';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// The packages' sources (no build needed), and the React package's optional stylesheet.
+const alias = [
+  { find: /^@bulletproof\/react\/styles\.css$/, replacement: here('../packages/react/src/styles.css') },
+  ...sourceAliases,
+];
 
 // One origin serves the app and its API: `vite demo` in development and
 // `vite preview demo` for the built app (end-to-end tests) both mount the API.
+// The service worker (`src/sw/sw.ts`) is built on its own into `/sw.js`.
 export default defineConfig({
   root: import.meta.dirname,
-  resolve: { alias: sourceAliases },
-  plugins: [react(), demoApi({ dataDir: process.env.BULLETPROOF_DEMO_DATA })],
+  resolve: { alias },
+  plugins: [
+    react(),
+    serviceWorker({ entry: here('./src/sw/sw.ts'), alias }),
+    demoApi({ dataDir: process.env.BULLETPROOF_DEMO_DATA }),
+  ],
   build: { outDir: 'dist', emptyOutDir: true },
   preview: { host: '127.0.0.1' },
   server: { host: '127.0.0.1' },

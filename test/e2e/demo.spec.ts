@@ -1,54 +1,118 @@
 import { expect, test } from '@playwright/test';
+import {
+  banners,
+  editor,
+  noteCard,
+  openApp,
+  resetServer,
+  screenshot,
+  serverNotes,
+  serverStats,
+  toasts,
+  VIEWPORT,
+  writeNote,
+} from './support/field-notes.js';
 
-// The foundation journey: the built demo talks to its API on the same origin,
-// notes persist across a reload, and the chaos panel really changes the server.
+// The Field Notes demo's basics in the built app: notes go to the server and persist, a
+// draft survives a reload, and a chaos preset really breaks the server while the app keeps
+// the user's work, opens the write breaker, sheds photo uploads and notices rage clicks.
+
+test.use({ viewport: VIEWPORT });
 
 test.beforeEach(async ({ request }) => {
-  expect((await request.post('/api/_reset')).status()).toBe(204);
+  await resetServer(request);
 });
 
-test('lists, creates and edits notes through the API, and keeps them across a reload', async ({
-  page,
-  request,
-}) => {
-  await page.goto('/');
+test('creates and edits notes through the API, and keeps them across a reload', async ({ page, request }) => {
+  await page.goto('/?fast=1');
+  await expect(page.getByRole('heading', { name: 'Try this' })).toBeVisible();
   await expect(page.getByText('No notes yet.')).toBeVisible();
+  await screenshot(page, 'demo-first-visit');
 
-  await page.getByRole('button', { name: 'New note' }).click();
-  const editor = page.getByRole('form', { name: 'Edit note' });
-  await editor.getByLabel('Title').fill('Bird count at the pond');
-  await editor.getByLabel('Body').fill('Three herons, one kingfisher.');
-  await editor.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByRole('heading', { name: 'Bird count at the pond' })).toBeVisible();
-
-  await page.getByRole('button', { name: 'Edit' }).click();
-  await editor.getByLabel('Title').fill('Bird count at the east pond');
-  await editor.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByRole('heading', { name: 'Bird count at the east pond' })).toBeVisible();
+  await writeNote(page, 'Bird count at the pond', 'Three herons, one kingfisher.');
+  await noteCard(page, 'Bird count at the pond').getByRole('button', { name: /^Edit/ }).click();
+  await editor(page).getByLabel('Title', { exact: true }).fill('Bird count at the east pond');
+  await editor(page).getByRole('button', { name: 'Save' }).click();
+  await expect(editor(page)).toBeHidden();
+  await expect(noteCard(page, 'Bird count at the east pond')).toBeVisible();
 
   await page.reload();
-  await expect(page.getByRole('heading', { name: 'Bird count at the east pond' })).toBeVisible();
-
-  const stats = (await (await request.get('/api/_stats')).json()) as { writesApplied: number; notes: number };
+  await expect(noteCard(page, 'Bird count at the east pond')).toBeVisible();
+  await expect(noteCard(page, 'Bird count at the pond')).toBeHidden();
+  const stats = await serverStats(request);
   expect(stats).toMatchObject({ writesApplied: 2, notes: 1 });
 });
 
-test('the chaos panel makes saves fail, and calming the server makes them work again', async ({ page }) => {
-  await page.goto('/');
-  const chaos = page.getByRole('form', { name: 'Chaos controls' });
-  await chaos.getByLabel(/Error rate/).fill('1');
-  await chaos.getByLabel('Status').selectOption('500');
-  await chaos.getByRole('button', { name: 'Apply chaos' }).click();
-  await expect(page.getByTestId('chaos-active')).toContainText('"errorRate":1');
-
+test('a draft survives a reload: the editor opens again with what was typed', async ({ page, request }) => {
+  await openApp(page, { serviceWorker: false });
   await page.getByRole('button', { name: 'New note' }).click();
-  const editor = page.getByRole('form', { name: 'Edit note' });
-  await editor.getByLabel('Title').fill('Written during an outage');
-  await editor.getByRole('button', { name: 'Save' }).click();
-  await expect(editor.getByRole('alert')).toBeVisible();
+  await editor(page).getByLabel('Title', { exact: true }).fill('Half-written');
+  await editor(page).getByLabel('Note', { exact: true }).fill('Started near the old mill, then');
+  await expect(editor(page).getByText('Draft saved on this device.')).toBeVisible();
+
+  await page.reload();
+  await expect(editor(page).getByLabel('Title', { exact: true })).toHaveValue('Half-written');
+  await expect(editor(page).getByLabel('Note', { exact: true })).toHaveValue(
+    'Started near the old mill, then',
+  );
+  await expect(editor(page).getByText('Draft restored from this device.')).toBeVisible();
+  expect((await serverStats(request)).writesApplied).toBe(0);
+
+  await editor(page).getByRole('button', { name: 'Discard draft' }).click();
+  await expect(editor(page)).toBeHidden();
+  await page.reload();
+  await expect(page.getByText('No notes yet.')).toBeVisible();
+  await expect(editor(page)).toBeHidden();
+});
+
+test('Server meltdown: saves are kept, the write breaker opens, photos give way to links, rage clicks count', async ({
+  page,
+  request,
+}) => {
+  await openApp(page, { serviceWorker: false });
+  await page.getByRole('button', { name: 'New note' }).click();
+  await expect(page.locator('[data-feature="attachments"]')).toHaveAttribute('data-mode', 'photos');
+  await editor(page).getByRole('button', { name: 'Close' }).click();
+  await page
+    .getByRole('group', { name: 'Chaos presets' })
+    .getByRole('button', { name: 'Server meltdown' })
+    .click();
+  await expect(page.getByTestId('chaos-state')).toContainText('Server meltdown:');
+
+  // The first save struggles (503 with Retry-After): the user clicks Save again and again.
+  await page.getByRole('button', { name: 'New note' }).click();
+  await editor(page).getByLabel('Title', { exact: true }).fill('Meltdown note 1');
+  const box = await editor(page).getByRole('button', { name: 'Save' }).boundingBox();
+  if (!box) throw new Error('the Save button has no box');
+  for (let i = 0; i < 3; i++) await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(page.getByTestId('frustration')).toContainText('1 rage click');
+  await expect(editor(page)).toBeHidden({ timeout: 10_000 });
+  await writeNote(page, 'Meltdown note 2');
+
+  // Two failed saves in a row open the (critical) write breaker: photo uploads pause.
+  const writes = page.getByTestId('dependency-notes-write');
+  await expect(writes).toHaveAttribute('data-breaker', /open|half-open/);
+  await expect(page.getByTestId('degradation-level')).toHaveAttribute('data-level', /moderate|severe/);
+  for (const title of ['Meltdown note 1', 'Meltdown note 2']) {
+    await expect(noteCard(page, title).getByText('Waiting to sync')).toBeVisible();
+  }
+  await page.getByRole('button', { name: 'New note' }).click();
+  await expect(page.locator('[data-feature="attachments"]')).toHaveAttribute('data-mode', 'link');
+  await expect(editor(page).getByLabel('Link to a photo')).toBeVisible();
+  await expect(banners(page).locator('[data-bp-message]').first()).toBeVisible();
+  await screenshot(page, 'demo-server-meltdown');
+  await editor(page).getByRole('button', { name: 'Close' }).click();
+  expect((await serverStats(request)).writesApplied).toBe(0);
 
   await page.getByRole('button', { name: 'Calm the server' }).click();
-  await expect(page.getByTestId('chaos-active')).toHaveText('{}');
-  await editor.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByRole('heading', { name: 'Written during an outage' })).toBeVisible();
+  await expect(toasts(page).getByText('All 2 changes synced.')).toBeVisible({ timeout: 15_000 });
+  await expect(writes).toHaveAttribute('data-breaker', 'closed');
+  await expect(page.getByTestId('degradation-level')).toHaveAttribute('data-level', 'none', {
+    timeout: 15_000,
+  });
+  expect((await serverNotes(request)).map((n) => n.title).sort()).toEqual([
+    'Meltdown note 1',
+    'Meltdown note 2',
+  ]);
+  expect((await serverStats(request)).writesApplied).toBe(2);
 });

@@ -48,13 +48,13 @@ describe('default degradation rules', () => {
     expect(halfOpen.level).toBe('none');
   });
 
-  it('high predicted risk → minimal (moderate for a critical dependency), with the reasons', () => {
+  it('high predicted risk → minimal, critical or not, with the reasons', () => {
     const risk = { key: 'api', score: 0.9, level: 'high' as const, reasons: ['latency is 4× normal'] };
     const plain = proposeDegradation(inputs({ dependencies: [{ name: 'api', critical: false, risk }] }));
     expect(plain.level).toBe('minimal');
     expect(plain.reasons[0]).toContain('latency is 4× normal');
     expect(proposeDegradation(inputs({ dependencies: [{ name: 'api', critical: true, risk }] })).level).toBe(
-      'moderate',
+      'minimal',
     );
     expect(
       proposeDegradation(

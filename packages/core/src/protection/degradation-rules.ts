@@ -43,7 +43,8 @@ export function proposeDegradation(inputs: DegradationInputs): {
     if (open && d.critical) raise('moderate', `${d.name} is failing and paused (critical)`);
     else if (open) raise('minimal', `${d.name} is failing and paused`);
     if (d.risk?.level === 'high') {
-      raise(d.critical ? 'moderate' : 'minimal', `${d.name} ${LIKELY_TO_FAIL}: ${d.risk.reasons.join('; ')}`);
+      // A prediction is a warning, not a failure: simplify, but keep every feature that still works.
+      raise('minimal', `${d.name} ${LIKELY_TO_FAIL}: ${d.risk.reasons.join('; ')}`);
     }
   }
 

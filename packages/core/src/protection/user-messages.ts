@@ -41,6 +41,8 @@ const SYNCED_TTL_MS = 5_000;
 const BACK_ONLINE_TTL_MS = 4_000;
 const PREDICTED_TTL_MS = 8_000;
 const CALL_FAILED_TTL_MS = 6_000;
+/** How late another context's relayed deliveries may arrive after this tab saw the queue empty. */
+const LATE_RELAY_MS = 2_000;
 
 interface Sources {
   messages: MessageCenter;
@@ -65,6 +67,13 @@ export class UserMessages {
   /** Writes delivered since the queue was last empty, for "All N changes synced." */
   private deliveredSinceEmpty = 0;
   private waitingShown = false;
+  /**
+   * When the queue last emptied, and the count the "synced" message gave then. Another
+   * tab's (or the service worker's) deliveries are relayed in batches, so this tab may read
+   * the emptied store before it hears of all of them: the late ones still count.
+   */
+  private emptiedAt: number | undefined;
+  private syncedCount = 0;
 
   constructor(private readonly s: Sources) {
     this.subscriptions.add(
@@ -75,7 +84,7 @@ export class UserMessages {
       this.subscriptions.add(outbox.stats$.subscribe((stats) => this.onOutboxStats(stats)));
       this.subscriptions.add(
         outbox.events$.subscribe((event) => {
-          if (event.type === 'delivered') this.deliveredSinceEmpty += 1;
+          if (event.type === 'delivered') this.onDelivered(outbox.stats);
           else if (event.type === 'retry-scheduled' && this.reachability === 'online')
             this.onSavingTrouble(outbox.stats);
           else if (event.type === 'dead-lettered') void this.onDead(outbox);
@@ -181,6 +190,7 @@ export class UserMessages {
     const { messages } = this.s;
     const waiting = stats.pending + stats.inFlight;
     if (waiting > 0) {
+      this.emptiedAt = undefined;
       // While online and draining, a write is on its way, not waiting: say nothing unless
       // it has been waiting (offline, trouble) — a normal save must not flash a toast.
       if (!this.waitingShown && this.reachability === 'online' && !stats.paused) return;
@@ -200,20 +210,38 @@ export class UserMessages {
     if (this.waitingShown) {
       this.waitingShown = false;
       messages.dismiss(MESSAGE_KEYS.savingTrouble);
-      if (this.deliveredSinceEmpty > 0) {
-        messages.post({
-          key: MESSAGE_KEYS.outbox,
-          tone: 'success',
-          placement: 'toast',
-          priority: PRIORITY.outbox,
-          ttlMs: SYNCED_TTL_MS,
-          text: messages.template('synced', { count: this.deliveredSinceEmpty }),
-        });
-      } else {
-        messages.dismiss(MESSAGE_KEYS.outbox);
-      }
+      this.emptiedAt = this.s.clock.now();
+      this.syncedCount = this.deliveredSinceEmpty;
+      if (this.syncedCount > 0) this.postSynced(this.syncedCount);
+      else messages.dismiss(MESSAGE_KEYS.outbox);
     }
     this.deliveredSinceEmpty = 0;
+  }
+
+  private onDelivered(stats: OutboxStats): void {
+    const emptiedAt = this.emptiedAt;
+    const late =
+      emptiedAt !== undefined &&
+      this.s.clock.now() - emptiedAt <= LATE_RELAY_MS &&
+      stats.pending + stats.inFlight === 0;
+    if (!late) {
+      this.deliveredSinceEmpty += 1;
+      return;
+    }
+    // The queue is already empty here: this is one of the deliveries that emptied it.
+    this.syncedCount += 1;
+    this.postSynced(this.syncedCount);
+  }
+
+  private postSynced(count: number): void {
+    this.s.messages.post({
+      key: MESSAGE_KEYS.outbox,
+      tone: 'success',
+      placement: 'toast',
+      priority: PRIORITY.outbox,
+      ttlMs: SYNCED_TTL_MS,
+      text: this.s.messages.template('synced', { count }),
+    });
   }
 
   private onSavingTrouble(stats: OutboxStats): void {
