@@ -517,6 +517,34 @@ describe('offline', () => {
     expect(await outbox.list()).toEqual([]);
   });
 
+  it('makes entries waiting out a backoff due at once when the connection comes back', async () => {
+    let failing = true;
+    const handler = vi.fn(async () => {
+      if (failing) throw new TypeError('Failed to fetch');
+    });
+    const { fake, set } = monitor('online');
+    const outbox = make({
+      handlers: { w: handler },
+      connectivity: fake,
+      backoff: backoff.constant(60_000),
+      autoDrain: { intervalMs: false, afterEnqueue: false },
+    });
+    await outbox.enqueue('w', 1);
+    expect(await outbox.drain()).toMatchObject({ retried: 1 });
+    expect((await outbox.list())[0]?.nextAttemptAt).toBe(T0 + 60_000);
+    failing = false;
+    set('unreachable');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(handler).toHaveBeenCalledTimes(1);
+    set('online');
+    await vi.advanceTimersByTimeAsync(0);
+    await settle();
+    await vi.advanceTimersByTimeAsync(0);
+    await settle();
+    expect(handler).toHaveBeenCalledTimes(2);
+    expect(await outbox.list()).toEqual([]);
+  });
+
   it('does not hold a failure against the entry when the network went away mid-drain', async () => {
     const win = Object.assign(new EventTarget(), { navigator: { onLine: true } });
     const handler = vi.fn(async () => {

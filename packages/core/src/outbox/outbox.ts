@@ -126,7 +126,11 @@ class OutboxImpl implements Outbox {
             connectivity: o.connectivity,
             clock: o.clock,
           },
-          () => this.#scheduleDrain(),
+          (trigger) => {
+            this.#scheduleDrain();
+            // Backoff spares a failing server; the network coming back is news that it may answer now.
+            if (trigger === 'online' || trigger === 'connectivity') void this.#makeWaitingDue();
+          },
         )
       : () => {};
     if (auto) this.#scheduleDrain();
@@ -311,6 +315,20 @@ class OutboxImpl implements Outbox {
     // Whatever HTTP entries are left, the service worker may deliver after this page is gone.
     if (this.#hasPendingHttp()) this.#requestSync();
     return report;
+  }
+
+  /** Pending entries still sitting out a backoff become due now, and are drained. */
+  async #makeWaitingDue(): Promise<void> {
+    try {
+      await this.#ensureLoaded();
+      const now = this.#o.clock.now();
+      const waiting = (await this.#queue.load())
+        .filter((r) => r.state === 'pending' && r.nextAttemptAt > now)
+        .map((r) => r.id);
+      if (waiting.length > 0 && (await this.#queue.retry(waiting)) > 0) this.#scheduleDrain();
+    } catch {
+      // Storage trouble is reported through the store's own fallback; the entries keep their schedule.
+    }
   }
 
   /** A drain soon (next macrotask): bursts of triggers and enqueues share one. */
