@@ -143,13 +143,14 @@ export class NotesStore {
     return write;
   }
 
+  /** Compact, not pretty: the whole file is rewritten on every write, and its size is the cost. */
   #serialise(): string {
     const data: z.infer<typeof dataFileSchema> = {
       version: 1,
       notes: [...this.#notes.values()],
       idempotency: [...this.#records.values()],
     };
-    return `${JSON.stringify(data, null, 2)}\n`;
+    return `${JSON.stringify(data)}\n`;
   }
 
   async #load(): Promise<void> {
