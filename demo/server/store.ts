@@ -1,70 +1,75 @@
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import * as z from 'zod/mini';
 import type { Clock } from '@bulletproof/core';
 import { isTemporaryOf, writeFileAtomic } from './atomic-write.js';
-import { noteSchema, type Note } from './note.js';
+import type { Note } from './note.js';
+import {
+  applyLine,
+  encodeLine,
+  encodeSnapshot,
+  journalFileOf,
+  readPersisted,
+  type IdempotencyRecord,
+  type JournalLine,
+  type State,
+} from './persisted-state.js';
 
-/** The stored outcome of a write made with an `Idempotency-Key`, replayed to its duplicates. */
-export interface IdempotencyRecord {
-  readonly key: string;
-  /** Method, path and body digest of the first request: a reuse with another request is refused. */
-  readonly fingerprint: string;
-  readonly status: number;
-  /** The answer's JSON body; absent for answers without one (a 204). */
-  readonly body?: unknown;
-  readonly location?: string | undefined;
-  readonly createdAt: number;
-}
+export type { IdempotencyRecord } from './persisted-state.js';
 
 export type NoteChange =
   { readonly kind: 'put'; readonly note: Note } | { readonly kind: 'delete'; readonly id: string };
 
-const idempotencyRecordSchema = z.object({
-  key: z.string(),
-  fingerprint: z.string(),
-  status: z.int(),
-  // Absent for answers without a body (a 204), as JSON drops `undefined`.
-  body: z.optional(z.unknown()),
-  location: z.optional(z.string()),
-  createdAt: z.number(),
-});
-
-const dataFileSchema = z.object({
-  version: z.literal(1),
-  notes: z.array(noteSchema),
-  idempotency: z.array(idempotencyRecordSchema),
-});
+/** Below this many journal lines a compaction is not worth its full rewrite. */
+const MIN_COMPACT_AFTER = 1_000;
 
 export interface NotesStoreOptions {
   readonly clock: Clock;
   /** How long an idempotency record is kept; a retry later than this is applied again. */
   readonly idempotencyTtlMs: number;
   readonly log: (message: string) => void;
+  /**
+   * Journal lines after which the snapshot is rewritten and the journal
+   * emptied; at least the number of notes and records held, so a rewrite's
+   * cost stays spread over as many appends. Default 1,000.
+   */
+  readonly compactAfter?: number;
 }
 
 /**
- * The notes and the idempotency records, held in memory and persisted
- * together to one JSON file: a write and the record that makes it
- * exactly-once land in the same atomic file replacement, so a crash cannot
- * keep one without the other.
+ * The notes and the idempotency records, held in memory and persisted as a
+ * snapshot file (replaced atomically) plus an append-only journal beside it.
+ *
+ * A change and the record that makes it exactly-once are one journal line,
+ * so a crash cannot keep one without the other; `commit` resolves once its
+ * line is flushed to disk. Appends cost the size of the change, not of the
+ * whole data set: the snapshot is rewritten only after as many appends as it
+ * holds items (and on open and close), which keeps a write's cost flat as the
+ * data grows.
  */
 export class NotesStore {
   readonly file: string;
+  readonly #journalFile: string;
   readonly #options: NotesStoreOptions;
-  readonly #notes = new Map<string, Note>();
-  /** In insertion order, which is creation order: expiry stops at the first fresh record. */
-  readonly #records = new Map<string, IdempotencyRecord>();
+  readonly #state: State = { notes: new Map(), records: new Map() };
+  /** The sequence number of the last change made in memory. */
+  #seq = 0;
+  /** Lines of changes made in memory, not yet handed to the journal. */
+  #unwritten: string[] = [];
+  #journalLines = 0;
+  /** After a failed append the journal may end in a torn line: the next flush rewrites the snapshot instead. */
+  #mustCompact = false;
+  #journal: FileHandle | undefined;
   #writing: Promise<void> = Promise.resolve();
   #queued: Promise<void> | undefined;
   #closed = false;
 
   private constructor(file: string, options: NotesStoreOptions) {
     this.file = file;
+    this.#journalFile = journalFileOf(file);
     this.#options = options;
   }
 
-  /** Loads the file, or starts empty; a corrupt file is moved aside, never fatal. */
+  /** Loads the snapshot and journal, or starts empty; a corrupt file is moved aside, never fatal. */
   static async open(file: string, options: NotesStoreOptions): Promise<NotesStore> {
     const store = new NotesStore(file, options);
     await mkdir(dirname(file), { recursive: true });
@@ -74,24 +79,26 @@ export class NotesStore {
   }
 
   get noteCount(): number {
-    return this.#notes.size;
+    return this.#state.notes.size;
   }
 
   get recordCount(): number {
-    return this.#records.size;
+    return this.#state.records.size;
   }
 
   /** Most recently updated first. */
   list(): Note[] {
-    return [...this.#notes.values()].sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id));
+    return [...this.#state.notes.values()].sort(
+      (a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id),
+    );
   }
 
   get(id: string): Note | undefined {
-    return this.#notes.get(id);
+    return this.#state.notes.get(id);
   }
 
   record(key: string): IdempotencyRecord | undefined {
-    const record = this.#records.get(key);
+    const record = this.#state.records.get(key);
     if (record && this.#isExpired(record)) return undefined;
     return record;
   }
@@ -102,33 +109,51 @@ export class NotesStore {
    * disk.
    */
   commit(change: NoteChange, record?: IdempotencyRecord): Promise<void> {
-    if (this.#closed) return Promise.reject(new Error('The notes store is closed.'));
-    if (change.kind === 'put') this.#notes.set(change.note.id, change.note);
-    else this.#notes.delete(change.id);
-    if (record) {
-      this.#records.delete(record.key);
-      this.#records.set(record.key, record);
-    }
-    this.#expireRecords();
-    return this.#persist();
+    const seq = this.#seq + 1;
+    const line: JournalLine =
+      change.kind === 'put'
+        ? { seq, put: change.note, ...(record && { record }) }
+        : { seq, delete: change.id, ...(record && { record }) };
+    return this.#change(line);
   }
 
   clear(): Promise<void> {
-    this.#notes.clear();
-    this.#records.clear();
+    return this.#change({ seq: this.#seq + 1, clear: true });
+  }
+
+  /** Waits for pending writes, folds the journal into the snapshot; later commits are refused. */
+  async close(): Promise<void> {
+    if (this.#closed) return this.#writing.catch(() => undefined);
+    this.#closed = true;
+    this.#writing = this.#writing
+      .catch(() => undefined)
+      .then(async () => {
+        if (this.#journalLines > 0 || this.#unwritten.length > 0 || this.#mustCompact) await this.#compact();
+      })
+      .finally(async () => {
+        await this.#journal?.close();
+        this.#journal = undefined;
+      })
+      // Folded into the snapshot: a stopped server leaves one file.
+      .then(() => rm(this.#journalFile, { force: true }));
+    await this.#writing.catch((error: unknown) => {
+      this.#options.log(`demo API: could not fold the journal into ${this.file}: ${String(error)}`);
+    });
+  }
+
+  #change(line: JournalLine): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('The notes store is closed.'));
+    applyLine(this.#state, line);
+    this.#seq = line.seq;
+    this.#expireRecords();
+    this.#unwritten.push(encodeLine(line));
     return this.#persist();
   }
 
-  /** Waits for pending writes; later commits are refused. */
-  async close(): Promise<void> {
-    this.#closed = true;
-    await this.#writing.catch(() => undefined);
-  }
-
   /**
-   * Serialises writes and coalesces bursts: a write that has not started yet
-   * is shared by every change made before it starts, because it serialises
-   * the state as it is when it starts.
+   * Serialises writes and coalesces bursts: one flush, started when the
+   * previous one ends, writes every line made before it starts, in one
+   * append and one sync.
    */
   #persist(): Promise<void> {
     if (this.#queued) return this.#queued;
@@ -136,43 +161,80 @@ export class NotesStore {
       .catch(() => undefined)
       .then(() => {
         this.#queued = undefined;
-        return writeFileAtomic(this.file, this.#serialise());
+        return this.#flush();
       });
     this.#queued = write;
     this.#writing = write;
     return write;
   }
 
-  /** Compact, not pretty: the whole file is rewritten on every write, and its size is the cost. */
-  #serialise(): string {
-    const data: z.infer<typeof dataFileSchema> = {
-      version: 1,
-      notes: [...this.#notes.values()],
-      idempotency: [...this.#records.values()],
-    };
-    return `${JSON.stringify(data)}\n`;
+  async #flush(): Promise<void> {
+    const compactAfter = Math.max(
+      this.#options.compactAfter ?? MIN_COMPACT_AFTER,
+      this.#state.notes.size + this.#state.records.size,
+    );
+    if (this.#mustCompact || this.#journalLines + this.#unwritten.length >= compactAfter) {
+      await this.#compact();
+      return;
+    }
+    const lines = this.#unwritten;
+    this.#unwritten = [];
+    try {
+      const journal = await this.#openJournal();
+      await journal.write(lines.join(''));
+      await journal.datasync();
+      this.#journalLines += lines.length;
+    } catch (error) {
+      // Some bytes of the lines may have landed: the journal could now end in
+      // a torn line, so the next flush writes everything as a snapshot.
+      this.#mustCompact = true;
+      throw error;
+    }
+  }
+
+  /**
+   * Writes the whole state as the snapshot, then empties the journal. The
+   * snapshot includes every change made so far, written lines or not, and
+   * says so with its `seq`: journal lines up to it are skipped on load, so a
+   * crash between the two steps loses and repeats nothing.
+   */
+  async #compact(): Promise<void> {
+    this.#unwritten = [];
+    await writeFileAtomic(this.file, encodeSnapshot(this.#state, this.#seq));
+    const journal = await this.#openJournal();
+    await journal.truncate(0);
+    this.#journalLines = 0;
+    this.#mustCompact = false;
+  }
+
+  async #openJournal(): Promise<FileHandle> {
+    // Append mode: every write lands at the end, also after a truncation.
+    this.#journal ??= await open(this.#journalFile, 'a');
+    return this.#journal;
   }
 
   async #load(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if (isMissingFile(error)) return;
-      throw error;
-    }
-    const parsed = dataFileSchema.safeParse(parseJson(text));
-    if (!parsed.success) {
-      const aside = `${this.file}.corrupt-${this.#options.clock.now()}`;
+    const found = await readPersisted(this.file);
+    const now = this.#options.clock.now();
+    if (found.snapshotCorrupt) {
+      const aside = `${this.file}.corrupt-${now}`;
       await rename(this.file, aside);
       this.#options.log(`demo API: ${this.file} was unreadable; moved it to ${aside} and started empty.`);
-      return;
     }
-    for (const note of parsed.data.notes) this.#notes.set(note.id, note);
-    for (const record of parsed.data.idempotency.sort((a, b) => a.createdAt - b.createdAt)) {
-      this.#records.set(record.key, record);
+    if (found.journalCorrupt) {
+      const aside = `${this.#journalFile}.corrupt-${now}`;
+      await rename(this.#journalFile, aside);
+      this.#options.log(
+        `demo API: ${this.#journalFile} had an unreadable line; kept the ${found.replayed} changes before it and moved the journal to ${aside}.`,
+      );
     }
+    for (const [id, note] of found.notes) this.#state.notes.set(id, note);
+    for (const [key, record] of found.records) this.#state.records.set(key, record);
+    this.#seq = found.seq;
     this.#expireRecords();
+    // Start from a snapshot that holds everything and an empty journal: a
+    // torn last line is dropped, and replay work is not repeated next time.
+    await this.#compact();
   }
 
   /** A crash between writing and renaming leaves a temporary file; it never holds the only copy. */
@@ -192,21 +254,9 @@ export class NotesStore {
   }
 
   #expireRecords(): void {
-    for (const record of this.#records.values()) {
+    for (const record of this.#state.records.values()) {
       if (!this.#isExpired(record)) break;
-      this.#records.delete(record.key);
+      this.#state.records.delete(record.key);
     }
   }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function isMissingFile(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && error.code === 'ENOENT';
 }
