@@ -1,6 +1,12 @@
 /** How much of an error body `HttpError.from` keeps; a huge error page is not worth holding in memory. */
 const MAX_BODY_CHARS = 64 * 1024;
 
+/**
+ * How much of the server's own explanation `HttpError.from` puts in the message: enough for a
+ * sentence such as "Title must not be empty", short enough for a toast or an outbox row.
+ */
+const MAX_DETAIL_CHARS = 200;
+
 export interface HttpErrorInit {
   headers?: HeadersInit;
   body?: unknown;
@@ -21,7 +27,7 @@ export class HttpError extends Error {
   constructor(status: number, init: HttpErrorInit = {}) {
     const statusText = init.statusText ?? '';
     const url = init.url ?? '';
-    super(init.message ?? `HTTP ${status}${statusText ? ` ${statusText}` : ''}${url ? ` from ${url}` : ''}`);
+    super(init.message ?? statusLine(status, statusText, url));
     this.status = status;
     this.statusText = statusText;
     this.url = url;
@@ -33,14 +39,20 @@ export class HttpError extends Error {
    * Builds the error from a response, reading its body as JSON (when it says so and parses)
    * or text. Never throws: an unreadable or already-consumed body is simply left out, because
    * failing to describe a failure must not replace it with a different one.
+   *
+   * When the body carries a human explanation, the message ends with it (at most 200
+   * characters): `HTTP 422 Unprocessable Entity from /api/notes/x: Title must not be empty`.
+   * It is taken from a JSON body's `detail` (RFC 9457), `message`, `error.message`, `error`
+   * or `title`, or from a short, single-line `text/plain` body; never from an HTML page.
    */
   static async from(res: Response): Promise<HttpError> {
     let body: unknown;
+    let type = '';
     try {
       if (!res.bodyUsed && res.body !== null) {
         const text = await res.text();
         body = text.length > MAX_BODY_CHARS ? text.slice(0, MAX_BODY_CHARS) : text;
-        const type = res.headers.get('content-type') ?? '';
+        type = res.headers.get('content-type') ?? '';
         if (/[/+]json\b/i.test(type) && text.length <= MAX_BODY_CHARS) {
           try {
             body = JSON.parse(text) as unknown;
@@ -59,8 +71,62 @@ export class HttpError extends Error {
     } catch {
       headers = new Headers();
     }
-    return new HttpError(res.status, { headers, body, statusText: res.statusText, url: res.url });
+    const { status, statusText, url } = res;
+    const init: HttpErrorInit = { headers, body, statusText, url };
+    try {
+      const detail = bodyDetail(body, type, statusText);
+      if (detail !== undefined) init.message = `${statusLine(status, statusText, url)}: ${detail}`;
+    } catch {
+      // A response-like object with odd fields (no statusText): the plain status message will do.
+    }
+    return new HttpError(status, init);
   }
+}
+
+/** `HTTP 422 Unprocessable Entity from /api/notes/x`: the message when the body says nothing more. */
+function statusLine(status: number, statusText: string, url: string): string {
+  return `HTTP ${status}${statusText ? ` ${statusText}` : ''}${url ? ` from ${url}` : ''}`;
+}
+
+/**
+ * The human explanation a response body carries, made fit for a one-line message; undefined
+ * when there is none. Only fields that conventionally hold prose are read: a body of any other
+ * shape is left in `body`, because guessing at it could put an id or a stack trace on screen.
+ */
+function bodyDetail(body: unknown, contentType: string, statusText: string): string | undefined {
+  let found: unknown;
+  if (typeof body === 'string') {
+    // A short plain-text reason ("Quota exceeded") reads well; a page or a dump does not.
+    if (!/^text\/plain\b/i.test(contentType)) return undefined;
+    const text = body.trim();
+    if (text.length > MAX_DETAIL_CHARS || /[\r\n]/.test(text) || text.startsWith('<')) return undefined;
+    found = text;
+  } else if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    const record = body as Record<string, unknown>;
+    const nested = record['error'];
+    const nestedMessage =
+      typeof nested === 'object' && nested !== null
+        ? (nested as Record<string, unknown>)['message']
+        : undefined;
+    // Most specific first: a problem's `detail` describes this occurrence, its `title` only the kind.
+    found = [record['detail'], record['message'], nestedMessage, nested, record['title']].find(
+      (candidate) => typeof candidate === 'string' && candidate.trim() !== '',
+    );
+  }
+  if (typeof found !== 'string') return undefined;
+  const detail = found.replace(/[\s\p{Cc}]+/gu, ' ').trim();
+  // A title that repeats the status text ("Not Found") adds nothing to the message.
+  if (detail === '' || detail.toLowerCase() === statusText.toLowerCase()) return undefined;
+  return truncate(detail, MAX_DETAIL_CHARS);
+}
+
+/** Cuts `text` to at most `max` characters, marking the cut with `…` and never splitting a surrogate pair. */
+function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end).trimEnd()}…`;
 }
 
 /** An operation took longer than its time limit. */
