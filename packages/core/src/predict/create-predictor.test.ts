@@ -288,6 +288,131 @@ describe('createPredictor', () => {
   });
 });
 
+describe('maxKeys: how many keys are tracked', () => {
+  /** Makes `key`'s risk turn high (sustained slowness), which opens a prediction. */
+  function predictFor(t: ReturnType<typeof setup>, key: string): Prediction {
+    t.calls(60, 100, 1_000, key);
+    t.calls(15, 700, 1_000, key);
+    const p = t.predictions.find((candidate) => candidate.key === key);
+    if (!p) throw new Error(`no prediction for ${key}`);
+    return p;
+  }
+
+  it('forgets the least recently observed key, a signal counting as an observation', () => {
+    const { predictor, clock } = setup({ maxKeys: 3 });
+    for (const key of ['a', 'b', 'c']) predictor.record({ key, ok: true, latencyMs: 50 });
+    clock.advance(1_000);
+    predictor.record({ key: 'a', ok: true, latencyMs: 50 });
+    predictor.signal({ kind: 'rage-click', key: 'b' });
+    predictor.record({ key: 'd', ok: true, latencyMs: 50 });
+    expect(predictor.keys()).toEqual(['a', 'b', 'd']);
+    expect(predictor.risk('c')).toEqual({ key: 'c', score: 0, level: 'low', reasons: [] });
+    // A frustration signal for no key touches every key but observes none of them.
+    predictor.signal({ kind: 'rage-click' });
+    predictor.record({ key: 'e', ok: true, latencyMs: 50 });
+    expect(predictor.keys()).toEqual(['b', 'd', 'e']);
+  });
+
+  it('holds 256 keys by default, however many come', () => {
+    const { predictor } = setup();
+    for (let i = 0; i < 10_000; i++) predictor.record({ key: `/api/notes/${i}`, ok: true, latencyMs: 50 });
+    expect(predictor.keys()).toHaveLength(256);
+    expect(predictor.keys()[255]).toBe('/api/notes/9999');
+  });
+
+  it('passes over a key with an open prediction or an ongoing episode while another can go', () => {
+    const t = setup({ maxKeys: 3 });
+    const { predictor, calls, fail } = t;
+    predictFor(t, 'slow');
+    fail('server', 50, 'down');
+    fail('server', 50, 'down');
+    fail('server', 50, 'down');
+    calls(1, 50, 1_000, 'idle');
+    expect(predictor.accuracy()).toMatchObject({ predictions: 1, missed: 1 });
+    calls(1, 50, 1_000, 'new');
+    expect(predictor.keys().sort()).toEqual(['down', 'new', 'slow']);
+    // The episode goes on: more failures of `down` are not a second episode.
+    fail('server', 50, 'down');
+    expect(predictor.accuracy()).toMatchObject({ predictions: 1, missed: 1, falseAlarms: 0 });
+  });
+
+  it("a forgotten key's open prediction still lapses into a false alarm, once", () => {
+    const t = setup({ maxKeys: 1 });
+    const { predictor, clock } = t;
+    const p = predictFor(t, 'api');
+    predictor.record({ key: 'other', ok: true, latencyMs: 50 });
+    expect(predictor.keys()).toEqual(['other']);
+    expect(predictor.activePredictions()).toEqual([p]);
+    expect(predictor.accuracy()).toMatchObject({ predictions: 1, confirmed: 0, falseAlarms: 0 });
+    clock.set(p.at + 30_000);
+    expect(predictor.accuracy().falseAlarms).toBe(0);
+    clock.advance(1);
+    expect(predictor.accuracy()).toMatchObject({
+      predictions: 1,
+      confirmed: 0,
+      falseAlarms: 1,
+      precision: 0,
+    });
+    expect(predictor.accuracy().falseAlarms).toBe(1);
+    expect(predictor.activePredictions()).toEqual([]);
+  });
+
+  it('a forgotten key that comes back within the horizon takes its prediction back, and an episode confirms it', () => {
+    const t = setup({ maxKeys: 1 });
+    const { predictor, clock, fail, predictions } = t;
+    const p = predictFor(t, 'api');
+    predictor.record({ key: 'other', ok: true, latencyMs: 50 });
+    fail('server', 50, 'api');
+    expect(predictor.keys()).toEqual(['api']);
+    expect(predictor.activePredictions()).toEqual([p]);
+    fail('server', 50, 'api');
+    fail('server', 50, 'api');
+    expect(predictions).toHaveLength(1);
+    expect(predictor.accuracy()).toEqual({
+      predictions: 1,
+      confirmed: 1,
+      falseAlarms: 0,
+      missed: 0,
+      precision: 1,
+      recall: 1,
+      meanLeadTimeMs: clock.now() - p.at,
+    });
+    expect(predictor.activePredictions()).toEqual([]);
+  });
+
+  it('a forgotten key that comes back after its prediction lapsed scores it as a false alarm', () => {
+    const t = setup({ maxKeys: 1 });
+    const { predictor, clock } = t;
+    const p = predictFor(t, 'api');
+    predictor.record({ key: 'other', ok: true, latencyMs: 50 });
+    clock.set(p.at + 40_000);
+    predictor.record({ key: 'api', ok: true, latencyMs: 100 });
+    expect(predictor.accuracy()).toMatchObject({ predictions: 1, falseAlarms: 1 });
+    expect(predictor.activePredictions()).toEqual([]);
+  });
+
+  it('risk$ stops listing a key shown above low once it is forgotten', () => {
+    const t = setup({ maxKeys: 1 });
+    const { predictor } = t;
+    predictFor(t, 'api');
+    const seen: RiskSnapshot[][] = [];
+    const sub = predictor.risk$.subscribe((list) => seen.push(list));
+    expect(seen.at(-1)?.map((r) => r.key)).toEqual(['api']);
+    predictor.record({ key: 'other', ok: true, latencyMs: 50 });
+    expect(seen.at(-1)).toEqual([{ key: 'other', score: 0, level: 'low', reasons: [] }]);
+    sub.unsubscribe();
+  });
+
+  it('rejects a maxKeys that is not an integer ≥ 1, in the shared wording', () => {
+    expect(() => createPredictor({ maxKeys: 0 })).toThrow(
+      new TypeError('createPredictor(): option "maxKeys" must be ≥ 1 (received 0)'),
+    );
+    expect(() => createPredictor({ maxKeys: 2.5 })).toThrow(/option "maxKeys" must be an integer/);
+    expect(() => createPredictor({ maxKeys: '10' as never })).toThrow(/option "maxKeys"/);
+    expect(() => createPredictor({ maxKeys: Number.POSITIVE_INFINITY })).toThrow(/option "maxKeys"/);
+  });
+});
+
 /** Counts every element held in arrays, typed arrays, maps, sets and strings reachable from `root`. */
 function footprint(root: unknown, seen = new Set<unknown>()): number {
   if (root === null || typeof root !== 'object' || seen.has(root))

@@ -23,6 +23,7 @@ const optionsSchema = z.strictObject({
   phiThreshold: z.optional(z.number().check(z.gt(0))),
   errorWindowMs: z.optional(z.number().check(z.gt(0))),
   episodeFailures: z.optional(z.int().check(z.gte(1), z.lte(1_000))),
+  maxKeys: z.optional(z.int().check(z.gte(1))),
   clock: z.optional(clockSchema),
 });
 
@@ -42,6 +43,7 @@ const NOT_OBSERVED: ReadonlySet<FailureCategory> = new Set(['aborted', 'offline'
  * (EWMA and variance against a slow baseline), error rates over a bucketed sliding window,
  * phi accrual over the gaps between successful responses, and user frustration, combined
  * into a 0 … 1 risk score with reasons. It keeps score of its own predictions (`accuracy()`).
+ * At most `maxKeys` keys are tracked; past that, the least recently observed is forgotten.
  */
 export function createPredictor(options: PredictorOptions = {}): Predictor {
   const o = parseOptions(optionsSchema, options, 'createPredictor()');
@@ -55,20 +57,57 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
     episodeFailures: o.episodeFailures ?? 3,
   };
 
+  const maxKeys = o.maxKeys ?? 256;
+
   const keys = new Map<string, KeyHealth>();
   const shared = new FrustrationMeter();
   const ledger = new PredictionLedger(horizonMs);
   const predictionSubject = new Subject<Prediction>();
   const riskSubject = new Subject<RiskSnapshot[]>();
   let sequence = 0;
+  /** Counts observations; a key's `observed` is the count at its latest one. */
+  let observations = 0;
+  /** A key was forgotten whose risk subscribers were shown above `low`: the next evaluation tells them. */
+  let forgotSeenKey = false;
 
+  /** The key's state, created if new; either way it counts as just observed. */
   function health(key: string): KeyHealth {
     let k = keys.get(key);
     if (k === undefined) {
+      if (keys.size >= maxKeys) forget(clock.now());
       k = new KeyHealth(key, settings);
       keys.set(key, k);
+      ledger.attach(k);
     }
+    k.observed = ++observations;
     return k;
+  }
+
+  /**
+   * Makes room for a new key by forgetting the least recently observed one. Keys that the
+   * accuracy figures still depend on — an open prediction, an ongoing episode — are passed
+   * over while any other key is left; when every key is in trouble the stalest goes anyway,
+   * so the cap holds, and its open prediction is detached for the ledger to settle on time.
+   * A scan of at most `maxKeys` entries, and only when a new key arrives at the cap.
+   */
+  function forget(now: number): void {
+    let stalest: KeyHealth | undefined;
+    let stalestIdle: KeyHealth | undefined;
+    for (const k of keys.values()) {
+      if (stalest === undefined || k.observed < stalest.observed) stalest = k;
+      if (stalestIdle !== undefined && k.observed >= stalestIdle.observed) continue;
+      const at = Math.max(now, k.lastAt);
+      ledger.expire(k, at);
+      k.episodes.refresh(at);
+      if (k.open === undefined && !k.episodes.active) stalestIdle = k;
+    }
+    const victim = stalestIdle ?? stalest;
+    if (victim === undefined) return;
+    ledger.detach(victim);
+    keys.delete(victim.key);
+    if (victim.emittedLevel !== 'low') forgotSeenKey = true;
+    // Detached predictions are swept here too, so that they cannot pile up unread.
+    ledger.expireAll(now);
   }
 
   function snapshot(k: KeyHealth): RiskSnapshot {
@@ -101,7 +140,8 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
       k.armed = true;
     }
     if (!riskSubject.observed) return;
-    if (k.level !== k.emittedLevel || Math.abs(k.score - k.emittedScore) >= RISK_EMIT_STEP) {
+    if (forgotSeenKey || k.level !== k.emittedLevel || Math.abs(k.score - k.emittedScore) >= RISK_EMIT_STEP) {
+      forgotSeenKey = false;
       k.emittedLevel = k.level;
       k.emittedScore = k.score;
       riskSubject.next(allSnapshots());

@@ -52,6 +52,8 @@ export class KeyHealth {
   armed = true;
   emittedLevel: RiskLevel = 'low';
   emittedScore = 0;
+  /** When the key was last recorded or signalled, as a sequence number: the predictor forgets the stalest first. */
+  observed = 0;
 
   constructor(
     readonly key: string,

@@ -30,6 +30,11 @@ export class PredictionLedger {
   private episodes = 0;
   private leadSumMs = 0;
   private readonly open = new Set<KeyHealth>();
+  /**
+   * Open predictions whose key was forgotten (see `detach`), by key name. They are still
+   * settled by timestamp, and go back to the key if it is tracked again within the horizon.
+   */
+  private readonly detached = new Map<string, Prediction>();
 
   constructor(private readonly horizonMs: number) {}
 
@@ -49,6 +54,34 @@ export class PredictionLedger {
 
   expireAll(at: number): void {
     for (const k of this.open) this.expire(k, at);
+    for (const [key, p] of this.detached) {
+      if (at - p.at > this.horizonMs) {
+        this.falseAlarms += 1;
+        this.detached.delete(key);
+      }
+    }
+  }
+
+  /**
+   * The predictor is about to forget `k`. Its open prediction stays open, held by key name:
+   * settling it now would call it a false alarm before its horizon ran out, and dropping it
+   * would leave a prediction that is never scored.
+   */
+  detach(k: KeyHealth): void {
+    const p = k.open;
+    if (p === undefined) return;
+    this.detached.set(k.key, p);
+    k.open = undefined;
+    this.open.delete(k);
+  }
+
+  /** A forgotten key is tracked again: the prediction it left open is its own once more. */
+  attach(k: KeyHealth): void {
+    const p = this.detached.get(k.key);
+    if (p === undefined) return;
+    this.detached.delete(k.key);
+    k.open = p;
+    this.open.add(k);
   }
 
   opened(k: KeyHealth, p: Prediction): void {
@@ -77,6 +110,7 @@ export class PredictionLedger {
   active(): Prediction[] {
     const list: Prediction[] = [];
     for (const k of this.open) if (k.open) list.push(k.open);
+    list.push(...this.detached.values());
     return list.sort((a, b) => a.at - b.at);
   }
 

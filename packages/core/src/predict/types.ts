@@ -42,6 +42,11 @@ export type FrustrationKind = 'rage-click' | 'repeat-submit' | 'retry-click' | '
 
 /** One observed call outcome for a dependency. */
 export interface PredictorSample {
+  /**
+   * The dependency, e.g. `'api'` or `'payments'`: a name, not a URL. Each key keeps its own
+   * history, so a key per URL (`/api/notes/17`) would split one dependency's signals across
+   * many keys that each see too little to predict anything, and churn through `maxKeys`.
+   */
   key: string;
   ok: boolean;
   latencyMs: number;
@@ -70,6 +75,13 @@ export interface PredictorOptions {
   errorWindowMs?: number;
   /** The n-th failure within `errorWindowMs` starts a failure episode. Default 3. */
   episodeFailures?: number;
+  /**
+   * Most keys tracked at once (an integer ≥ 1). A new key beyond it makes the predictor forget
+   * the least recently observed one (recorded or signalled), preferring keys with no open
+   * prediction and no ongoing failure episode; an open prediction of a forgotten key is still
+   * scored when its horizon ends. Default 256.
+   */
+  maxKeys?: number;
   clock?: Clock;
 }
 
