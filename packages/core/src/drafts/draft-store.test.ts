@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { manualClock } from '../test-support/manual-clock.js';
 import { track } from '../test-support/track.js';
 import { createDraftStore } from './draft-store.js';
-import type { DraftPageEvents, DraftStorage, DraftStoreOptions } from './types.js';
+import type { DraftPageEvents, DraftStorage, DraftStore, DraftStoreOptions } from './types.js';
 
 /** Lets IndexedDB (which answers on later tasks) finish what it was asked. */
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 20));
@@ -239,7 +239,9 @@ describe('values and keys that cannot be stored', () => {
     const { store, clock } = setup();
     const attempt = store.save('form:signup', value);
     await expect(attempt).rejects.toThrow(TypeError);
-    await expect(attempt).rejects.toThrow(/draft "form:signup" cannot be stored .* not structured-cloneable/);
+    await expect(attempt).rejects.toThrow(
+      /^save\(\): the draft "form:signup" cannot be stored .* not structured-cloneable/,
+    );
     expect(clock.pending()).toBe(0);
     await expect(store.keys()).resolves.toEqual([]);
   });
@@ -254,12 +256,16 @@ describe('values and keys that cannot be stored', () => {
   });
 
   it.each([
-    ['save', (s: ReturnType<typeof createDraftStore>) => s.save('', 1)],
-    ['load', (s: ReturnType<typeof createDraftStore>) => s.load(3 as unknown as string)],
-    ['remove', (s: ReturnType<typeof createDraftStore>) => s.remove(undefined as unknown as string)],
-  ])('%s rejects a key that is not a non-empty string', async (method, call) => {
+    ['save(): key must not be empty (received "")', (s: DraftStore) => s.save('', 1)],
+    ['load(): key must be a string (received 3)', (s: DraftStore) => s.load(3 as unknown as string)],
+    [
+      'remove(): key must be a string (received undefined)',
+      (s: DraftStore) => s.remove(undefined as unknown as string),
+    ],
+    ['save(): key must be a string (received an object)', (s: DraftStore) => s.save({} as never, 1)],
+  ])('rejects a key that is not a non-empty string: %s', async (message, call) => {
     const { store } = setup();
-    await expect(call(store)).rejects.toThrow(new RegExp(`^${method}: "key" must be a non-empty string`));
+    await expect(call(store)).rejects.toThrow(new TypeError(message));
   });
 
   it.each([
@@ -455,9 +461,9 @@ describe('page lifecycle and close', () => {
     expect(completed).toBe(true);
     expect(clock.pending()).toBe(0);
     await expect(make().load('k')).resolves.toBe('last words');
-    await expect(store.save('k', 'x')).rejects.toThrow(/closed/);
-    await expect(store.load('k')).rejects.toThrow(/closed/);
-    await expect(store.keys()).rejects.toThrow(/closed/);
+    await expect(store.save('k', 'x')).rejects.toThrow(/^save\(\): the draft store "\w+" is closed$/);
+    await expect(store.load('k')).rejects.toThrow(/^load\(\): .* is closed$/);
+    await expect(store.keys()).rejects.toThrow(/^keys\(\): .* is closed$/);
     await store.close();
   });
 });

@@ -9,6 +9,9 @@ import type { DraftBackend, DraftPageEvents, DraftStorage, DraftStore, DraftStor
 /** Browsers fire a timeout longer than a signed 32-bit millisecond count at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 
+/** A draft's key: any non-empty string. */
+const keySchema = z.string().check(z.minLength(1));
+
 const optionsSchema = z.strictObject({
   name: z.optional(z.string().check(z.minLength(1))),
   indexedDB: z.optional(methodsSchema<IDBFactory>(['open'], 'must be an IDBFactory ({ open })')),
@@ -135,18 +138,23 @@ export function createDraftStore(options: DraftStoreOptions = {}): DraftStore {
   page?.addEventListener('pagehide', onPageHide);
   page?.document?.addEventListener('visibilitychange', onHidden);
 
-  /** The error a call with this key must fail with, if any. */
+  /**
+   * The error a call with this key must fail with, if any: returned rather than thrown, because
+   * `save` reports it through its promise. Worded by the shared validator, e.g.
+   * `save(): key must not be empty (received "")`.
+   */
   const keyProblem = (key: unknown, method: string): Error | undefined => {
-    if (typeof key !== 'string' || key === '') {
-      const got = typeof key === 'string' ? '""' : typeof key;
-      return new TypeError(`${method}: "key" must be a non-empty string (got ${got})`);
+    try {
+      parseOptions(keySchema, key, method, 'key');
+    } catch (error) {
+      return error as TypeError;
     }
     return closed ? new Error(`${method}: the ${label} is closed`) : undefined;
   };
 
   return {
     save(key, value) {
-      const problem = keyProblem(key, 'save');
+      const problem = keyProblem(key, 'save()');
       if (problem) return Promise.reject(problem);
       let snapshot: unknown;
       try {
@@ -157,7 +165,7 @@ export function createDraftStore(options: DraftStoreOptions = {}): DraftStore {
         const reason = error instanceof Error ? error.message : String(error);
         return Promise.reject(
           new TypeError(
-            `save: the draft "${key}" cannot be stored because its value is not structured-cloneable (${reason}). ` +
+            `save(): the draft "${key}" cannot be stored because its value is not structured-cloneable (${reason}). ` +
               'Drafts hold data such as plain objects, arrays, strings, numbers, Dates, Maps and Blobs; not functions, DOM nodes or symbols.',
           ),
         );
@@ -179,7 +187,7 @@ export function createDraftStore(options: DraftStoreOptions = {}): DraftStore {
     },
 
     async load<T>(key: string) {
-      const problem = keyProblem(key, 'load');
+      const problem = keyProblem(key, 'load()');
       if (problem) throw problem;
       const save = pending.get(key);
       if (save) return structuredClone(save.value) as T;
@@ -187,7 +195,7 @@ export function createDraftStore(options: DraftStoreOptions = {}): DraftStore {
     },
 
     async remove(key) {
-      const problem = keyProblem(key, 'remove');
+      const problem = keyProblem(key, 'remove()');
       if (problem) throw problem;
       const save = takePending(key);
       const removal = exclusive((b) => b.delete(key));
@@ -196,7 +204,7 @@ export function createDraftStore(options: DraftStoreOptions = {}): DraftStore {
     },
 
     async keys() {
-      if (closed) throw new Error(`keys: the ${label} is closed`);
+      if (closed) throw new Error(`keys(): the ${label} is closed`);
       const stored = await exclusive((b) => b.keys());
       return [...new Set([...stored, ...pending.keys()])].sort();
     },
