@@ -14,6 +14,9 @@ export default defineConfig({
     },
     rolldownOptions: {
       external: [/^idb/, /^rxjs/, /^zod/, /^workbox-window/],
+      // Constants stay imported by name: inlining them into the importer left the import
+      // behind as a bare `import './x.js'`, which bundlers warn about under sideEffects: false.
+      optimization: { inlineConst: false },
       output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
     },
   },
