@@ -278,13 +278,20 @@ describe('createPredictor', () => {
     expect(() => createPredictor({ horizonMs: -1 })).toThrow(TypeError);
     expect(() => createPredictor({ bogus: 1 } as never)).toThrow(/bogus/);
     const { predictor } = setup();
-    expect(() => predictor.record({ key: '', ok: true, latencyMs: 1 })).toThrow(/key/);
+    expect(() => predictor.record({ key: '', ok: true, latencyMs: 1 })).toThrow(
+      'record(): sample field "key" must not be empty (received "")',
+    );
     expect(() => predictor.record({ key: 'a', ok: 1 as never, latencyMs: 1 })).toThrow(/ok/);
     expect(() => predictor.record({ key: 'a', ok: true, latencyMs: -1 })).toThrow(/latencyMs/);
     expect(() => predictor.record({ key: 'a', ok: true, latencyMs: Number.POSITIVE_INFINITY })).toThrow(
       /latencyMs/,
     );
-    expect(() => predictor.signal({ kind: 'shout' as never })).toThrow(/kind/);
+    expect(() => predictor.signal({ kind: 'shout' as never })).toThrow(
+      /^signal\(\): signal field "kind" must be one of "rage-click", /,
+    );
+    expect(() => predictor.signal({ kind: 'rage-click', key: '' })).toThrow(
+      'signal(): signal field "key" must not be empty (received "")',
+    );
   });
 });
 

@@ -16,6 +16,11 @@ import type {
   RiskSnapshot,
 } from './types.js';
 
+/** Run-time checks of what `record()` and `signal()` are given; used only to word an error. */
+const keySchema = z.string().check(z.minLength(1));
+const sampleSchema = z.object({ key: keySchema, ok: z.boolean(), latencyMs: z.number().check(z.gte(0)) });
+const signalSchema = z.object({ kind: z.enum(FRUSTRATION_KINDS), key: z.optional(keySchema) });
+
 const optionsSchema = z.strictObject({
   horizonMs: z.optional(z.number().check(z.gt(0))),
   latencyAlpha: z.optional(z.number().check(z.gt(0), z.lte(1))),
@@ -160,14 +165,16 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
     const keyGiven: unknown = s.key;
     const okGiven: unknown = s.ok;
     const latencyMs: unknown = s.latencyMs;
-    if (typeof keyGiven !== 'string' || keyGiven === '') {
-      throw new TypeError('record(): "key" must be a non-empty string');
-    }
-    if (typeof okGiven !== 'boolean') throw new TypeError('record(): "ok" must be a boolean');
-    if (typeof latencyMs !== 'number' || !(latencyMs >= 0) || latencyMs === Number.POSITIVE_INFINITY) {
-      throw new TypeError(
-        `record(): "latencyMs" must be a finite number ≥ 0 (received ${String(latencyMs)})`,
-      );
+    if (
+      typeof keyGiven !== 'string' ||
+      keyGiven === '' ||
+      typeof okGiven !== 'boolean' ||
+      typeof latencyMs !== 'number' ||
+      !(latencyMs >= 0) ||
+      latencyMs === Number.POSITIVE_INFINITY
+    ) {
+      // Only a bad sample pays for the schema, which words the error like every other one.
+      parseOptions(sampleSchema, s, 'record()', 'sample');
     }
     const category = s.ok ? undefined : s.failure?.category;
     if (category !== undefined && NOT_OBSERVED.has(category)) return;
@@ -180,8 +187,8 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
     ledger.expire(k, at);
 
     if (s.ok || (category !== undefined && ANSWERED.has(category))) {
-      k.success(latencyMs, at);
-    } else if (k.failure(latencyMs, category === 'timeout', at)) {
+      k.success(s.latencyMs, at);
+    } else if (k.failure(s.latencyMs, category === 'timeout', at)) {
       ledger.episodeStarted(k, at);
     }
     k.evaluate(at, shared);
@@ -191,11 +198,11 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
   function signal(s: FrustrationSignal): void {
     const kindGiven: unknown = s.kind;
     const keyGiven: unknown = s.key;
-    if (!(FRUSTRATION_KINDS as unknown[]).includes(kindGiven)) {
-      throw new TypeError(`signal(): "kind" must be one of ${FRUSTRATION_KINDS.join(', ')}`);
-    }
-    if (keyGiven !== undefined && (typeof keyGiven !== 'string' || keyGiven === '')) {
-      throw new TypeError('signal(): "key" must be a non-empty string when given');
+    if (
+      !(FRUSTRATION_KINDS as unknown[]).includes(kindGiven) ||
+      (keyGiven !== undefined && (typeof keyGiven !== 'string' || keyGiven === ''))
+    ) {
+      parseOptions(signalSchema, s, 'signal()', 'signal');
     }
     const at = s.at ?? clock.now();
     const kind: FrustrationKind = s.kind;
