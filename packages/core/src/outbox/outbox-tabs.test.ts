@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/require-await -- handlers and fakes return promises by contract; most settle at once */
 import { describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../failure/errors.js';
+import { pipeline } from '../policy/pipeline.js';
 import type {
   OutboxLockManager,
   Outbox,
@@ -50,6 +51,22 @@ function webLocks() {
 }
 
 const hang: OutboxHandler = () => new Promise(() => {});
+
+/**
+ * A page that dies mid-delivery: its handler never settles, and no timeout fires in it (a dead
+ * page runs nothing). Only closing it at the end of the test ends the attempt.
+ */
+const dying: Pick<OutboxOptions, 'handlers' | 'policy'> = {
+  handlers: {
+    w: (_p, ctx) =>
+      new Promise((_, reject) =>
+        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error)),
+      ),
+  },
+  policy: pipeline(),
+};
+
+const compact = (s: OutboxStats) => `${s.pending}/${s.inFlight}/${s.draining ? 'D' : '-'}`;
 
 describe('leases (no Web Locks)', () => {
   it('leaves an entry a dead page held alone until its lease runs out, then delivers it once', async () => {
@@ -193,5 +210,66 @@ describe('live stats across pages (BroadcastChannel)', () => {
     gate.resolve();
     expect(await draining).toEqual({ delivered: 2, retried: 0, dead: 0 });
     expect(delivered.sort()).toEqual(['first', 'from-other-page']);
+  });
+
+  it('shows the entry of a page that died mid-delivery as pending once its lease runs out', async () => {
+    const first = await newPage({ ...dying, leaseMs: 30_000, BroadcastChannel });
+    const watcher = await newPage({ leaseMs: 30_000, BroadcastChannel });
+    const seen: OutboxStats[] = [];
+    watcher.stats$.subscribe((s) => seen.push(s));
+    await first.enqueue('w', 'x');
+    void first.drain();
+    await settle(); // sent (and leased until T0 + 30 s) before any fake time passes
+    await vi.waitFor(async () => {
+      await settle(5);
+      expect(seen.at(-1)).toMatchObject({ pending: 0, inFlight: 1 });
+    });
+    // The first page dies here: nothing more is said on the channel.
+    await vi.advanceTimersByTimeAsync(T0 + 29_999 - Date.now());
+    expect(seen.at(-1)).toMatchObject({ pending: 0, inFlight: 1 });
+    await vi.advanceTimersByTimeAsync(1);
+    await settle();
+    expect(seen.at(-1)).toMatchObject({ pending: 1, inFlight: 0 });
+    expect(watcher.stats).toMatchObject({ pending: 1, inFlight: 0 });
+    expect(await watcher.list()).toMatchObject([{ payload: 'x', state: 'pending' }]);
+  });
+});
+
+describe('taking over from a leader that died (Web Locks)', () => {
+  it('takes the lock when the lease runs out, delivers, and its stats$ tells each step', async () => {
+    const locks = webLocks();
+    const first = await newPage({ ...dying, locks, leaseMs: 30_000, BroadcastChannel });
+    const delivered: string[] = [];
+    const second = await newPage({
+      handlers: { w: async (p: string) => void delivered.push(p) },
+      locks,
+      leaseMs: 30_000,
+      BroadcastChannel,
+      // Nothing but the lease's end may start its drain here.
+      autoDrain: { online: false, visible: false, intervalMs: false },
+    });
+    const seen: OutboxStats[] = [];
+    second.stats$.subscribe((s) => seen.push(s));
+    await first.enqueue('w', 'x');
+    void first.drain();
+    await settle();
+    await vi.waitFor(async () => {
+      await settle(5);
+      expect(seen.at(-1)).toMatchObject({ pending: 0, inFlight: 1, draining: false });
+    });
+    expect(delivered).toEqual([]);
+    // The first page dies: the browser releases its lock, and nobody says so on the channel.
+    locks.kill('bulletproof-outbox-shared');
+    await vi.advanceTimersByTimeAsync(T0 + 30_000 - Date.now());
+    await settle();
+    await vi.advanceTimersByTimeAsync(1);
+    await settle();
+    expect(delivered).toEqual(['x']);
+    expect(await second.list()).toEqual([]);
+    const steps = seen.map(compact);
+    const afterLease = steps.slice(steps.lastIndexOf('0/1/-'));
+    expect(afterLease[1]).toBe('1/0/-'); // the lease ended: pending again
+    expect(afterLease).toContain('0/1/D'); // taken over and delivered here
+    expect(afterLease.at(-1)).toBe('0/0/-');
   });
 });

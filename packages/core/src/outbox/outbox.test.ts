@@ -2,9 +2,11 @@
 import { IDBObjectStore } from 'fake-indexeddb';
 import { BehaviorSubject } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
+import type { Clock } from '../clock.js';
 import type { ConnectivityMonitor, ConnectivitySnapshot } from '../connectivity/types.js';
 import { HttpError } from '../failure/errors.js';
 import { backoff } from '../policy/backoff.js';
+import { pipeline } from '../policy/pipeline.js';
 import { ENTRIES_STORE, openDatabase } from './idb-store.js';
 import { createOutbox } from './outbox.js';
 import { RECORD_VERSION } from './schema.js';
@@ -818,6 +820,119 @@ describe('stats', () => {
     second.stats$.subscribe((s) => seen.push(s));
     await settle();
     expect(seen.at(-1)).toMatchObject({ pending: 1, oldestPendingAt: T0, storage: 'indexeddb' });
+  });
+});
+
+describe('stats when a lease runs out', () => {
+  /** An entry a page that died mid-delivery left in flight, its lease running until `leaseUntil`. */
+  const orphan = (leaseUntil: number) => ({
+    v: RECORD_VERSION,
+    id: 'orphan',
+    idempotencyKey: 'ko',
+    type: 'w',
+    payload: 'x',
+    channel: 'default',
+    state: 'in-flight',
+    leaseUntil,
+    attempts: 0,
+    createdAt: T0,
+    nextAttemptAt: T0,
+  });
+
+  it('counts and lists the entry as pending once the clock passes the lease end, with no timer', async () => {
+    await writeRaw('t', [orphan(T0 + 30_000)]);
+    const outbox = make();
+    expect(await outbox.list()).toMatchObject([{ id: 'orphan', state: 'in-flight' }]);
+    expect(outbox.stats).toMatchObject({ pending: 0, inFlight: 1 });
+    vi.setSystemTime(T0 + 29_999);
+    expect(outbox.stats).toMatchObject({ pending: 0, inFlight: 1 });
+    // Only the clock moves (no timer runs, as in a throttled background tab): asking is enough.
+    vi.setSystemTime(T0 + 30_000);
+    expect(outbox.stats).toMatchObject({ pending: 1, inFlight: 0, oldestPendingAt: T0 });
+    expect(await outbox.list()).toMatchObject([{ id: 'orphan', state: 'pending', nextAttemptAt: T0 }]);
+    expect(await outbox.list({ state: 'pending' })).toMatchObject([{ id: 'orphan', state: 'pending' }]);
+    expect(await outbox.list({ state: 'in-flight' })).toEqual([]);
+  });
+
+  it('pushes the change to stats$ when the lease ends, with nothing else happening', async () => {
+    await writeRaw('t', [orphan(T0 + 30_000)]);
+    const outbox = make();
+    const seen: OutboxStats[] = [];
+    outbox.stats$.subscribe((s) => seen.push(s));
+    await settle();
+    expect(seen.at(-1)).toMatchObject({ pending: 0, inFlight: 1 });
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(seen.at(-1)).toMatchObject({ pending: 0, inFlight: 1 });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(seen.at(-1)).toMatchObject({ pending: 1, inFlight: 0, oldestPendingAt: T0 });
+    expect(seen.filter((s) => s.pending === 1)).toHaveLength(1);
+    expect(outbox.stats).toEqual(seen.at(-1));
+  });
+
+  it('wakes a late subscriber too, and trusts the clock over a timer that fires early', async () => {
+    await writeRaw('t', [orphan(T0 + 30_000)]);
+    // A clock whose first timer fires 10 s early: the wake-up must not flip anything before the lease ends.
+    const delays: number[] = [];
+    const early: Clock = {
+      now: () => Date.now(),
+      setTimeout: (fn, ms) => {
+        delays.push(ms);
+        return setTimeout(fn, delays.length === 1 ? ms - 10_000 : ms);
+      },
+      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    };
+    const outbox = make({ clock: early });
+    await outbox.list();
+    const seen: OutboxStats[] = [];
+    outbox.stats$.subscribe((s) => seen.push(s));
+    expect(seen.at(-1)).toMatchObject({ pending: 0, inFlight: 1 });
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(seen.at(-1)).toMatchObject({ pending: 0, inFlight: 1 });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(seen.at(-1)).toMatchObject({ pending: 1, inFlight: 0 });
+    // Armed for the lease end, then again for what was left of it when it fired early.
+    expect(delays).toEqual([30_000, 10_000]);
+  });
+
+  it('starts no timer for a successful delivery, even while stats$ is observed', async () => {
+    const delays: number[] = [];
+    const counting: Clock = {
+      now: () => Date.now(),
+      setTimeout: (fn, ms) => {
+        delays.push(ms);
+        return setTimeout(fn, ms);
+      },
+      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    };
+    // A policy without a timeout, so any timer counted is the outbox's own.
+    const outbox = make({ handlers: { w: ok }, clock: counting, policy: pipeline() });
+    const seen: OutboxStats[] = [];
+    outbox.stats$.subscribe((s) => seen.push(s));
+    await outbox.enqueue('w', 1, { channel: 'a' });
+    await outbox.enqueue('w', 2, { channel: 'a' });
+    await outbox.enqueue('w', 3, { channel: 'b' });
+    expect(await outbox.drain()).toEqual({ delivered: 3, retried: 0, dead: 0 });
+    await settle();
+    expect(seen.some((s) => s.inFlight > 0)).toBe(true);
+    expect(seen.at(-1)).toMatchObject({ pending: 0, inFlight: 0, draining: false });
+    expect(delays).toEqual([]);
+  });
+
+  it('pushes the end of a lease another page holds after this page’s drain', async () => {
+    // In-page lock (no Web Locks): this page may drain while another page holds a lease.
+    await writeRaw('t', [orphan(T0 + 30_000)]);
+    const delivered: unknown[] = [];
+    const outbox = make({ handlers: { w: async (p: unknown) => void delivered.push(p) } });
+    const seen: OutboxStats[] = [];
+    outbox.stats$.subscribe((s) => seen.push(s));
+    expect(await outbox.drain()).toEqual({ delivered: 0, retried: 0, dead: 0 });
+    await settle();
+    expect(seen.at(-1)).toMatchObject({ pending: 0, inFlight: 1, draining: false });
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(seen.at(-1)).toMatchObject({ pending: 1, inFlight: 0 });
+    // Without autoDrain the wake-up only refreshes the counts; delivery waits for drain().
+    expect(delivered).toEqual([]);
+    expect(await outbox.drain()).toEqual({ delivered: 1, retried: 0, dead: 0 });
   });
 });
 

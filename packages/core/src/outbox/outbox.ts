@@ -70,6 +70,11 @@ class OutboxImpl implements Outbox {
   #reloadRequests = 0;
   #statsDirty = true;
   #statsScheduled = false;
+  /** When the last counts go stale by themselves: the earliest end of a lease they count as in flight. */
+  #leaseEndsAt: number | undefined;
+  #leaseTimer: unknown;
+  /** When the lease wake-up armed fires, if one is. */
+  #leaseWakeAt: number | undefined;
   #paused = false;
   #closed = false;
   #draining = false;
@@ -111,8 +116,11 @@ class OutboxImpl implements Outbox {
     this.stats$ = new Observable<OutboxStats>((subscriber) => {
       void this.#ensureLoaded();
       // Counts are not pushed while nobody listens: bring them up to date first.
-      if (this.#statsDirty) this.#refreshStats();
-      return this.#stats.subscribe(subscriber);
+      if (this.#statsStale()) this.#refreshStats();
+      const subscription = this.#stats.subscribe(subscriber);
+      // Now that someone listens, a lease ending must be pushed to them.
+      this.#armLeaseWake();
+      return subscription;
     });
 
     const auto = o.autoDrain;
@@ -137,7 +145,7 @@ class OutboxImpl implements Outbox {
   }
 
   get stats(): OutboxStats {
-    if (this.#statsDirty) this.#refreshStats();
+    if (this.#statsStale()) this.#refreshStats();
     return this.#stats.value;
   }
 
@@ -244,6 +252,7 @@ class OutboxImpl implements Outbox {
     this.#removeTriggers();
     this.#o.clock.clearTimeout(this.#drainTimer);
     this.#o.clock.clearTimeout(this.#wakeTimer);
+    this.#o.clock.clearTimeout(this.#leaseTimer);
     // Deliveries under way are aborted and their entries released (not counted as attempts).
     this.#closing.abort(new DOMException('The outbox was closed', 'AbortError'));
     await this.#currentDrain?.catch(() => undefined);
@@ -424,14 +433,56 @@ class OutboxImpl implements Outbox {
     });
   }
 
+  /**
+   * Whether the last counts are out of date: something changed, or the clock passed the end
+   * of a lease they count as in flight (a page that died mid-delivery, or another page's
+   * delivery that says nothing). Comparing timestamps here keeps `stats` true when asked even
+   * if no timer ran (background tabs throttle them).
+   */
+  #statsStale(): boolean {
+    return this.#statsDirty || (this.#leaseEndsAt !== undefined && this.#o.clock.now() >= this.#leaseEndsAt);
+  }
+
   #refreshStats(): void {
     this.#statsDirty = false;
     const next = this.#computeStats();
     if (!sameStats(next, this.#stats.value)) this.#stats.next(next);
+    this.#armLeaseWake();
   }
 
+  /**
+   * A lease that runs out changes the counts with no event to notice it. The counts compare
+   * lease ends with the clock whenever they are read; this timer only wakes `stats$` to push
+   * the change, and with autoDrain starts the drain the now-due entry allows (which takes the
+   * Web Lock over from a leader that died). It fires at the earliest lease end; what it finds
+   * is decided by the clock, so a timer that fires early or late changes nothing but timing.
+   *
+   * Not armed while this page drains: its own leases end with its deliveries, so a delivery
+   * starts no timer. The drain's end refreshes the counts, which arms it for leases held
+   * elsewhere. Nor without a `stats$` subscriber: `stats` read on demand needs no timer.
+   */
+  #armLeaseWake(): void {
+    const at = this.#leaseEndsAt;
+    if (at === undefined || this.#closed || this.#draining || !this.#stats.observed) return;
+    // One timer, at the earliest end known: an earlier one already armed wakes in time.
+    if (this.#leaseWakeAt !== undefined && this.#leaseWakeAt <= at) return;
+    this.#o.clock.clearTimeout(this.#leaseTimer);
+    this.#leaseWakeAt = at;
+    this.#leaseTimer = this.#o.clock.setTimeout(
+      () => {
+        this.#leaseWakeAt = undefined;
+        // Recounted against the clock; pushed if changed, and the next lease end armed.
+        this.#statsChanged();
+        if (this.#o.autoDrain) this.#scheduleDrain();
+      },
+      Math.max(0, at - this.#o.clock.now()),
+    );
+  }
+
+  /** The counts as they stand now; notes when they next go stale by themselves. */
   #computeStats(): OutboxStats {
     const counts = this.#queue.counts();
+    this.#leaseEndsAt = counts.leaseEndsAt;
     const stats: OutboxStats = {
       pending: counts.pending,
       inFlight: counts.inFlight,

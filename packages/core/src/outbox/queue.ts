@@ -30,6 +30,8 @@ export interface QueueCounts {
   inFlight: number;
   dead: number;
   oldestPendingAt?: number;
+  /** The earliest end of a lease still running: when these counts go stale with nothing else changing. */
+  leaseEndsAt?: number;
 }
 
 export class EntryQueue {
@@ -235,11 +237,20 @@ export class EntryQueue {
     return discarded;
   }
 
+  /** Entries as they stand now: an in-flight record whose lease ran out is listed as pending. */
   async list(state?: OutboxEntryState): Promise<OutboxEntry[]> {
     const records = await this.load();
-    return records
-      .filter((r) => state === undefined || effectiveState(r, this.#now()) === state)
-      .map((r) => toEntry(r));
+    const now = this.#now();
+    const entries: OutboxEntry[] = [];
+    for (const record of records) {
+      const current = effectiveState(record, now);
+      if (state !== undefined && current !== state) continue;
+      const entry = toEntry(record);
+      // Its holder is gone or too slow: the entry is due again (its nextAttemptAt already passed).
+      entry.state = current;
+      entries.push(entry);
+    }
+    return entries;
   }
 
   /** Counts from the mirror; an in-flight record whose lease ran out counts as pending. */
@@ -253,7 +264,13 @@ export class EntryQueue {
         continue;
       }
       if (state === 'pending') counts.pending++;
-      else counts.inFlight++;
+      else {
+        counts.inFlight++;
+        // Effectively in flight means the lease is still running (see effectiveState).
+        const leaseUntil = record.leaseUntil ?? now;
+        if (counts.leaseEndsAt === undefined || leaseUntil < counts.leaseEndsAt)
+          counts.leaseEndsAt = leaseUntil;
+      }
       if (counts.oldestPendingAt === undefined || record.createdAt < counts.oldestPendingAt) {
         counts.oldestPendingAt = record.createdAt;
       }

@@ -27,6 +27,7 @@ export interface OutboxEntry<P = unknown> {
   channel: string;
   /** Sent with every attempt (`Idempotency-Key` for HTTP entries) so the server applies the write once. */
   idempotencyKey: string;
+  /** As it stands now: an entry whose in-flight lease ran out (its holder died) is `'pending'` again. */
   state: OutboxEntryState;
   /** Delivery attempts that counted (an offline or auth-paused attempt does not). */
   attempts: number;
@@ -82,7 +83,9 @@ export interface DrainReport {
 }
 
 export interface OutboxStats {
+  /** Waiting entries, including those whose in-flight lease ran out (compared with the clock when read). */
   pending: number;
+  /** Entries being delivered under a lease still running, here or in another tab. */
   inFlight: number;
   dead: number;
   /** Creation time of the oldest entry still waiting to be delivered (pending or in flight). */
