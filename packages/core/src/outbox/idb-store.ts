@@ -69,6 +69,15 @@ interface PendingInsert {
   reject: (error: unknown) => void;
 }
 
+interface PendingChange {
+  seqs: number[];
+  change: RecordChange;
+  resolve: (results: unknown[]) => void;
+  reject: (error: unknown) => void;
+}
+
+const removeRecord: RecordChange = () => null;
+
 function done(tx: IDBTransaction): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     tx.oncomplete = () => resolve();
@@ -80,6 +89,9 @@ export class IdbRecordStore implements RecordStore {
   readonly kind = 'indexeddb' as const;
   readonly #db: IDBDatabase;
   #batch: PendingInsert[] = [];
+  #changes: PendingChange[] = [];
+  /** A change transaction is running (or about to start): new changes wait for the next one. */
+  #changing = false;
 
   constructor(db: IDBDatabase) {
     this.#db = db;
@@ -152,39 +164,104 @@ export class IdbRecordStore implements RecordStore {
     });
   }
 
+  /**
+   * Changes share transactions: while one is running, the changes asked for meanwhile wait
+   * and then go together in the next one. IndexedDB runs read-write transactions on a store
+   * one at a time anyway, and a transaction costs far more than the reads and writes in it,
+   * so a drain delivering on several channels at once pays for about one transaction per
+   * round of deliveries instead of one per delivery.
+   *
+   * Each change still stands alone: its reads see every change queued before it, and a
+   * `change` callback that throws fails that change only, with none of its writes made.
+   */
   update(seqs: number[], change: RecordChange): Promise<unknown[]> {
-    const tx = this.#db.transaction(ENTRIES_STORE, 'readwrite');
-    const store = tx.objectStore(ENTRIES_STORE);
-    const results: unknown[] = new Array<undefined>(seqs.length);
-    let thrown: { error: unknown } | undefined;
-    seqs.forEach((seq, i) => {
-      const read = store.get(seq);
-      read.onsuccess = () => {
-        if (thrown) return;
-        try {
-          const next = change(read.result, seq);
-          if (next === null) store.delete(seq);
-          else if (next !== undefined) store.put(next);
-          results[i] = next;
-        } catch (error) {
-          // Nothing of a half-applied change may reach the disk.
-          thrown = { error };
-          tx.abort();
-        }
-      };
+    return new Promise<unknown[]>((resolve, reject) => {
+      this.#changes.push({ seqs, change, resolve, reject });
+      if (!this.#changing) {
+        this.#changing = true;
+        // A microtask, so that changes asked for in the same tick share the first transaction too.
+        queueMicrotask(this.#applyChanges);
+      }
     });
-    return done(tx).then(
-      () => results,
-      (error: unknown) => Promise.reject(asError(thrown ? thrown.error : error)),
-    );
   }
 
   remove(seqs: number[]): Promise<void> {
-    const tx = this.#db.transaction(ENTRIES_STORE, 'readwrite');
-    const store = tx.objectStore(ENTRIES_STORE);
-    for (const seq of seqs) store.delete(seq);
-    return done(tx);
+    return this.update(seqs, removeRecord).then(() => undefined);
   }
+
+  readonly #applyChanges = (): void => {
+    const batch = this.#changes;
+    this.#changes = [];
+    const next = () => {
+      if (this.#changes.length > 0) this.#applyChanges();
+      else this.#changing = false;
+    };
+    let tx: IDBTransaction;
+    try {
+      tx = this.#db.transaction(ENTRIES_STORE, 'readwrite');
+    } catch (error) {
+      // Closed (or closing) connection: nothing was started.
+      for (const pending of batch) pending.reject(asError(error));
+      next();
+      return;
+    }
+    const store = tx.objectStore(ENTRIES_STORE);
+    const outcomes: Array<{ results: unknown[] } | { error: unknown }> = [];
+    /** Thrown by IndexedDB itself while writing: the transaction is aborted for everyone. */
+    let writeFailure: { error: unknown } | undefined;
+    const run = (i: number): void => {
+      const pending = batch[i];
+      if (pending === undefined || writeFailure) return;
+      const { seqs, change } = pending;
+      if (seqs.length === 0) {
+        outcomes[i] = { results: [] };
+        run(i + 1);
+        return;
+      }
+      const reads = seqs.map((seq) => store.get(seq));
+      // Requests complete in the order made: the last read done means every read is.
+      (reads[reads.length - 1] as IDBRequest).onsuccess = () => {
+        let results: unknown[];
+        try {
+          results = seqs.map((seq, j) => change((reads[j] as IDBRequest).result, seq));
+        } catch (error) {
+          // Decided before any write: nothing of this change reaches the disk.
+          outcomes[i] = { error };
+          run(i + 1);
+          return;
+        }
+        try {
+          seqs.forEach((seq, j) => {
+            const value = results[j];
+            if (value === null) store.delete(seq);
+            else if (value !== undefined) store.put(value);
+          });
+        } catch (error) {
+          writeFailure = { error };
+          abortQuietly(tx);
+          return;
+        }
+        outcomes[i] = { results };
+        run(i + 1);
+      };
+    };
+    run(0);
+    done(tx).then(
+      () => {
+        batch.forEach((pending, i) => {
+          const outcome = outcomes[i];
+          if (outcome && 'results' in outcome) pending.resolve(outcome.results);
+          else pending.reject(asError(outcome ? outcome.error : new Error('The change was not applied')));
+        });
+        next();
+      },
+      (error: unknown) => {
+        const reason = asError(writeFailure ? writeFailure.error : error);
+        for (const pending of batch) pending.reject(reason);
+        next();
+      },
+    );
+  };
 
   close(): void {
     this.#db.close();

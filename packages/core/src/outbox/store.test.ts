@@ -1,4 +1,4 @@
-import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
+import { IDBDatabase, IDBFactory, IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FallbackRecordStore } from './fallback-store.js';
 import { ENTRIES_STORE, IdbRecordStore, openDatabase } from './idb-store.js';
@@ -74,6 +74,63 @@ describe('IdbRecordStore', () => {
     await expect(failing).rejects.toThrow('bad change');
     const rows = await store.scan();
     expect(rows.map((r) => (r.value as { attempts: number }).attempts)).toEqual([0, 0]);
+  });
+
+  it('groups changes asked for while a transaction runs into the next one, each seeing the ones before it', async () => {
+    const store = await openStore();
+    await Promise.all(['a', 'b', 'c', 'd'].map((id) => store.insert(record(id))));
+    const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    const bump = (current: unknown) => ({
+      ...(current as object),
+      attempts: (current as { attempts: number }).attempts + 1,
+    });
+    const first = store.update([1], bump);
+    // Asked for after the first transaction started: they wait and then share one.
+    await Promise.resolve();
+    await Promise.resolve();
+    const later = [store.update([2], bump), store.remove([3]), store.update([2, 4], bump)];
+    const [firstResult, second, , fourth] = await Promise.all([first, ...later]);
+    expect(transactions).toHaveBeenCalledTimes(2);
+    expect(firstResult).toEqual([expect.objectContaining({ attempts: 1 })]);
+    expect(second).toEqual([expect.objectContaining({ attempts: 1 })]);
+    // Record 2 was bumped twice in one transaction: the second change read the first one's write.
+    expect(fourth).toEqual([
+      expect.objectContaining({ attempts: 2 }),
+      expect.objectContaining({ attempts: 1 }),
+    ]);
+    const rows = await store.scan();
+    expect(rows.map((r) => [r.seq, (r.value as { attempts: number }).attempts])).toEqual([
+      [1, 1],
+      [2, 2],
+      [4, 1],
+    ]);
+  });
+
+  it('fails only the change that throws when changes share a transaction', async () => {
+    const store = await openStore();
+    await Promise.all(['a', 'b'].map((id) => store.insert(record(id))));
+    const set = (attempts: number) => (current: unknown) => ({ ...(current as object), attempts });
+    const results = await Promise.allSettled([
+      store.update([1], set(1)),
+      store.update([1, 2], (current, seq) => {
+        if (seq === 2) throw new Error('bad change');
+        return set(7)(current);
+      }),
+      store.update([2], set(3)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ message: 'bad change' });
+    const rows = await store.scan();
+    expect(rows.map((r) => (r.value as { attempts: number }).attempts)).toEqual([1, 3]);
+  });
+
+  it('rejects queued changes, not hangs, when the connection is closed under them', async () => {
+    const store = await openStore();
+    await store.insert(record('a'));
+    store.close();
+    await expect(store.update([1], () => null)).rejects.toMatchObject({ name: 'InvalidStateError' });
+    // The queue is not stuck: a later change is tried (and fails the same way).
+    await expect(store.remove([1])).rejects.toMatchObject({ name: 'InvalidStateError' });
   });
 });
 
