@@ -7,6 +7,7 @@ import { startDemoServer, type DemoServer } from '../../demo/server/start.js';
 import { backoff } from '../../packages/core/src/policy/backoff.js';
 import { timeout } from '../../packages/core/src/policy/timeout.js';
 import type { Outbox, OutboxEvent, OutboxOptions } from '../../packages/core/src/outbox/types.js';
+import { webLocks } from '../../packages/core/src/test-support/web-locks.js';
 
 /**
  * Chaos soak: 1,000 writes over 5 channels against the real demo API while about 30 % of
@@ -52,11 +53,14 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * An IndexedDB factory a test can cut off, as a crash cuts a page off its database: every
- * later transaction fails. Requests the page already sent stay on the wire.
+ * An IndexedDB factory and a fetch a test can cut off, as a crash cuts a page off: every
+ * later transaction fails and every later request is never sent (a dead page runs nothing).
+ * Requests the page already sent stay on the wire.
  */
 function severable(factory: IDBFactory) {
   let severed = false;
+  const fetchUntilSevered: typeof fetch = (input, init) =>
+    severed ? new Promise<Response>(() => {}) : fetch(input, init);
   const wrapped = {
     open(name: string, version?: number) {
       const request = factory.open(name, version);
@@ -74,7 +78,7 @@ function severable(factory: IDBFactory) {
     cmp: (a: unknown, b: unknown) => factory.cmp(a, b),
     databases: () => factory.databases(),
   };
-  return { factory: wrapped, sever: () => (severed = true) };
+  return { factory: wrapped, fetch: fetchUntilSevered, sever: () => (severed = true) };
 }
 
 interface Page {
@@ -82,11 +86,23 @@ interface Page {
   sever(): void;
 }
 
+/**
+ * The two ways pages keep off each other's deliveries. With Web Locks (every current
+ * browser) a crashed page's lock is released at once and the next page takes its in-flight
+ * entries over at once, and a drain sends a channel's next entry while the previous one's
+ * completion commits. Without them, leases alone keep a crashed page's entries from being
+ * sent twice at the same time.
+ */
+const MODES = [
+  { mode: 'Web Locks', locks: true },
+  { mode: 'leases only', locks: false },
+] as const;
+
 describe('outbox chaos soak', () => {
-  it(
-    'applies 1,000 writes exactly once, in order per channel, through faults and restarts',
+  it.each(MODES)(
+    'applies 1,000 writes exactly once, in order per channel, through faults and restarts ($mode)',
     { timeout: 90_000 },
-    async () => {
+    async ({ locks }) => {
       await api('POST', '/api/_reset');
       await api('PUT', '/api/_chaos', {
         seed: 11,
@@ -100,10 +116,11 @@ describe('outbox chaos soak', () => {
       const idb = new IDBFactory();
       const firstDelivery = new Map<string, number[]>();
       const seen = new Set<string>();
+      const lockManager = webLocks();
       const options: OutboxOptions = {
         name: 'soak',
         autoDrain: false,
-        locks: false,
+        locks: locks ? lockManager : false,
         BroadcastChannel: false,
         window: false,
         concurrency: CHANNELS,
@@ -117,8 +134,8 @@ describe('outbox chaos soak', () => {
       const openPage = async (): Promise<Page> => {
         vi.resetModules();
         const { createOutbox } = await import('../../packages/core/src/outbox/outbox.js');
-        const { factory, sever } = severable(idb);
-        const outbox = createOutbox({ ...options, indexedDB: factory });
+        const { factory, fetch, sever } = severable(idb);
+        const outbox = createOutbox({ ...options, indexedDB: factory, fetch });
         outbox.events$.subscribe((event: OutboxEvent) => {
           if (event.type !== 'delivered') return;
           const { c, i } = JSON.parse(
@@ -164,8 +181,10 @@ describe('outbox chaos soak', () => {
         void page.outbox.drain().catch(() => undefined);
         await sleep(40 + ((round * 37) % 80));
         if (round % 2 === 0) {
-          // A crash: the page loses its database mid-delivery and is never closed.
+          // A crash: the page loses its database mid-delivery and is never closed, and the
+          // browser releases its lock.
           page.sever();
+          lockManager.kill('bulletproof-outbox-soak');
           crashes++;
         } else {
           await page.outbox.close();

@@ -14,8 +14,9 @@ import type { DeadReason, DrainReport, OutboxEntry, OutboxFailureSummary, Outbox
  * an earlier write. A dead entry does not block its channel. Up to `concurrency` channels are
  * delivered in parallel.
  *
- * Never lost. An entry is marked in flight (with a lease) before it is sent and deleted only
- * after its handler resolved. Whatever happens in between — a crash, a closed tab — leaves it
+ * Never lost. An entry is marked in flight (with a lease) before it is sent — under the Web
+ * Lock, which keeps every other drainer away, as it is sent, in the transaction that deletes
+ * the entry before it — and deleted only after its handler resolved. Whatever happens in between — a crash, a closed tab — leaves it
  * in flight, and it is delivered again (same idempotency key) once its lease runs out, or at
  * once by a drainer holding a Web Lock, which proves that its previous holder is gone.
  */
@@ -171,9 +172,12 @@ export async function drainQueue(deps: DrainDeps, signal: AbortSignal): Promise<
   const drainChannel = async (records: OutboxRecord[]): Promise<void> => {
     /** The next record, already claimed in the transaction that completed the previous one. */
     let claimed: OutboxRecord | undefined;
+    /** That transaction, when the delivery of `claimed` may start before it commits. */
+    let claiming: Promise<OutboxRecord | undefined> | undefined;
     for (let i = 0; i < records.length; i++) {
       if (halted()) {
         // Claimed but not sent: it goes back as it was.
+        if (claiming) await claiming;
         if (claimed) await queue.release(claimed.seq);
         return;
       }
@@ -194,8 +198,19 @@ export async function drainQueue(deps: DrainDeps, signal: AbortSignal): Promise<
         }
       }
       const current = claimed;
+      const confirming = claiming;
       claimed = undefined;
-      const failed = await attemptDelivery(current, deps.handler(current.type) as OutboxHandler<never>);
+      claiming = undefined;
+      const delivery = attemptDelivery(current, deps.handler(current.type) as OutboxHandler<never>);
+      if (confirming && !(await confirming)) {
+        // Discarded from another tab before its claim committed (this tab had not heard of
+        // it yet): there is nothing left here to settle. What was sent carried the entry's
+        // idempotency key, like any delivery.
+        await delivery;
+        conflicts++;
+        return;
+      }
+      const failed = await delivery;
       if (failed) {
         if (await settleFailure(current, current.attempts + 1, failed.error)) continue;
         return;
@@ -204,12 +219,24 @@ export async function drainQueue(deps: DrainDeps, signal: AbortSignal): Promise<
       const following = records[i + 1];
       const now = clock.now();
       if (following && !halted() && verdict(following, now) === 'deliver') {
-        claimed = await queue.completeAndClaim(
-          current.seq,
-          following.seq,
-          now + deps.leaseMs,
-          deps.exclusive,
-        );
+        const leaseUntil = now + deps.leaseMs;
+        const completing = queue.completeAndClaim(current.seq, following.seq, leaseUntil, deps.exclusive);
+        const latest = queue.peek(following.seq);
+        if (deps.exclusive && latest !== undefined && latest.state !== 'dead') {
+          // Under the Web Lock no other context delivers, so the claim need not be on disk
+          // before the next send: it commits while that delivery runs, sharing a transaction
+          // with other channels' changes (IdbRecordStore.update), and the delivery's outcome
+          // waits for it. A crash before it commits leaves both entries stored, delivered
+          // again with their idempotency keys, as a crash just after it would. An entry
+          // discarded since the pass began (`peek` knows) is not sent: the claim finds it gone.
+          claiming = completing.then((next) => {
+            deps.on.delivered(toEntry(current));
+            return next;
+          });
+          claimed = { ...latest, state: 'in-flight', leaseUntil };
+          continue;
+        }
+        claimed = await completing;
         deps.on.delivered(toEntry(current));
         if (!claimed) {
           conflicts++;

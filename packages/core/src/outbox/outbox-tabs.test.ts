@@ -2,15 +2,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../failure/errors.js';
 import { pipeline } from '../policy/pipeline.js';
-import type {
-  OutboxLockManager,
-  Outbox,
-  OutboxEvent,
-  OutboxHandler,
-  OutboxOptions,
-  OutboxStats,
-} from './types.js';
+import type { Outbox, OutboxEvent, OutboxHandler, OutboxOptions, OutboxStats } from './types.js';
 import { deferred } from '../test-support/deferred.js';
+import { webLocks } from '../test-support/web-locks.js';
 import { outboxTestBed } from '../test-support/outbox-test-bed.js';
 import { settleImmediates } from '../test-support/settle.js';
 
@@ -30,25 +24,6 @@ async function newPage(o: OutboxOptions): Promise<Outbox> {
 }
 
 const settle = (rounds = 30) => settleImmediates(rounds);
-
-/**
- * Web Locks as the browser runs them for an origin: one holder per name, `ifAvailable`
- * answers null at once, and a holder that dies (`kill`) loses its lock.
- */
-function webLocks() {
-  const held = new Set<string>();
-  const manager: OutboxLockManager & { kill(name: string): void } = {
-    request: ((name: string, options: LockOptions, callback: (lock: Lock | null) => unknown) => {
-      if (held.has(name)) return Promise.resolve(callback(null));
-      held.add(name);
-      const result = Promise.resolve().then(() => callback({ name, mode: 'exclusive' }));
-      void result.finally(() => held.delete(name)).catch(() => undefined);
-      return result;
-    }) as OutboxLockManager['request'],
-    kill: (name) => held.delete(name),
-  };
-  return manager;
-}
 
 const hang: OutboxHandler = () => new Promise(() => {});
 
@@ -156,6 +131,93 @@ describe('one drainer at a time', () => {
     locks.kill('bulletproof-outbox-shared');
     expect(await second.drain()).toEqual({ delivered: 1, retried: 0, dead: 0 });
     expect(delivered).toEqual(['x']);
+  });
+});
+
+describe('deliveries under the Web Lock', () => {
+  it("starts a channel's next delivery while the previous one's completion commits, keeping order and events", async () => {
+    const remaining: number[] = [];
+    const delivered: string[] = [];
+    const page = await newPage({
+      locks: webLocks(),
+      handlers: {
+        w: async (p: string) => {
+          // Read from the in-memory view, which follows committed changes only.
+          remaining.push(page.stats.pending + page.stats.inFlight);
+          delivered.push(p);
+        },
+      },
+    });
+    const events: OutboxEvent[] = [];
+    page.events$.subscribe((e) => events.push(e));
+    for (const p of ['a1', 'a2', 'a3']) await page.enqueue('w', p, { channel: 'a' });
+    expect(await page.drain()).toEqual({ delivered: 3, retried: 0, dead: 0 });
+    expect(delivered).toEqual(['a1', 'a2', 'a3']);
+    // a2 and a3 were sent before the change that removed the entry before them committed.
+    expect(remaining).toEqual([3, 3, 2]);
+    const deliveredEvents = events.filter((e) => e.type === 'delivered');
+    expect(deliveredEvents.map((e) => (e as { entry: { payload: string } }).entry.payload)).toEqual([
+      'a1',
+      'a2',
+      'a3',
+    ]);
+    expect(await page.list()).toEqual([]);
+  });
+
+  it('claims each entry on disk before sending it when there is no Web Lock', async () => {
+    const remaining: number[] = [];
+    const page = await newPage({
+      handlers: {
+        w: async () => {
+          remaining.push(page.stats.pending + page.stats.inFlight);
+        },
+      },
+    });
+    for (const p of ['a1', 'a2', 'a3']) await page.enqueue('w', p, { channel: 'a' });
+    await page.drain();
+    // The lease is what keeps other pages off: it must be committed before each send.
+    expect(remaining).toEqual([3, 2, 1]);
+  });
+
+  it('does not send an entry discarded while the one before it was being delivered', async () => {
+    const gate = deferred();
+    const sent: string[] = [];
+    const page = await newPage({
+      locks: webLocks(),
+      handlers: {
+        w: async (p: string) => {
+          sent.push(p);
+          if (p === 'a1') await gate.promise;
+        },
+      },
+    });
+    await page.enqueue('w', 'a1', { channel: 'a' });
+    const a2 = await page.enqueue('w', 'a2', { channel: 'a' });
+    await page.enqueue('w', 'a3', { channel: 'a' });
+    const draining = page.drain();
+    await settle();
+    expect(await page.discard([a2.id])).toBe(1);
+    gate.resolve();
+    expect(await draining).toMatchObject({ delivered: 2 });
+    expect(sent).toEqual(['a1', 'a3']);
+    expect(await page.list()).toEqual([]);
+  });
+
+  it('leaves the next entry pending, not in flight, when the drain stops while its claim commits', async () => {
+    const page = await newPage({
+      locks: webLocks(),
+      handlers: {
+        w: async (p: string) => {
+          if (p === 'a1') void page.close();
+        },
+      },
+    });
+    await page.enqueue('w', 'a1', { channel: 'a' });
+    await page.enqueue('w', 'a2', { channel: 'a' });
+    await page.drain().catch(() => undefined);
+    const reopened = await newPage({});
+    const left = await reopened.list();
+    expect(left.map((e) => [e.payload, e.state])).toEqual([['a2', 'pending']]);
   });
 });
 

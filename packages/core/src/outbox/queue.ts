@@ -125,6 +125,14 @@ export class EntryQueue {
     return result ?? undefined;
   }
 
+  /**
+   * The record as this context last saw it (its own changes, and other contexts' once they
+   * reported them), without a read: undefined once it is gone.
+   */
+  peek(seq: number): OutboxRecord | undefined {
+    return this.#mirror.get(seq);
+  }
+
   /** Delivered: the record is deleted. */
   async complete(seq: number): Promise<void> {
     this.#version++;
