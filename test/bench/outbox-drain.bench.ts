@@ -170,11 +170,16 @@ async function runInChromium(executablePath: string, script: string, dataDir: st
   } finally {
     clearTimeout(timer);
     exited.catch(() => undefined);
-    browser.kill();
+    // Its profile can be removed only once it has stopped writing to it.
+    const stopped = new Promise((resolve) => browser.once('exit', resolve));
+    if (browser.exitCode === null && browser.signalCode === null) {
+      browser.kill();
+      await stopped;
+    }
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await api.close();
-    await rm(profile, { recursive: true, force: true });
+    await rm(profile, { recursive: true, force: true, maxRetries: 3 });
   }
 }
 
