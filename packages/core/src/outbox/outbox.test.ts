@@ -103,9 +103,16 @@ describe('enqueue', () => {
 
   it('refuses bad arguments and a closed outbox', async () => {
     const outbox = make();
-    await expect(outbox.enqueue('', 1)).rejects.toThrow(/type must be a non-empty string/);
-    await expect(outbox.enqueue('x', 1, { idempotencyKey: '' })).rejects.toThrow(/"idempotencyKey"/);
-    await expect(outbox.enqueue('x', 1, { channel: 3 as never })).rejects.toThrow(/"channel"/);
+    await expect(outbox.enqueue('', 1)).rejects.toThrow('enqueue(): type must not be empty (received "")');
+    await expect(outbox.enqueue(7 as never, 1)).rejects.toThrow(
+      'enqueue(): type must be a string (received 7)',
+    );
+    await expect(outbox.enqueue('x', 1, { idempotencyKey: '' })).rejects.toThrow(
+      'enqueue(): option "idempotencyKey" must not be empty (received "")',
+    );
+    await expect(outbox.enqueue('x', 1, { channel: 3 as never })).rejects.toThrow(
+      'enqueue(): option "channel" must be a string (received 3)',
+    );
     await expect(outbox.enqueue('http', { url: '/x' })).rejects.toThrow(/enqueueRequest/);
     await outbox.close();
     await expect(outbox.enqueue('x', 1)).rejects.toThrow(/closed/);
@@ -852,6 +859,17 @@ describe('stats when a lease runs out', () => {
     expect(await outbox.list()).toMatchObject([{ id: 'orphan', state: 'pending', nextAttemptAt: T0 }]);
     expect(await outbox.list({ state: 'pending' })).toMatchObject([{ id: 'orphan', state: 'pending' }]);
     expect(await outbox.list({ state: 'in-flight' })).toEqual([]);
+  });
+
+  it('lets retry() make it due again once its lease ran out, not while it runs', async () => {
+    await writeRaw('t', [orphan(T0 + 30_000)]);
+    const outbox = make();
+    expect(await outbox.retry(['orphan'])).toBe(0);
+    vi.setSystemTime(T0 + 40_000);
+    expect(await outbox.retry(['orphan'])).toBe(1);
+    const [raw] = (await readRaw('t')) as Array<Record<string, unknown>>;
+    expect(raw).toMatchObject({ state: 'pending', nextAttemptAt: T0 + 40_000 });
+    expect(raw).not.toHaveProperty('leaseUntil');
   });
 
   it('pushes the change to stats$ when the lease ends, with nothing else happening', async () => {

@@ -1,4 +1,5 @@
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
+import * as z from 'zod/mini';
 import type { Failure } from '../failure/types.js';
 import { createSyncRequester } from './background-sync.js';
 import { drainQueue } from './drain.js';
@@ -11,6 +12,7 @@ import { EntryQueue } from './queue.js';
 import { httpPayloadSchema, RECORD_VERSION, toEntry, type NewOutboxRecord } from './schema.js';
 import { createTabSync, type RelayedEvent, type TabSync } from './tab-sync.js';
 import { installTriggers } from './triggers.js';
+import { parseOptions } from '../validate.js';
 import type {
   DeadReason,
   DrainReport,
@@ -46,6 +48,12 @@ export function createOutboxInternal(o: OutboxOptions | undefined, internal: Int
 }
 
 const EMPTY_REPORT: DrainReport = { delivered: 0, retried: 0, dead: 0 };
+
+/** What `enqueue` checks at run time; used only to word an error. */
+const nonEmptyString = z.string().check(z.minLength(1));
+const enqueueOptionsSchema = z.optional(
+  z.object({ channel: z.optional(z.string()), idempotencyKey: z.optional(nonEmptyString) }),
+);
 
 class OutboxImpl implements Outbox {
   readonly #o: ResolvedOutboxOptions;
@@ -150,13 +158,17 @@ class OutboxImpl implements Outbox {
   }
 
   async enqueue<P>(type: string, payload: P, o?: EnqueueOptions): Promise<OutboxEntry<P>> {
-    if (typeof type !== 'string' || type.length === 0)
-      throw new TypeError('enqueue(): type must be a non-empty string');
     const channel = o?.channel ?? 'default';
-    if (typeof channel !== 'string') throw new TypeError('enqueue(): option "channel" must be a string');
     const key = o?.idempotencyKey;
-    if (key !== undefined && (typeof key !== 'string' || key.length === 0)) {
-      throw new TypeError('enqueue(): option "idempotencyKey" must be a non-empty string');
+    if (
+      typeof type !== 'string' ||
+      type.length === 0 ||
+      typeof channel !== 'string' ||
+      (key !== undefined && (typeof key !== 'string' || key.length === 0))
+    ) {
+      // Only bad input pays for the schemas, which word the error like every other one.
+      parseOptions(nonEmptyString, type, 'enqueue()', 'type');
+      parseOptions(enqueueOptionsSchema, o, 'enqueue()');
     }
     // An http entry is replayed by the built-in handler (and the service worker): a payload
     // it cannot replay is refused now rather than quarantined later.

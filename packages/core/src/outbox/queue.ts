@@ -198,20 +198,23 @@ export class EntryQueue {
     return result ?? undefined;
   }
 
-  /** Dead → pending with attempts reset; pending → due now. Quarantined records stay dead. */
+  /**
+   * Dead → pending with attempts reset; pending → due now. Quarantined records stay dead, and
+   * so does a delivery under way; one whose lease ran out counts as pending.
+   */
   async retry(ids: string[] | 'dead'): Promise<number> {
     const records = await this.load();
     const wanted = ids === 'dead' ? undefined : new Set(ids);
+    const now = this.#now();
     const seqs = records
       .filter(
         (r) =>
           (wanted ? wanted.has(r.id) : r.state === 'dead') &&
-          r.state !== 'in-flight' &&
+          effectiveState(r, now) !== 'in-flight' &&
           r.deadReason !== 'invalid',
       )
       .map((r) => r.seq);
     if (seqs.length === 0) return 0;
-    const now = this.#now();
     const results = await this.#change(seqs, (record) => {
       if (record.state === 'dead' && record.deadReason !== 'invalid') {
         const revived = pendingWith(record, { attempts: 0, nextAttemptAt: now });
@@ -219,7 +222,9 @@ export class EntryQueue {
         delete revived.lastDelayMs;
         return revived;
       }
-      return record.state === 'pending' ? { ...record, nextAttemptAt: now } : undefined;
+      return effectiveState(record, now) === 'pending'
+        ? pendingWith(record, { nextAttemptAt: now })
+        : undefined;
     });
     return results.filter(Boolean).length;
   }
