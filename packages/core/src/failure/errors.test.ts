@@ -109,6 +109,8 @@ describe("HttpError.from() message: the server's own reason", () => {
       { type: 'about:blank', title: 'Invalid note', detail: 'Title must not be empty' },
     ],
     ['problem+json title alone', { type: 'about:blank', title: 'Title must not be empty' }],
+    ['JSON:API errors[0].detail', { errors: [{ status: '422', detail: 'Title must not be empty' }, {}] }],
+    ['GraphQL errors[0].message', { data: null, errors: [{ message: 'Title must not be empty' }] }],
   ])("appends a JSON body's %s", async (_shape, body) => {
     const error = await HttpError.from(json(body));
     expect(error.message).toBe(`HTTP 422 Unprocessable Entity from ${URL_}: Title must not be empty`);

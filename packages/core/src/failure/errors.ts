@@ -42,8 +42,9 @@ export class HttpError extends Error {
    *
    * When the body carries a human explanation, the message ends with it (at most 200
    * characters): `HTTP 422 Unprocessable Entity from /api/notes/x: Title must not be empty`.
-   * It is taken from a JSON body's `detail` (RFC 9457), `message`, `error.message`, `error`
-   * or `title`, or from a short, single-line `text/plain` body; never from an HTML page.
+   * It is taken from a JSON body's `detail` (RFC 9457), `message`, `error.message`, `error`,
+   * the first of `errors` (JSON:API, GraphQL) or `title`, or from a short, single-line
+   * `text/plain` body; never from an HTML page.
    */
   static async from(res: Response): Promise<HttpError> {
     let body: unknown;
@@ -108,10 +109,22 @@ function bodyDetail(body: unknown, contentType: string, statusText: string): str
       typeof nested === 'object' && nested !== null
         ? (nested as Record<string, unknown>)['message']
         : undefined;
+    // A list of errors (JSON:API, GraphQL): the first one speaks for the response.
+    const list = record['errors'];
+    const first: unknown = Array.isArray(list) ? list[0] : undefined;
+    const listed =
+      typeof first === 'object' && first !== null ? (first as Record<string, unknown>) : undefined;
     // Most specific first: a problem's `detail` describes this occurrence, its `title` only the kind.
-    found = [record['detail'], record['message'], nestedMessage, nested, record['title']].find(
-      (candidate) => typeof candidate === 'string' && candidate.trim() !== '',
-    );
+    found = [
+      record['detail'],
+      record['message'],
+      nestedMessage,
+      nested,
+      listed?.['detail'],
+      listed?.['message'],
+      record['title'],
+      listed?.['title'],
+    ].find((candidate) => typeof candidate === 'string' && candidate.trim() !== '');
   }
   if (typeof found !== 'string') return undefined;
   const detail = found.replace(/[\s\p{Cc}]+/gu, ' ').trim();
