@@ -44,7 +44,9 @@ test('rejected write: shown as dead with its reason, retried in bulk after the f
 
   await refusedWhileAway(page, 'Nest count', 'Counts must be checked by a second observer.');
   await expect(dead.getByText('Save “Nest count”')).toBeVisible();
-  await expect(dead.getByText('Refused by the server: HTTP 422')).toBeVisible();
+  await expect(
+    dead.getByText(/^Refused by the server: HTTP 422 .*: Counts must be checked by a second observer\.$/),
+  ).toBeVisible();
   await expect(
     toasts(page).getByText("One of your changes couldn't be saved because the server didn't accept it."),
   ).toBeVisible();
