@@ -19,6 +19,7 @@ export class FallbackRecordStore implements RecordStore {
   readonly #factory: IDBFactory | undefined;
   readonly #name: string;
   readonly #onFallback: (error: unknown) => void;
+  readonly #durability: IDBTransactionDurability;
   readonly #memory = new MemoryRecordStore();
   /** Set once open: the synchronous path keeps same-tick inserts in one batch. */
   #idb: IdbRecordStore | undefined;
@@ -29,10 +30,17 @@ export class FallbackRecordStore implements RecordStore {
   #unusable = false;
   #closed = false;
 
-  constructor(factory: IDBFactory | undefined, name: string, onFallback: (error: unknown) => void) {
+  constructor(
+    factory: IDBFactory | undefined,
+    name: string,
+    onFallback: (error: unknown) => void,
+    /** How inserts commit (see `OutboxOptions.durability`). */
+    durability: IDBTransactionDurability = 'default',
+  ) {
     this.#factory = factory;
     this.#name = name;
     this.#onFallback = onFallback;
+    this.#durability = durability;
   }
 
   get kind(): 'indexeddb' | 'memory' {
@@ -135,7 +143,7 @@ export class FallbackRecordStore implements RecordStore {
         db.close();
         return undefined;
       }
-      this.#idb = new IdbRecordStore(db);
+      this.#idb = new IdbRecordStore(db, this.#durability);
       return this.#idb;
     } catch (error) {
       this.#fail(error, true);

@@ -93,8 +93,12 @@ export class IdbRecordStore implements RecordStore {
   /** A change transaction is running (or about to start): new changes wait for the next one. */
   #changing = false;
 
-  constructor(db: IDBDatabase) {
+  /** For inserts: a user's write is what must survive; bookkeeping lost costs a repeat at most. */
+  readonly #insertOptions: IDBTransactionOptions;
+
+  constructor(db: IDBDatabase, durability: IDBTransactionDurability = 'default') {
     this.#db = db;
+    this.#insertOptions = { durability };
   }
 
   insert(record: NewOutboxRecord): Promise<number> {
@@ -110,7 +114,7 @@ export class IdbRecordStore implements RecordStore {
     this.#batch = [];
     let tx: IDBTransaction;
     try {
-      tx = this.#db.transaction(ENTRIES_STORE, 'readwrite');
+      tx = this.#db.transaction(ENTRIES_STORE, 'readwrite', this.#insertOptions);
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;

@@ -66,6 +66,7 @@ const optionsSchema = z.optional(
       ]),
     ),
     leaseMs: z.optional(z.number().check(z.gt(0))),
+    durability: z.optional(z.enum(['strict', 'relaxed', 'default'])),
     clock: z.optional(clockSchema),
     indexedDB: z.optional(methodsSchema<IDBFactory>(['open'], 'must be an IDBFactory ({ open })')),
     fetch: z.optional(fnSchema<typeof fetch>()),
@@ -104,6 +105,7 @@ export interface ResolvedOutboxOptions {
   prepare: ((req: Request) => Request | Promise<Request>) | undefined;
   backgroundSync: Pick<Workbox, 'messageSW'> | undefined;
   leaseMs: number;
+  durability: IDBTransactionDurability;
   clock: Clock;
   indexedDB: IDBFactory | undefined;
   /** Looked up at each send, so a fetch patched after creation (tests, polyfills) is used. */
@@ -153,6 +155,7 @@ export function resolveOutboxOptions(o: OutboxOptions | undefined): ResolvedOutb
     prepare: parsed.prepare,
     backgroundSync: parsed.backgroundSync === false ? undefined : parsed.backgroundSync,
     leaseMs: parsed.leaseMs ?? DEFAULT_LEASE_MS,
+    durability: parsed.durability ?? 'default',
     clock,
     indexedDB: parsed.indexedDB ?? globalIndexedDB(),
     fetch: injectedFetch ? () => injectedFetch : () => globalThis.fetch,

@@ -114,6 +114,9 @@ describe('enqueue', () => {
       'enqueue(): option "channel" must be a string (received 3)',
     );
     await expect(outbox.enqueue('http', { url: '/x' })).rejects.toThrow(/enqueueRequest/);
+    expect(() => make({ durability: 'fast' as never })).toThrow(
+      'createOutbox(): option "durability" must be one of "strict", "relaxed", "default" (received "fast")',
+    );
     await outbox.close();
     await expect(outbox.enqueue('x', 1)).rejects.toThrow(/closed/);
     await expect(outbox.drain()).rejects.toThrow(/closed/);

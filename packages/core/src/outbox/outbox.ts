@@ -94,10 +94,15 @@ class OutboxImpl implements Outbox {
 
   constructor(o: ResolvedOutboxOptions, internal: InternalOutboxOptions) {
     this.#o = o;
-    this.#store = new FallbackRecordStore(o.indexedDB, o.name, (error) => {
-      this.#emit(() => ({ type: 'storage-fallback', error }));
-      this.#statsChanged();
-    });
+    this.#store = new FallbackRecordStore(
+      o.indexedDB,
+      o.name,
+      (error) => {
+        this.#emit(() => ({ type: 'storage-fallback', error }));
+        this.#statsChanged();
+      },
+      o.durability,
+    );
     this.#queue = new EntryQueue(this.#store, () => o.clock.now(), {
       quarantined: (entry, issues) => this.#emit(() => ({ type: 'quarantined', entry, issues })),
       changed: (local) => {

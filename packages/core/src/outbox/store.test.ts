@@ -27,6 +27,14 @@ describe('IdbRecordStore', () => {
     expect(new Set(spy.mock.contexts).size).toBe(1);
   });
 
+  it("commits inserts with the durability asked for, and its other changes with the browser's default", async () => {
+    const store = new IdbRecordStore(await openDatabase(new IDBFactory(), 'strict', () => {}), 'strict');
+    const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    const seq = await store.insert(record('a'));
+    await store.remove([seq]);
+    expect(transactions.mock.calls.map((call) => call[2])).toEqual([{ durability: 'strict' }, undefined]);
+  });
+
   it('gives awaited inserts a transaction each', async () => {
     const store = await openStore();
     const spy = vi.spyOn(IDBObjectStore.prototype, 'add');

@@ -170,6 +170,15 @@ export interface OutboxOptions {
    * Default 60 000; keep it above the policy's timeout.
    */
   leaseMs?: number;
+  /**
+   * How `enqueue` commits (the transaction's durability hint). `'strict'`: resolved once the
+   * entry is flushed to disk, so it survives a power cut, at the price of a flush per
+   * transaction. `'relaxed'`: once it is handed to the operating system, so it survives a
+   * crash of the tab or the browser. `'default'` (the default): the browser's own choice.
+   * Deliveries' bookkeeping always uses the default: losing it costs a repeated delivery,
+   * which the idempotency key makes harmless.
+   */
+  durability?: 'strict' | 'relaxed' | 'default';
   clock?: Clock;
   indexedDB?: IDBFactory;
   fetch?: typeof fetch;
