@@ -4,10 +4,9 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { createDemoApi } from '../../demo/server/api.js';
 import { CHROMIUM_ARGS, findChromium, NO_CHROMIUM_MESSAGE } from '../support/chromium.js';
+import { bundleForBrowser } from './browser-bundle.js';
 import type { BenchRow } from './harness.js';
 
 /**
@@ -24,7 +23,6 @@ import type { BenchRow } from './harness.js';
  * instrumentation rather than the outbox.
  */
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const N = 1_000;
 const CHANNELS = 8;
 const RUNS = 3;
@@ -186,17 +184,7 @@ async function runInChromium(executablePath: string, script: string, dataDir: st
 export default async function outboxDrainBench(): Promise<BenchRow[]> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error(NO_CHROMIUM_MESSAGE);
-  const bundled = await build({
-    stdin: { contents: PAGE_SOURCE, resolveDir: root, loader: 'ts' },
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-  });
-  const script = (bundled.outputFiles[0] as { text: string }).text;
+  const script = await bundleForBrowser(PAGE_SOURCE);
   const dataDir = await mkdtemp(join(tmpdir(), 'bp-bench-drain-data-'));
   try {
     const figures = await runInChromium(executablePath, script, dataDir);

@@ -1,11 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { startDemoServer } from '../../demo/server/start.js';
 import { chromiumLaunchOptions, NO_CHROMIUM_MESSAGE } from '../support/chromium.js';
+import { bundleForBrowser } from './browser-bundle.js';
 import type { BenchRow } from './harness.js';
 
 /**
@@ -18,7 +17,6 @@ import type { BenchRow } from './harness.js';
  * is compared. Runs alternate between the contenders; medians are reported.
  */
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const N = 1_000;
 const RUNS = 7;
 
@@ -124,16 +122,7 @@ export default async function outboxBench(): Promise<BenchRow[]> {
   if (!launchOptions) throw new Error(NO_CHROMIUM_MESSAGE);
   const staticDir = await mkdtemp(join(tmpdir(), 'bp-bench-outbox-static-'));
   const dataDir = await mkdtemp(join(tmpdir(), 'bp-bench-outbox-data-'));
-  await build({
-    stdin: { contents: PAGE_SOURCE, resolveDir: root, loader: 'ts' },
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    outfile: join(staticDir, 'bench.js'),
-    logLevel: 'silent',
-  });
+  await writeFile(join(staticDir, 'bench.js'), await bundleForBrowser(PAGE_SOURCE));
   await writeFile(
     join(staticDir, 'index.html'),
     '<!doctype html><meta charset="utf-8"><script src="/bench.js"></script>',
