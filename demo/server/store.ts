@@ -200,6 +200,9 @@ export class NotesStore {
    */
   async #compact(): Promise<void> {
     this.#unwritten = [];
+    // Until the snapshot is written, the changes just taken out of `#unwritten` are only in
+    // memory: should this fail, the next flush must write a snapshot again.
+    this.#mustCompact = true;
     await writeFileAtomic(this.file, encodeSnapshot(this.#state, this.#seq));
     const journal = await this.#openJournal();
     await journal.truncate(0);

@@ -1,4 +1,4 @@
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '@bulletproof/core';
@@ -185,6 +185,20 @@ describe('demo notes store: compaction', () => {
     expect(journalLines(await readFile(`${file}.journal`, 'utf8')).map((l) => l.seq)).toEqual([
       6, 7, 8, 9, 10,
     ]);
+  });
+
+  it('writes a snapshot again at the next flush when a compaction failed, losing nothing', async () => {
+    const file = await dataFile();
+    const { store } = await openStore(file, { compactAfter: 3 });
+    await store.commit({ kind: 'put', note: note('a') });
+    await store.commit({ kind: 'put', note: note('b') });
+    // A directory where the snapshot goes: renaming the new snapshot over it fails.
+    await rm(file);
+    await mkdir(join(file, 'blocker'), { recursive: true });
+    await expect(store.commit({ kind: 'put', note: note('c') })).rejects.toThrow();
+    await rm(file, { recursive: true });
+    await store.commit({ kind: 'put', note: note('d') });
+    expect([...(await readPersisted(file)).notes.keys()].sort()).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('folds the journal into the snapshot on close, removes it, and refuses later commits', async () => {
