@@ -15,10 +15,11 @@ import type { DeadReason, DrainReport, OutboxEntry, OutboxFailureSummary, Outbox
  * delivered in parallel.
  *
  * Never lost. An entry is marked in flight (with a lease) before it is sent — under the Web
- * Lock, which keeps every other drainer away, as it is sent, in the transaction that deletes
- * the entry before it — and deleted only after its handler resolved. Whatever happens in between — a crash, a closed tab — leaves it
- * in flight, and it is delivered again (same idempotency key) once its lease runs out, or at
- * once by a drainer holding a Web Lock, which proves that its previous holder is gone.
+ * Lock, which keeps every other drainer away, while it is sent, in the transaction that
+ * deletes the entry before it — and deleted only after its handler resolved. Whatever happens
+ * in between — a crash, a closed tab — leaves it stored, and it is delivered again (same
+ * idempotency key) once its lease runs out, or at once by a drainer holding a Web Lock, which
+ * proves that its previous holder is gone.
  */
 export interface DrainDeps {
   queue: EntryQueue;
@@ -226,9 +227,10 @@ export async function drainQueue(deps: DrainDeps, signal: AbortSignal): Promise<
           // Under the Web Lock no other context delivers, so the claim need not be on disk
           // before the next send: it commits while that delivery runs, sharing a transaction
           // with other channels' changes (IdbRecordStore.update), and the delivery's outcome
-          // waits for it. A crash before it commits leaves both entries stored, delivered
-          // again with their idempotency keys, as a crash just after it would. An entry
-          // discarded since the pass began (`peek` knows) is not sent: the claim finds it gone.
+          // waits for it. A crash before it commits leaves the delivered entry stored and the
+          // next one pending: both are delivered again with their idempotency keys, as after a
+          // crash at the same point with the claim awaited. An entry discarded since the pass
+          // began (`peek` knows) is not sent: the claim finds it gone.
           claiming = completing.then((next) => {
             deps.on.delivered(toEntry(current));
             return next;
