@@ -176,6 +176,9 @@ export const clockSchema = methodsSchema<Clock>(
   'must be a Clock ({ now, setTimeout, clearTimeout })',
 );
 
+/** A string with at least one character: names, keys, types. */
+export const nonEmptyStringSchema = z.string().check(z.minLength(1));
+
 /** A non-negative, finite number of milliseconds. */
 export const msSchema = z.number().check(z.gte(0));
 

@@ -1,16 +1,13 @@
 import { BehaviorSubject } from 'rxjs';
 import * as z from 'zod/mini';
 import { systemClock } from '../clock.js';
-import { clockSchema, methodsSchema, parseOptions } from '../validate.js';
+import { clockSchema, methodsSchema, nonEmptyStringSchema, parseOptions } from '../validate.js';
 import { openIdbDraftBackend } from './idb-draft-backend.js';
 import { createMemoryDraftBackend } from './memory-draft-backend.js';
 import type { DraftBackend, DraftPageEvents, DraftStorage, DraftStore, DraftStoreOptions } from './types.js';
 
 /** Browsers fire a timeout longer than a signed 32-bit millisecond count at once. */
 const MAX_TIMER_MS = 2_147_483_647;
-
-/** A draft's key: any non-empty string. */
-const keySchema = z.string().check(z.minLength(1));
 
 const optionsSchema = z.strictObject({
   name: z.optional(z.string().check(z.minLength(1))),
@@ -145,7 +142,7 @@ export function createDraftStore(options: DraftStoreOptions = {}): DraftStore {
    */
   const keyProblem = (key: unknown, method: string): Error | undefined => {
     try {
-      parseOptions(keySchema, key, method, 'key');
+      parseOptions(nonEmptyStringSchema, key, method, 'key');
     } catch (error) {
       return error as TypeError;
     }

@@ -1,7 +1,7 @@
 import { BehaviorSubject } from 'rxjs';
 import * as z from 'zod/mini';
 import { systemClock } from '../clock.js';
-import { clockSchema, fnSchema, parseOptions } from '../validate.js';
+import { clockSchema, fnSchema, nonEmptyStringSchema, parseOptions } from '../validate.js';
 import { createTemplateFormatter, type TemplateParams } from './format-template.js';
 import { defaultTemplates, templateIds, type TemplateId, type Templates } from './templates.js';
 import { validateTemplates } from './validate-templates.js';
@@ -23,21 +23,19 @@ const MAX_TIMER_MS = 2_147_483_647;
 /** Without an explicit priority, what matters more to the user shows first. */
 const TONE_PRIORITY: Readonly<Record<Tone, number>> = { error: 3, warning: 2, info: 1, success: 0 };
 
-const nonEmptyString = z.string().check(z.minLength(1));
-
 const optionsSchema = z.strictObject({
   maxToasts: z.optional(z.int().check(z.gte(0))),
   maxBanners: z.optional(z.int().check(z.gte(0))),
   templates: z.optional(z.unknown()), // checked by validateTemplates for field-precise errors
-  locale: z.optional(nonEmptyString),
+  locale: z.optional(nonEmptyStringSchema),
   clock: z.optional(clockSchema),
   onActionError: z.optional(fnSchema<NonNullable<MessageCenterOptions['onActionError']>>()),
 });
 
 const inputSchema = z.object({
-  key: nonEmptyString,
+  key: nonEmptyStringSchema,
   tone: z.enum(['info', 'success', 'warning', 'error']),
-  text: nonEmptyString,
+  text: nonEmptyStringSchema,
   title: z.optional(z.string()),
   placement: z.optional(z.enum(['banner', 'toast'])),
   priority: z.optional(z.number()),
@@ -45,8 +43,8 @@ const inputSchema = z.object({
   actions: z.optional(
     z.array(
       z.object({
-        id: nonEmptyString,
-        label: nonEmptyString,
+        id: nonEmptyStringSchema,
+        label: nonEmptyStringSchema,
         run: z.optional(fnSchema<() => void | Promise<void>>()),
       }),
     ),

@@ -12,7 +12,7 @@ import { EntryQueue } from './queue.js';
 import { httpPayloadSchema, RECORD_VERSION, toEntry, type NewOutboxRecord } from './schema.js';
 import { createTabSync, type RelayedEvent, type TabSync } from './tab-sync.js';
 import { installTriggers } from './triggers.js';
-import { parseOptions } from '../validate.js';
+import { nonEmptyStringSchema, parseOptions } from '../validate.js';
 import type {
   DeadReason,
   DrainReport,
@@ -50,9 +50,8 @@ export function createOutboxInternal(o: OutboxOptions | undefined, internal: Int
 const EMPTY_REPORT: DrainReport = { delivered: 0, retried: 0, dead: 0 };
 
 /** What `enqueue` checks at run time; used only to word an error. */
-const nonEmptyString = z.string().check(z.minLength(1));
 const enqueueOptionsSchema = z.optional(
-  z.object({ channel: z.optional(z.string()), idempotencyKey: z.optional(nonEmptyString) }),
+  z.object({ channel: z.optional(z.string()), idempotencyKey: z.optional(nonEmptyStringSchema) }),
 );
 
 class OutboxImpl implements Outbox {
@@ -172,7 +171,7 @@ class OutboxImpl implements Outbox {
       (key !== undefined && (typeof key !== 'string' || key.length === 0))
     ) {
       // Only bad input pays for the schemas, which word the error like every other one.
-      parseOptions(nonEmptyString, type, 'enqueue()', 'type');
+      parseOptions(nonEmptyStringSchema, type, 'enqueue()', 'type');
       parseOptions(enqueueOptionsSchema, o, 'enqueue()');
     }
     // An http entry is replayed by the built-in handler (and the service worker): a payload

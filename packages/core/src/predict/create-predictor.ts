@@ -2,7 +2,7 @@ import { Observable, Subject } from 'rxjs';
 import * as z from 'zod/mini';
 import { systemClock } from '../clock.js';
 import type { FailureCategory } from '../failure/types.js';
-import { clockSchema, parseOptions } from '../validate.js';
+import { clockSchema, nonEmptyStringSchema, parseOptions } from '../validate.js';
 import { FRUSTRATION_KINDS, FrustrationMeter } from './frustration-meter.js';
 import { KeyHealth, type HealthSettings } from './key-health.js';
 import { PredictionLedger } from './prediction-ledger.js';
@@ -17,9 +17,12 @@ import type {
 } from './types.js';
 
 /** Run-time checks of what `record()` and `signal()` are given; used only to word an error. */
-const keySchema = z.string().check(z.minLength(1));
-const sampleSchema = z.object({ key: keySchema, ok: z.boolean(), latencyMs: z.number().check(z.gte(0)) });
-const signalSchema = z.object({ kind: z.enum(FRUSTRATION_KINDS), key: z.optional(keySchema) });
+const sampleSchema = z.object({
+  key: nonEmptyStringSchema,
+  ok: z.boolean(),
+  latencyMs: z.number().check(z.gte(0)),
+});
+const signalSchema = z.object({ kind: z.enum(FRUSTRATION_KINDS), key: z.optional(nonEmptyStringSchema) });
 
 const optionsSchema = z.strictObject({
   horizonMs: z.optional(z.number().check(z.gt(0))),
