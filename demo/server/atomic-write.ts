@@ -19,8 +19,9 @@ export function isTemporaryOf(file: string, candidate: string): boolean {
  * the data goes to a temporary file in the same directory, is flushed to
  * disk, and then renamed over the target (rename is atomic within a file
  * system); the directory is flushed too, so the rename itself survives a
- * power loss before anything that relies on it happens. Callers serialise their writes; two concurrent writes to one file
- * would each be atomic, but the last rename would win.
+ * power loss before anything that relies on it happens. Callers serialise
+ * their writes; two concurrent writes to one file would each be atomic, but
+ * the last rename would win.
  */
 export async function writeFileAtomic(file: string, data: string): Promise<void> {
   const temporary = temporaryName(file);

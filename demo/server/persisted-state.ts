@@ -173,6 +173,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-export function isMissingFile(error: unknown): boolean {
+function isMissingFile(error: unknown): boolean {
   return error instanceof Error && 'code' in error && error.code === 'ENOENT';
 }

@@ -50,13 +50,17 @@ export class NotesStore {
   readonly file: string;
   readonly #journalFile: string;
   readonly #options: NotesStoreOptions;
-  readonly #state: State = { notes: new Map(), records: new Map() };
+  /** Replaced once, by what `open` loads. */
+  #state: State = { notes: new Map(), records: new Map() };
   /** The sequence number of the last change made in memory. */
   #seq = 0;
   /** Lines of changes made in memory, not yet handed to the journal. */
   #unwritten: string[] = [];
   #journalLines = 0;
-  /** After a failed append the journal may end in a torn line: the next flush rewrites the snapshot instead. */
+  /**
+   * The next flush must write a snapshot: an append failed (the journal may end in a torn
+   * line) or a compaction did (changes it took are in memory only).
+   */
   #mustCompact = false;
   #journal: FileHandle | undefined;
   #writing: Promise<void> = Promise.resolve();
@@ -231,8 +235,7 @@ export class NotesStore {
         `demo API: ${this.#journalFile} had an unreadable line; kept the ${found.replayed} changes before it and moved the journal to ${aside}.`,
       );
     }
-    for (const [id, note] of found.notes) this.#state.notes.set(id, note);
-    for (const [key, record] of found.records) this.#state.records.set(key, record);
+    this.#state = { notes: found.notes, records: found.records };
     this.#seq = found.seq;
     this.#expireRecords();
     // Start from a snapshot that holds everything and an empty journal: a
