@@ -51,6 +51,12 @@ export async function measureGroup(group: BenchGroup): Promise<BenchRow[]> {
 }
 
 /** Builds report rows (ratios, goals) from medians in nanoseconds. */
+/** The middle value of several runs (the upper middle for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
 export function rowsFromMedians(
   title: string,
   baseline: string,

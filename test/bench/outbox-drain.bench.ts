@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createDemoApi } from '../../demo/server/api.js';
 import { CHROMIUM_ARGS, findChromium, NO_CHROMIUM_MESSAGE } from '../support/chromium.js';
 import { bundleForBrowser } from './browser-bundle.js';
-import type { BenchRow } from './harness.js';
+import { median, type BenchRow } from './harness.js';
 
 /**
  * A drain of 1,000 HTTP entries (8 channels, concurrency 4) against the local demo API, in
@@ -107,11 +107,6 @@ main().then(
   (error) => fetch('/_bench/error', { method: 'POST', body: String(error && error.stack || error) }),
 );
 `;
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-};
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -5,7 +5,7 @@ import { chromium } from 'playwright-core';
 import { startDemoServer } from '../../demo/server/start.js';
 import { chromiumLaunchOptions, NO_CHROMIUM_MESSAGE } from '../support/chromium.js';
 import { bundleForBrowser } from './browser-bundle.js';
-import type { BenchRow } from './harness.js';
+import { median, type BenchRow } from './harness.js';
 
 /**
  * The outbox in real Chromium, side by side with raw IndexedDB doing the same writes:
@@ -99,11 +99,6 @@ const outboxSequential = (n) => withOutbox(async (box) => {
 
 window.bench = { rawOneTransaction, rawSequential, outboxBurst, outboxSequential };
 `;
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-};
 
 interface InPage {
   rawOneTransaction(n: number): Promise<number>;
