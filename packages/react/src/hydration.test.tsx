@@ -48,7 +48,9 @@ describe('hydration', () => {
     expect(errors).not.toHaveBeenCalled();
 
     expect(container.querySelector('[data-bp-connectivity]')?.textContent).toBe('Offline');
-    expect(container.querySelector('[data-bp-degradation]')?.textContent).toContain('The device is offline');
+    // The message center's banner tells the situation; the degradation banner does not repeat it.
+    expect(container.querySelectorAll('[data-bp-placement="banner"]')).toHaveLength(1);
+    expect(container.querySelector('[data-bp-degradation]')?.textContent).toBe('');
     expect(container.textContent).toContain('search off');
     expect(container.querySelector('[data-bp-banners]')?.textContent).toContain("You're offline.");
     expect(container.querySelector('[data-bp-live="polite"]')?.textContent).toBe("You're offline.");

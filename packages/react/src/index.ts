@@ -13,20 +13,22 @@ export type { MessagesView } from './hooks/useMessages.js';
 export { useOutbox } from './hooks/useOutbox.js';
 export type { OutboxView } from './hooks/useOutbox.js';
 export { useProtectionStatus } from './hooks/useProtectionStatus.js';
+export { useText } from './hooks/useText.js';
+export type { TextOf } from './hooks/useText.js';
 
 export {
   ConnectivityIndicator,
   connectivityKind,
-  defaultConnectivityLabels,
+  connectivityTemplates,
 } from './components/ConnectivityIndicator.js';
 export type { ConnectivityIndicatorProps, ConnectivityKind } from './components/ConnectivityIndicator.js';
-export { DegradationBanner, defaultDegradationLabels } from './components/DegradationBanner.js';
+export { DegradationBanner, degradationTemplates } from './components/DegradationBanner.js';
 export type { DegradationBannerProps, DegradedLevel } from './components/DegradationBanner.js';
 export { Degraded } from './components/Degraded.js';
 export type { DegradedProps } from './components/Degraded.js';
 export { MessageCenter } from './components/MessageCenter.js';
 export type { MessageCenterProps, MessageControls } from './components/MessageCenter.js';
-export { OutboxPanel, defaultOutboxLabels, describeEntry } from './components/OutboxPanel.js';
+export { OutboxPanel, describeEntry } from './components/OutboxPanel.js';
 export type { OutboxPanelLabels, OutboxPanelProps } from './components/OutboxPanel.js';
 export { BulletproofBoundary, useBoundary } from './components/BulletproofBoundary.js';
 export type {

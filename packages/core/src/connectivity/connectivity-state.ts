@@ -1,4 +1,4 @@
-import type { ConnectionQuality, ConnectivitySnapshot, Reachability } from './types.js';
+import type { ConnectionQuality, ConnectivitySnapshot, Reachability, UnreachableCause } from './types.js';
 
 /** RFC 6298's smoothing weight for a new RTT sample. */
 const RTT_ALPHA = 0.125;
@@ -19,6 +19,8 @@ export class ConnectivityState {
   status: Reachability;
   since: number;
   failures = 0;
+  /** What the latest failure was, kept while `unreachable`. */
+  private cause: UnreachableCause | undefined;
   private srtt: number | undefined;
   private browserRtt: number | undefined;
   private effectiveType: string | undefined;
@@ -72,11 +74,12 @@ export class ConnectivityState {
     return this.moveTo('online', now);
   }
 
-  /** A network or timeout failure of a probe or call. */
-  failure(now: number, fromProbe: boolean): boolean {
+  /** A failure of a probe or call: network, timeout, or (probes only) an error answer. */
+  failure(now: number, fromProbe: boolean, cause: UnreachableCause = 'network'): boolean {
     if (fromProbe) this.lastCheckedAt = now;
     if (this.status === 'offline') return this.publish();
     this.failures += 1;
+    this.cause = cause;
     if (this.failures >= this.options.failuresToUnreachable) return this.moveTo('unreachable', now);
     return this.publish();
   }
@@ -86,6 +89,7 @@ export class ConnectivityState {
     this.lastCheckedAt = now;
     if (this.status === 'offline' && this.browserOnline === false) return this.publish();
     this.failures = Math.max(this.failures, this.options.failuresToUnreachable);
+    this.cause = 'portal';
     return this.moveTo('unreachable', now);
   }
 
@@ -120,6 +124,7 @@ export class ConnectivityState {
       quality = rtt > this.options.slowRttMs ? 'slow' : 'good';
     }
     const snapshot: ConnectivitySnapshot = { status: this.status, quality, since: this.since };
+    if (this.status === 'unreachable' && this.cause !== undefined) snapshot.cause = this.cause;
     if (rtt !== undefined) snapshot.rttMs = Math.round(rtt);
     if (this.effectiveType !== undefined) snapshot.effectiveType = this.effectiveType;
     if (this.saveData !== undefined) snapshot.saveData = this.saveData;
@@ -133,6 +138,7 @@ function sameSnapshot(a: ConnectivitySnapshot, b: ConnectivitySnapshot): boolean
     a.status === b.status &&
     a.quality === b.quality &&
     a.since === b.since &&
+    a.cause === b.cause &&
     a.rttMs === b.rttMs &&
     a.effectiveType === b.effectiveType &&
     a.saveData === b.saveData &&

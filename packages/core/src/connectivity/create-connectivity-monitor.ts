@@ -151,7 +151,7 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
         publish(state.portal(now));
         round.abort();
       } else {
-        publish(state.failure(now, true));
+        publish(state.failure(now, true, outcome.reason === 'http' ? 'server' : outcome.reason));
       }
     };
     const launch = () => {
@@ -261,7 +261,7 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
     const category = r.failure?.category;
     if (category !== undefined && !PATH_FAILURES.has(category)) return;
     const wasReachable = state.status === 'online' || state.status === 'unknown';
-    publish(state.failure(now, false));
+    publish(state.failure(now, false, category === 'timeout' ? 'timeout' : 'network'));
     // A real call just failed on the network: ask the probe now instead of at the next interval.
     if (probe && wasReachable && state.status !== 'offline' && !inFlight && !hidden()) void check();
   }

@@ -8,4 +8,5 @@ export type {
   NetworkInformationLike,
   ProbeOptions,
   Reachability,
+  UnreachableCause,
 } from './types.js';

@@ -10,11 +10,21 @@ export type Reachability = 'online' | 'offline' | 'unreachable' | 'unknown';
 
 export type ConnectionQuality = 'good' | 'slow' | 'unknown';
 
+/**
+ * Why the backend is `unreachable`, from the latest failure: no route (`network`), no answer
+ * in time (`timeout`), an error answer to the probe such as a 502 or 503 (`server`: the
+ * server, or a proxy in front of it, is there but failing), or something else answered
+ * (`portal`: a captive portal or a login page).
+ */
+export type UnreachableCause = 'network' | 'timeout' | 'server' | 'portal';
+
 export interface ConnectivitySnapshot {
   status: Reachability;
   quality: ConnectionQuality;
   /** When `status` last changed. */
   since: number;
+  /** Set while `unreachable`: what the latest failure was. */
+  cause?: UnreachableCause;
   /** Smoothed round-trip time (probes and successful calls), or the browser's estimate before any. */
   rttMs?: number;
   /** Network Information API, where the browser has it. */

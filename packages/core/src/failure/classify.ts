@@ -162,7 +162,10 @@ export function classifyFailure(error: unknown, hints?: ClassifyHints): Failure 
     return make('circuit-open', error.message, error, { retryAfterMs: error.retryAfterMs });
   }
   // A response that arrived says more than anything that happened to the signal afterwards.
-  if (error instanceof HttpError) return classifyStatus(error.status, error.headers, error, hints);
+  if (error instanceof HttpError) {
+    const failure = classifyStatus(error.status, error.headers, error, hints);
+    return error.detail === undefined ? failure : { ...failure, detail: error.detail };
+  }
   // An aborted signal explains whatever the operation threw: a deadline (a TimeoutError
   // reason) is a timeout, anything else the caller giving up.
   if (hints?.signal?.aborted) {

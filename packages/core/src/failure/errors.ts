@@ -13,6 +13,8 @@ export interface HttpErrorInit {
   statusText?: string;
   url?: string;
   message?: string;
+  /** The server's own explanation, fit to show a person (see `HttpError.from`). */
+  detail?: string;
 }
 
 /** A response that arrived but was not a success (non-2xx). */
@@ -23,6 +25,11 @@ export class HttpError extends Error {
   readonly headers: Headers;
   readonly body?: unknown;
   readonly url: string;
+  /**
+   * The server's own explanation of the refusal ("Title must not be empty"), when its body
+   * carried one: the part of the message fit to show the person using the app.
+   */
+  readonly detail?: string;
 
   constructor(status: number, init: HttpErrorInit = {}) {
     const statusText = init.statusText ?? '';
@@ -33,6 +40,7 @@ export class HttpError extends Error {
     this.url = url;
     this.headers = new Headers(init.headers);
     if (init.body !== undefined) this.body = init.body;
+    if (init.detail !== undefined) this.detail = init.detail;
   }
 
   /**
@@ -76,7 +84,10 @@ export class HttpError extends Error {
     const init: HttpErrorInit = { headers, body, statusText, url };
     try {
       const detail = bodyDetail(body, type, statusText);
-      if (detail !== undefined) init.message = `${statusLine(status, statusText, url)}: ${detail}`;
+      if (detail !== undefined) {
+        init.message = `${statusLine(status, statusText, url)}: ${detail}`;
+        init.detail = detail;
+      }
     } catch {
       // A response-like object with odd fields (no statusText): the plain status message will do.
     }

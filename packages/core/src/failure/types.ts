@@ -22,6 +22,9 @@ export interface Failure {
   impact: Impact;
   status?: number;
   retryAfterMs?: number;
+  /** For developers: what happened, with status and URL. Not for the app's users. */
   message: string;
+  /** The server's own explanation, fit to show a person ("Title must not be empty"), when it gave one. */
+  detail?: string;
   cause: unknown;
 }

@@ -120,13 +120,33 @@ describe('caps, queue and priority', () => {
     expect(center.queued).toBe(3);
   });
 
-  it('uses the documented default caps: 3 toasts and 1 banner', () => {
+  it('uses the documented default caps: one toast and one banner, one story at a time', () => {
     const center = createMessageCenter();
     for (let i = 0; i < 5; i++) center.post(toast(`t${i}`));
     for (let i = 0; i < 3; i++) center.post(toast(`b${i}`, { placement: 'banner' }));
-    expect(center.visible.toasts).toHaveLength(3);
+    expect(center.visible.toasts).toHaveLength(1);
     expect(center.visible.banners).toHaveLength(1);
-    expect(center.queued).toBe(4);
+    expect(center.queued).toBe(6);
+  });
+
+  it('drops news that went stale while it waited, and keeps it while on screen', () => {
+    const center = createMessageCenter();
+    center.post(toast('lasting', { priority: 9, ttlMs: null }));
+    center.post(toast('news', { priority: 1, ttlMs: 4_000, staleAfterMs: 3_000 }));
+    expect(keys(center).toasts).toEqual(['lasting']);
+    vi.advanceTimersByTime(3_000);
+    center.dismiss('lasting');
+    // It waited 3 s behind the lasting one: old news, so it never shows.
+    expect(keys(center).toasts).toEqual([]);
+    expect(center.queued).toBe(0);
+
+    center.post(toast('fresh', { ttlMs: 4_000, staleAfterMs: 1_000 }));
+    vi.advanceTimersByTime(2_000);
+    center.post(toast('other', { priority: -1 }));
+    // On screen already: it stays its whole time to live, stale or not.
+    expect(keys(center).toasts).toEqual(['fresh']);
+    vi.advanceTimersByTime(2_000);
+    expect(keys(center).toasts).toEqual(['other']);
   });
 
   it('shows the highest priority first, then the newest', () => {
@@ -222,7 +242,7 @@ describe('time to live', () => {
   });
 
   it('keeps error toasts and toasts with actions until dismissed', () => {
-    const center = createMessageCenter();
+    const center = createMessageCenter({ maxToasts: 3 });
     center.post(toast('err', { tone: 'error' }));
     center.post(toast('act', { actions: [{ id: 'undo', label: 'Undo' }] }));
     vi.advanceTimersByTime(3_600_000);
@@ -365,7 +385,7 @@ describe('actions', () => {
   it('a throwing run brings the message back, reports the error, and act still resolves', async () => {
     const onActionError = vi.fn();
     const boom = new Error('boom');
-    const center = createMessageCenter({ onActionError });
+    const center = createMessageCenter({ onActionError, maxToasts: 3 });
     center.post(
       toast('m', {
         tone: 'error',
@@ -506,7 +526,7 @@ describe('visible$', () => {
 
 describe('dispose', () => {
   it('stops every timer, completes visible$, and ignores later calls', async () => {
-    const center = createMessageCenter();
+    const center = createMessageCenter({ maxToasts: 3 });
     let completed = false;
     center.visible$.subscribe({ complete: () => (completed = true) });
     center.post(toast('a'));

@@ -49,6 +49,7 @@ const inputSchema = z.object({
       }),
     ),
   ),
+  staleAfterMs: z.optional(z.number().check(z.positive())),
   politeness: z.optional(z.enum(['polite', 'assertive'])),
 });
 
@@ -73,7 +74,7 @@ interface TtlTimer {
  */
 export function createMessageCenter(options: MessageCenterOptions = {}): MessageCenter {
   const o = parseOptions(optionsSchema, options, 'createMessageCenter()');
-  const maxToasts = o.maxToasts ?? 3;
+  const maxToasts = o.maxToasts ?? 1;
   const maxBanners = o.maxBanners ?? 1;
   const clock = o.clock ?? systemClock;
   const locale = canonicalLocale(o.locale ?? 'en');
@@ -97,8 +98,18 @@ export function createMessageCenter(options: MessageCenterOptions = {}): Message
   const refresh = (): void => {
     const banners: Entry[] = [];
     const toasts: Entry[] = [];
-    for (const entry of entries.values())
+    const onScreen = visibleSubject.getValue();
+    const shownKeys = new Set([...onScreen.banners, ...onScreen.toasts].map((m) => m.key));
+    const now = clock.now();
+    for (const [key, entry] of entries) {
+      const { staleAfterMs, updatedAt } = entry.message;
+      // Old news is dropped rather than shown late; what is on screen already stays its TTL.
+      if (staleAfterMs !== undefined && !shownKeys.has(key) && now - updatedAt >= staleAfterMs) {
+        entries.delete(key);
+        continue;
+      }
       (entry.message.placement === 'banner' ? banners : toasts).push(entry);
+    }
     const shownBanners = banners
       .sort(rank)
       .slice(0, maxBanners)
@@ -175,6 +186,7 @@ export function createMessageCenter(options: MessageCenterOptions = {}): Message
       count: (previous?.count ?? 0) + 1,
     };
     if (input.title !== undefined) message.title = input.title;
+    if (input.staleAfterMs !== undefined) message.staleAfterMs = input.staleAfterMs;
     return Object.freeze(message);
   };
 

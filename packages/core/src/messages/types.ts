@@ -31,6 +31,12 @@ export interface MessageInput {
    */
   ttlMs?: number | null;
   actions?: readonly MessageAction[];
+  /**
+   * A message still held back by the caps this long after it was posted is dropped
+   * instead of shown: news of a moment ("You're back online") is stale by then.
+   * Default: kept until it shows.
+   */
+  staleAfterMs?: number;
   /** Default `'polite'`; `'assertive'` is honoured only for `error` tone, otherwise it becomes polite. */
   politeness?: Politeness;
 }
@@ -54,7 +60,12 @@ export interface VisibleMessages {
 }
 
 export interface MessageCenterOptions {
+  /**
+   * Toasts visible at once; default 1, so the user hears one event at a time. The rest
+   * wait by priority (a waiting toast keeps its whole time on screen for when it shows).
+   */
   maxToasts?: number;
+  /** Banners visible at once; default 1: one lasting situation at a time. */
   maxBanners?: number;
   /** Replace some or all of the default English texts. */
   templates?: Partial<Templates>;

@@ -74,6 +74,7 @@ export async function drainQueue(deps: DrainDeps, signal: AbortSignal): Promise<
   const failureSummary = (failure: Failure): OutboxFailureSummary => {
     const summary: OutboxFailureSummary = { category: failure.category, message: failure.message };
     if (failure.status !== undefined) summary.status = failure.status;
+    if (failure.detail !== undefined) summary.detail = failure.detail;
     return summary;
   };
 

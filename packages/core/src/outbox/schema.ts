@@ -78,7 +78,12 @@ const recordSchema = z
     leaseUntil: z.optional(finite),
     lastDelayMs: z.optional(finite),
     lastFailure: z.optional(
-      z.object({ category: z.string(), message: z.string(), status: z.optional(z.int()) }),
+      z.object({
+        category: z.string(),
+        message: z.string(),
+        status: z.optional(z.int()),
+        detail: z.optional(z.string()),
+      }),
     ),
     deadReason: z.optional(z.enum(deadReasons)),
   })

@@ -14,8 +14,11 @@ export type OutboxEntryState = 'pending' | 'in-flight' | 'dead';
 /** What is kept of the failure that last stopped a delivery: enough to show and to reason about. */
 export interface OutboxFailureSummary {
   category: FailureCategory;
+  /** For developers. */
   message: string;
   status?: number;
+  /** The server's own explanation, fit to show the person whose change it is. */
+  detail?: string;
 }
 
 /** One queued write. */

@@ -12,6 +12,7 @@ import { createRecovery } from '../recovery/index.js';
 import { createDependencies, type Dependency } from './dependencies.js';
 import { proposeDegradation } from './degradation-rules.js';
 import { healthScore } from './health.js';
+import { describeSituation } from './situation.js';
 import type {
   DependencyStatus,
   ProtectedResult,
@@ -21,6 +22,7 @@ import type {
   ProtectionStatus,
   ProtectOptions,
 } from './types.js';
+import type { Situation } from './situation.js';
 import { UserMessages } from './user-messages.js';
 
 /** Categories that say nothing about the backend's health: they feed neither connectivity nor prediction. */
@@ -65,11 +67,7 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
 
   const userMessages = new UserMessages({
     messages,
-    connectivity,
     ...(outbox ? { outbox } : {}),
-    degradation,
-    ...(predictor ? { predictor } : {}),
-    dependencies,
     clock,
     requestReview: () => {
       emit(() => ({ type: 'review-requested' }));
@@ -83,6 +81,10 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
     const risk = predictor?.keys().includes(d.name) ? predictor.risk(d.name) : undefined;
     return { breaker: d.breaker.snapshot, critical: d.critical, ...(risk ? { risk } : {}) };
   }
+
+  /** True while `computeStatus` runs, so nothing publishes a status half-way through it. */
+  let computing = false;
+  let situation: Situation | undefined;
 
   function computeStatus(): ProtectionStatus {
     const deps: Record<string, DependencyStatus> = {};
@@ -103,15 +105,26 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
       dependencies: depList,
       storage: outboxStats?.storage,
     });
-    degradation.propose(proposal.level, proposal.reasons);
+    // Its synchronous emission is folded into this status rather than published on its own.
+    computing = true;
+    try {
+      degradation.propose(proposal.level, proposal.reasons);
+    } finally {
+      computing = false;
+    }
+    const degradationState = degradation.state;
     const recoveryStats = recovery.stats;
+    const next = describeSituation({ connectivity: snapshot, proposal, degradation: degradationState });
+    // The same situation keeps its identity, so readers that compare by reference stay still.
+    if (next.kind !== situation?.kind || next.level !== situation.level) situation = next;
     return {
       health: healthScore({
         connectivity: snapshot,
         dependencies: depList,
         ...(outboxStats ? { outbox: outboxStats } : {}),
       }),
-      degradation: degradation.state,
+      degradation: degradationState,
+      situation,
       connectivity: snapshot,
       dependencies: deps,
       ...(outboxStats ? { outbox: outboxStats } : {}),
@@ -124,9 +137,15 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
   }
 
   const status$ = new BehaviorSubject<ProtectionStatus>(computeStatus());
-  const refresh = () => {
-    if (!disposed) status$.next(computeStatus());
+  /** Every status goes out through here: the user's messages follow the same value everyone reads. */
+  const publish = (status: ProtectionStatus) => {
+    status$.next(status);
+    userMessages.onStatus(status);
   };
+  const refresh = () => {
+    if (!disposed) publish(computeStatus());
+  };
+  userMessages.onStatus(status$.value);
 
   subscriptions.add(
     connectivity.state$.subscribe((snapshot) => {
@@ -167,7 +186,7 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
     degradation.state$.subscribe((state) => {
       emit(() => ({ type: 'degradation', state }));
       // Degradation steps down by itself over time; the status must follow.
-      if (status$.value.degradation !== state) status$.next({ ...status$.value, degradation: state });
+      if (!computing && !disposed && status$.value.degradation !== state) refresh();
     }),
   );
   subscriptions.add(

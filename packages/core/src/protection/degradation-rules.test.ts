@@ -10,7 +10,7 @@ function inputs(over: Partial<DegradationInputs> = {}): DegradationInputs {
 
 describe('default degradation rules', () => {
   it('stays at none when everything is fine', () => {
-    expect(proposeDegradation(inputs())).toEqual({ level: 'none', reasons: [] });
+    expect(proposeDegradation(inputs())).toEqual({ level: 'none', reasons: [], causes: [] });
   });
 
   it.each([

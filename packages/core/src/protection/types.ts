@@ -18,6 +18,7 @@ import type {
   RiskSnapshot,
 } from '../predict/index.js';
 import type { Recovery, RecoveryEvent, RecoveryStats } from '../recovery/index.js';
+import type { Situation } from './situation.js';
 
 /** A backend (or any remote thing) the app calls, with the policy its calls go through. */
 export interface DependencyOptions {
@@ -67,7 +68,10 @@ export interface DependencyStatus {
 export interface ProtectionStatus {
   /** 0–100; the formula is in the README ("Health"). */
   health: number;
+  /** The level in force (with recovery hysteresis) and every reason, for gates and dashboards. */
   degradation: DegradationState;
+  /** What the user is told now; every message and component reads this, so none contradicts another. */
+  situation: Situation;
   connectivity: ConnectivitySnapshot;
   dependencies: Record<string, DependencyStatus>;
   outbox?: OutboxStats;

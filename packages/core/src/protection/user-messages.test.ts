@@ -1,15 +1,13 @@
 import { BehaviorSubject, Subject } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../clock.js';
-import type { ConnectivityMonitor, ConnectivitySnapshot } from '../connectivity/index.js';
-import type { Degradation, DegradationState } from '../degrade/index.js';
+import type { Reachability } from '../connectivity/index.js';
+import { classifyFailure } from '../failure/index.js';
 import { createMessageCenter, type MessageCenter } from '../messages/index.js';
 import type { Outbox, OutboxEntry, OutboxEvent, OutboxStats } from '../outbox/index.js';
+import type { SituationKind } from './situation.js';
+import type { ProtectionStatus } from './types.js';
 import { UserMessages } from './user-messages.js';
-
-// The "synced" message when the deliveries were made elsewhere: another tab or the service
-// worker relays them in batches over BroadcastChannel, so this tab may see the queue empty
-// (it re-reads the shared store) before it hears of the deliveries that emptied it.
 
 const clock: Clock = {
   now: () => Date.now(),
@@ -25,101 +23,203 @@ const EMPTY: OutboxStats = {
   paused: false,
   storage: 'indexeddb',
 };
-const entry = (id: string): OutboxEntry => ({
+const entry = (id: string, state: OutboxEntry['state'] = 'pending'): OutboxEntry => ({
   id,
   type: 'http',
   payload: null,
   channel: 'default',
   idempotencyKey: id,
-  state: 'pending',
+  state,
   attempts: 0,
   createdAt: 0,
   nextAttemptAt: 0,
+  ...(state === 'dead' ? { deadReason: 'rejected' as const } : {}),
 });
 
+/** The shared store every context sees: its entries, and the counts derived from them. */
+let stored: OutboxEntry[];
 let stats$: BehaviorSubject<OutboxStats>;
 let events$: Subject<OutboxEvent>;
 let messages: MessageCenter;
-let user: UserMessages;
+let user: UserMessages | undefined;
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
-  stats$ = new BehaviorSubject(EMPTY);
-  events$ = new Subject();
-  messages = createMessageCenter({ clock });
-  const offline: ConnectivitySnapshot = { status: 'offline', quality: 'unknown', since: 0 };
-  const connectivity = {
-    state$: new BehaviorSubject(offline),
-    snapshot: offline,
-  } as unknown as ConnectivityMonitor;
-  const level: DegradationState = { level: 'none', reasons: [], since: 0, manual: false };
-  const degradation = { state$: new BehaviorSubject(level) } as unknown as Degradation;
+const sync = () => {
+  stats$.next({
+    ...EMPTY,
+    pending: stored.filter((e) => e.state === 'pending').length,
+    dead: stored.filter((e) => e.state === 'dead').length,
+  });
+};
+const flush = async () => {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+};
+const status = (kind: SituationKind, reach: Reachability = 'online'): ProtectionStatus =>
+  ({
+    connectivity: { status: reach, quality: 'good', since: 0 },
+    situation: { kind, level: kind === 'ok' ? 'none' : 'severe' },
+  }) as unknown as ProtectionStatus;
+
+function start(): UserMessages {
   const outbox = {
     stats$,
     events$,
     get stats() {
       return stats$.value;
     },
-    list: () => Promise.resolve([]),
+    list: (o?: { state?: string }) =>
+      Promise.resolve(stored.filter((e) => o?.state === undefined || e.state === o.state)),
+    retry: () => Promise.resolve(0),
+    discard: () => Promise.resolve(0),
   } as unknown as Outbox;
-  user = new UserMessages({
-    messages,
-    connectivity,
-    outbox,
-    degradation,
-    dependencies: new Map(),
-    clock,
-    requestReview: () => undefined,
-  });
+  user = new UserMessages({ messages, outbox, clock, requestReview: () => undefined });
+  return user;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+  stored = [];
+  stats$ = new BehaviorSubject(EMPTY);
+  events$ = new Subject();
+  messages = createMessageCenter({ clock });
 });
 
 afterEach(() => {
-  user.dispose();
+  user?.dispose();
+  user = undefined;
   messages.dispose();
   vi.useRealTimers();
 });
 
 const toastTexts = () => messages.visible.toasts.map((t) => t.text);
+const bannerTexts = () => messages.visible.banners.map((t) => t.text);
 
-describe('synced message for deliveries made by another context', () => {
-  it('says "All 3 changes synced." when the relayed deliveries arrive after the queue emptied', () => {
-    stats$.next({ ...EMPTY, pending: 3 });
+describe('the queue\'s story ends with "synced", whoever delivered', () => {
+  it('counts by id, so deliveries by another tab or the service worker count even with no relay heard', async () => {
+    const u = start();
+    await flush();
+    u.onStatus(status('offline', 'offline'));
+    stored = [entry('a'), entry('b'), entry('c')];
+    sync();
+    await flush();
     expect(toastTexts()).toEqual(['3 changes waiting to sync']);
-    stats$.next(EMPTY);
-    expect(toastTexts()).toEqual([]);
-    for (const id of ['a', 'b', 'c']) events$.next({ type: 'delivered', entry: entry(id), remote: true });
+    u.onStatus(status('ok'));
+    // Another context delivers all three; this page only sees the shared store empty.
+    stored = [];
+    sync();
+    await flush();
     expect(toastTexts()).toEqual(['All 3 changes synced.']);
   });
 
-  it('corrects a count given too early when more relayed deliveries arrive just after', () => {
-    stats$.next({ ...EMPTY, pending: 4 });
-    events$.next({ type: 'delivered', entry: entry('a'), remote: true });
-    stats$.next(EMPTY);
-    expect(toastTexts()).toEqual(['Your change synced.']);
-    for (const id of ['b', 'c', 'd']) events$.next({ type: 'delivered', entry: entry(id), remote: true });
-    expect(toastTexts()).toEqual(['All 4 changes synced.']);
-    expect(messages.visible.toasts).toHaveLength(1);
-  });
-
-  it('still counts deliveries heard before the queue emptied, as before', () => {
-    stats$.next({ ...EMPTY, pending: 2 });
+  it('a reloaded page tells the story of the writes left from before it', async () => {
+    stored = [entry('a'), entry('b')];
+    sync();
+    const u = start();
+    u.onStatus(status('ok'));
+    await flush();
+    expect(toastTexts()).toEqual(['2 changes waiting to sync']);
     events$.next({ type: 'delivered', entry: entry('a') });
     events$.next({ type: 'delivered', entry: entry('b') });
-    stats$.next(EMPTY);
+    stored = [];
+    sync();
+    await flush();
     expect(toastTexts()).toEqual(['All 2 changes synced.']);
   });
 
-  it('does not credit deliveries heard long after, or after new writes were queued', () => {
-    stats$.next({ ...EMPTY, pending: 1 });
-    stats$.next(EMPTY); // emptied by a discard, say: nothing was delivered
-    vi.advanceTimersByTime(5_000);
-    events$.next({ type: 'delivered', entry: entry('late'), remote: true });
+  it('a normal save while online says nothing at all', async () => {
+    const u = start();
+    u.onStatus(status('ok'));
+    await flush();
+    stored = [entry('a')];
+    sync();
+    events$.next({ type: 'delivered', entry: entry('a') });
+    stored = [];
+    sync();
+    await flush();
     expect(toastTexts()).toEqual([]);
+    expect(messages.queued).toBe(0);
+  });
 
-    stats$.next({ ...EMPTY, pending: 1 });
-    stats$.next(EMPTY);
-    stats$.next({ ...EMPTY, pending: 1 });
-    events$.next({ type: 'delivered', entry: entry('x'), remote: true });
+  it('does not count a change the server refused or one the user discarded', async () => {
+    const u = start();
+    u.onStatus(status('offline', 'offline'));
+    stored = [entry('a'), entry('b'), entry('c'), entry('d')];
+    sync();
+    await flush();
+    u.onStatus(status('ok'));
+    events$.next({ type: 'discarded', ids: ['d'] });
+    stored = [entry('c', 'dead')];
+    sync();
+    await flush();
+    // a and b were delivered; c was refused (told by its own message); d was discarded.
+    expect(toastTexts()).toEqual(['All 2 changes synced.']);
+  });
+});
+
+describe('one lasting situation, in words for people', () => {
+  it.each([
+    ['offline', 'offline', /You're offline/],
+    ['unreachable', 'unreachable', /can't reach the server/],
+    ['server-trouble', 'online', /service is having trouble/],
+    ['degraded', 'online', /Some features are paused/],
+    ['predicted-trouble', 'online', /running slowly/],
+    ['slow', 'online', /connection is slow/],
+  ] as const)('%s shows one banner', (kind, reach, text) => {
+    const u = start();
+    u.onStatus(status(kind, reach));
+    expect(bannerTexts()).toHaveLength(1);
+    expect(bannerTexts()[0]).toMatch(text);
+  });
+
+  it('healthy conditions show no banner, so nothing stale outlives a recovery', () => {
+    const u = start();
+    u.onStatus(status('server-trouble'));
+    u.onStatus(status('ok'));
+    expect(bannerTexts()).toEqual([]);
+  });
+
+  it('says "back online" once, and "synced" replaces it rather than following it', async () => {
+    const u = start();
+    u.onStatus(status('offline', 'offline'));
+    stored = [entry('a')];
+    sync();
+    await flush();
+    u.onStatus(status('ok'));
     expect(toastTexts()).toEqual(['1 change waiting to sync']);
+    stored = [];
+    sync();
+    await flush();
+    expect(toastTexts()).toEqual(['Your change synced.']);
+    vi.advanceTimersByTime(5_000);
+    expect(toastTexts()).toEqual([]);
+    expect(messages.queued).toBe(0);
+  });
+
+  it('a failed read under a lasting situation adds nothing; a failed write is said; a cancel never is', () => {
+    const u = start();
+    u.onStatus(status('server-trouble'));
+    u.callFailed('read', classifyFailure(new TypeError('Failed to fetch')));
+    expect(toastTexts()).toEqual([]);
+    u.callFailed('write', classifyFailure(new TypeError('Failed to fetch')));
+    expect(toastTexts()).toEqual(["Your change couldn't be saved. Please try again."]);
+    messages.clear();
+    u.callFailed('write', classifyFailure(new DOMException('gone', 'AbortError')));
+    expect(toastTexts()).toEqual([]);
+  });
+
+  it("labels the refusal's actions from the templates", async () => {
+    messages.dispose();
+    messages = createMessageCenter({
+      clock,
+      templates: { actionReview: 'Voir', actionRetry: 'Réessayer', actionDiscard: 'Abandonner' },
+    });
+    start();
+    stored = [entry('x', 'dead')];
+    events$.next({ type: 'dead-lettered', entry: entry('x', 'dead'), reason: 'rejected' });
+    await flush();
+    expect(messages.visible.toasts[0]?.actions.map((a) => a.label)).toEqual([
+      'Voir',
+      'Réessayer',
+      'Abandonner',
+    ]);
   });
 });

@@ -1,25 +1,20 @@
 import { Subscription } from 'rxjs';
 import type { Clock } from '../clock.js';
-import type { ConnectivityMonitor, Reachability } from '../connectivity/index.js';
-import type { Degradation } from '../degrade/index.js';
+import type { Reachability } from '../connectivity/index.js';
 import type { Failure } from '../failure/types.js';
-import type { MessageCenter } from '../messages/index.js';
+import type { MessageCenter, TemplateId, Tone } from '../messages/index.js';
 import type { Outbox, OutboxStats } from '../outbox/index.js';
-import type { Predictor } from '../predict/index.js';
-import type { Dependency } from './dependencies.js';
-import { LIKELY_TO_FAIL, SLOW_CONNECTION_REASON } from './degradation-rules.js';
+import type { SituationKind } from './situation.js';
+import type { ProtectionStatus } from './types.js';
 
 /** Message keys: one per situation, so a situation is told once and updated in place. */
 export const MESSAGE_KEYS = {
-  connectivity: 'connectivity',
+  /** The one lasting situation (offline, server trouble, …): a banner. */
+  situation: 'situation',
   backOnline: 'back-online',
+  /** The queue's story: waiting, trouble saving, synced. */
   outbox: 'outbox',
-  savingTrouble: 'saving-trouble',
   rejected: 'outbox-rejected',
-  storage: 'storage',
-  degraded: 'degraded',
-  predicted: 'predicted-trouble',
-  circuitOpen: (dependency: string) => `circuit-open:${dependency}`,
   callFailed: (kind: 'read' | 'write') => `call-failed:${kind}`,
 } as const;
 
@@ -27,242 +22,275 @@ export const MESSAGE_KEYS = {
 const PRIORITY = {
   storage: 100,
   rejected: 95,
-  connectivity: 90,
-  savingTrouble: 70,
+  situation: 90,
   outbox: 60,
-  circuit: 55,
-  degraded: 50,
   call: 40,
-  predicted: 30,
   backOnline: 20,
 };
 
 const SYNCED_TTL_MS = 5_000;
 const BACK_ONLINE_TTL_MS = 4_000;
-const PREDICTED_TTL_MS = 8_000;
 const CALL_FAILED_TTL_MS = 6_000;
-/** How late another context's relayed deliveries may arrive after this tab saw the queue empty. */
-const LATE_RELAY_MS = 2_000;
+/** News of a moment that waited this long behind other toasts is no longer news. */
+const EVENT_STALE_MS = 3_000;
+
+/** Situations in which a write cannot go through now: a waiting write is worth telling about. */
+const WRITES_WAIT: ReadonlySet<SituationKind> = new Set([
+  'offline',
+  'unreachable',
+  'server-trouble',
+  'storage',
+]);
+
+/** The banner each lasting situation shows; situations not listed show none. */
+const BANNERS: Partial<Record<SituationKind, { template: TemplateId; tone: Tone }>> = {
+  storage: { template: 'storageFallback', tone: 'error' },
+  offline: { template: 'offline', tone: 'warning' },
+  unreachable: { template: 'unreachable', tone: 'warning' },
+  'server-trouble': { template: 'serverTrouble', tone: 'warning' },
+  degraded: { template: 'degraded', tone: 'info' },
+  'predicted-trouble': { template: 'predictedTrouble', tone: 'info' },
+  slow: { template: 'slow', tone: 'info' },
+};
 
 interface Sources {
   messages: MessageCenter;
-  connectivity: ConnectivityMonitor;
   outbox?: Outbox;
-  degradation: Degradation;
-  predictor?: Predictor;
-  dependencies: ReadonlyMap<string, Dependency>;
   clock: Clock;
   /** Asks the app to show its outbox panel (the "Review" action of rejected writes). */
   requestReview: () => void;
 }
 
 /**
- * Turns the state of every subsystem into the few messages a person needs:
- * one banner per lasting situation, one updating toast for the queue, and
- * short toasts for events. State drives messages; calls do not add up.
+ * Turns the protection's status into the few messages a person needs: one banner for the
+ * lasting situation (read from the same status everything else reads, so nothing
+ * contradicts), one updating toast for the queue's story, and short toasts for events.
  */
 export class UserMessages {
   private readonly subscriptions = new Subscription();
   private reachability: Reachability = 'unknown';
-  /** Writes delivered since the queue was last empty, for "All N changes synced." */
-  private deliveredSinceEmpty = 0;
-  private waitingShown = false;
-  /**
-   * When the queue last emptied, and the count the "synced" message gave then. Another
-   * tab's (or the service worker's) deliveries are relayed in batches, so this tab may read
-   * the emptied store before it hears of all of them: the late ones still count.
-   */
-  private emptiedAt: number | undefined;
-  private syncedCount = 0;
+  private situation: SituationKind = 'checking';
+  /** Whether the queue's story is being told: it waited (offline, trouble) or was left from before. */
+  private telling = false;
+  /** Saves kept failing while online: the queue's toast says so until the queue empties. */
+  private trouble = false;
+  /** Entries this page has told the user about, to count "All N changes synced" by id. */
+  private readonly told = new Set<string>();
+  private readonly delivered = new Set<string>();
+  private readonly discarded = new Set<string>();
+  /** The waiting count when ids were last noted: only growth brings ids not yet known. */
+  private notedWaiting = 0;
+  private noting: Promise<void> | undefined;
+  private noteAgain = false;
+  private disposed = false;
 
   constructor(private readonly s: Sources) {
+    const outbox = s.outbox;
+    if (!outbox) return;
+    this.subscriptions.add(outbox.stats$.subscribe((stats) => this.onOutboxStats(stats)));
     this.subscriptions.add(
-      s.connectivity.state$.subscribe((snapshot) => this.onReachability(snapshot.status)),
+      outbox.events$.subscribe((event) => {
+        if (event.type === 'delivered') {
+          if (this.telling) this.delivered.add(event.entry.id);
+        } else if (event.type === 'retry-scheduled') {
+          if (this.reachability === 'online') this.onSavingTrouble(outbox.stats);
+        } else if (event.type === 'dead-lettered') {
+          void this.onDead(outbox);
+        } else if (event.type === 'discarded') {
+          for (const id of event.ids) this.discarded.add(id);
+        }
+      }),
     );
-    if (s.outbox) {
-      const outbox = s.outbox;
-      this.subscriptions.add(outbox.stats$.subscribe((stats) => this.onOutboxStats(stats)));
-      this.subscriptions.add(
-        outbox.events$.subscribe((event) => {
-          if (event.type === 'delivered') this.onDelivered(outbox.stats);
-          else if (event.type === 'retry-scheduled' && this.reachability === 'online')
-            this.onSavingTrouble(outbox.stats);
-          else if (event.type === 'dead-lettered') void this.onDead(outbox);
-          else if (event.type === 'storage-fallback') this.onStorageFallback();
-        }),
-      );
-    }
-    this.subscriptions.add(
-      s.degradation.state$.subscribe((state) => this.onDegradation(state.level, state.reasons)),
+    // Writes left from before this page (queued offline, then reloaded) are part of its story.
+    void outbox.list().then(
+      (entries) => {
+        const waiting = entries.filter((e) => e.state !== 'dead');
+        if (this.disposed || waiting.length === 0) return;
+        for (const e of waiting) this.told.add(e.id);
+        this.telling = true;
+        this.onOutboxStats(outbox.stats);
+      },
+      () => undefined,
     );
-    for (const dependency of s.dependencies.values()) {
-      const breaker = dependency.breaker;
-      if (!breaker) continue;
-      this.subscriptions.add(
-        breaker.state$.subscribe((snapshot) => {
-          const key = MESSAGE_KEYS.circuitOpen(dependency.name);
-          if (snapshot.state === 'open' && snapshot.openUntil !== undefined) {
-            const seconds = Math.max(1, Math.ceil((snapshot.openUntil - s.clock.now()) / 1000));
-            s.messages.post({
-              key,
-              tone: 'warning',
-              placement: 'toast',
-              priority: PRIORITY.circuit,
-              ttlMs: null,
-              text: s.messages.template('circuitOpen', { seconds }),
-            });
-          } else {
-            s.messages.dismiss(key);
-          }
-        }),
-      );
+  }
+
+  /** The protection's status changed: the situation banner and "back online" follow it. */
+  onStatus(status: ProtectionStatus): void {
+    if (this.disposed) return;
+    const { messages } = this.s;
+    const previous = this.reachability;
+    this.reachability = status.connectivity.status;
+    this.situation = status.situation.kind;
+
+    const banner = BANNERS[this.situation];
+    if (banner) {
+      messages.post({
+        key: MESSAGE_KEYS.situation,
+        tone: banner.tone,
+        placement: 'banner',
+        priority: this.situation === 'storage' ? PRIORITY.storage : PRIORITY.situation,
+        // Losing the device's copy of changes is the one situation worth interrupting for.
+        politeness: this.situation === 'storage' ? 'assertive' : 'polite',
+        ttlMs: null,
+        text: messages.template(banner.template),
+      });
+    } else {
+      messages.dismiss(MESSAGE_KEYS.situation);
     }
-    if (s.predictor) {
-      this.subscriptions.add(
-        s.predictor.predictions$.subscribe(() => {
-          s.messages.post({
-            key: MESSAGE_KEYS.predicted,
-            tone: 'info',
-            placement: 'toast',
-            priority: PRIORITY.predicted,
-            ttlMs: PREDICTED_TTL_MS,
-            text: s.messages.template('predictedTrouble'),
-          });
-        }),
-      );
+
+    if (this.reachability === 'offline' || this.reachability === 'unreachable') {
+      messages.dismiss(MESSAGE_KEYS.backOnline);
+    } else if (this.reachability === 'online' && (previous === 'offline' || previous === 'unreachable')) {
+      messages.post({
+        key: MESSAGE_KEYS.backOnline,
+        tone: 'success',
+        placement: 'toast',
+        priority: PRIORITY.backOnline,
+        ttlMs: BACK_ONLINE_TTL_MS,
+        staleAfterMs: EVENT_STALE_MS,
+        text: messages.template('backOnline'),
+      });
     }
+    if (this.s.outbox) this.onOutboxStats(this.s.outbox.stats);
   }
 
   /** A call the app made failed for good (not queued, no fallback), and it asked to be told. */
   callFailed(kind: 'read' | 'write', failure: Failure): void {
-    if (failure.category === 'aborted') return;
+    if (this.disposed || failure.category === 'aborted') return;
     const { messages } = this.s;
-    // Connectivity trouble is already told by the connectivity banner.
-    if (kind === 'read' && (this.reachability === 'offline' || this.reachability === 'unreachable')) return;
-    const text =
-      kind === 'write' && (failure.category === 'client' || failure.category === 'auth')
-        ? messages.template('rejected', { count: 1, reason: failure.message })
-        : messages.template('unreachable');
+    // A lasting situation already explains a failed read; a failed write still needs saying.
+    if (kind === 'read' && BANNERS[this.situation]) return;
+    const refused = kind === 'write' && (failure.category === 'client' || failure.category === 'auth');
     messages.post({
       key: MESSAGE_KEYS.callFailed(kind),
       tone: kind === 'write' ? 'error' : 'warning',
       placement: 'toast',
       priority: PRIORITY.call,
       ttlMs: CALL_FAILED_TTL_MS,
-      text,
+      staleAfterMs: EVENT_STALE_MS,
+      text: refused
+        ? messages.template('rejected', { count: 1 })
+        : messages.template(kind === 'write' ? 'saveFailed' : 'loadFailed'),
     });
   }
 
   dispose(): void {
+    this.disposed = true;
     this.subscriptions.unsubscribe();
   }
 
-  private onReachability(status: Reachability): void {
-    const { messages } = this.s;
-    const previous = this.reachability;
-    this.reachability = status;
-    if (status === 'offline' || status === 'unreachable') {
-      messages.post({
-        key: MESSAGE_KEYS.connectivity,
-        tone: 'warning',
-        placement: 'banner',
-        priority: PRIORITY.connectivity,
-        ttlMs: null,
-        text: messages.template(status === 'offline' ? 'offline' : 'unreachable'),
-      });
-      messages.dismiss(MESSAGE_KEYS.backOnline);
-    } else if (status === 'online') {
-      messages.dismiss(MESSAGE_KEYS.connectivity);
-      if (previous === 'offline' || previous === 'unreachable') {
-        messages.post({
-          key: MESSAGE_KEYS.backOnline,
-          tone: 'success',
-          placement: 'toast',
-          priority: PRIORITY.backOnline,
-          ttlMs: BACK_ONLINE_TTL_MS,
-          text: messages.template('backOnline'),
-        });
-      }
-    }
-  }
-
   private onOutboxStats(stats: OutboxStats): void {
+    if (this.disposed) return;
     const { messages } = this.s;
     const waiting = stats.pending + stats.inFlight;
     if (waiting > 0) {
-      this.emptiedAt = undefined;
-      // While online and draining, a write is on its way, not waiting: say nothing unless
-      // it has been waiting (offline, trouble) — a normal save must not flash a toast.
-      if (!this.waitingShown && this.reachability === 'online' && !stats.paused) return;
-      this.waitingShown = true;
+      // While online and delivering, a write is on its way, not waiting: a normal save must
+      // not flash a toast. It is told once it waits: offline, trouble, or paused for sign-in.
+      if (!this.telling && !WRITES_WAIT.has(this.situation) && !stats.paused) return;
+      this.telling = true;
+      if (waiting > this.notedWaiting) this.noteWaiting(waiting);
       messages.post({
         key: MESSAGE_KEYS.outbox,
-        tone: 'info',
+        tone: this.trouble ? 'warning' : 'info',
         placement: 'toast',
         priority: PRIORITY.outbox,
         ttlMs: null,
-        text: messages.template('queued', { count: waiting }),
+        text: messages.template(this.trouble ? 'savingTrouble' : 'queued', { count: waiting }),
       });
       return;
     }
     // The drain reports its last deliveries as it finishes: count them all before saying "synced".
-    if (stats.draining) return;
-    if (this.waitingShown) {
-      this.waitingShown = false;
-      messages.dismiss(MESSAGE_KEYS.savingTrouble);
-      this.emptiedAt = this.s.clock.now();
-      this.syncedCount = this.deliveredSinceEmpty;
-      if (this.syncedCount > 0) this.postSynced(this.syncedCount);
-      else messages.dismiss(MESSAGE_KEYS.outbox);
-    }
-    this.deliveredSinceEmpty = 0;
+    if (stats.draining || !this.telling) return;
+    void this.tellSynced();
   }
 
-  private onDelivered(stats: OutboxStats): void {
-    const emptiedAt = this.emptiedAt;
-    const late =
-      emptiedAt !== undefined &&
-      this.s.clock.now() - emptiedAt <= LATE_RELAY_MS &&
-      stats.pending + stats.inFlight === 0;
-    if (!late) {
-      this.deliveredSinceEmpty += 1;
+  /**
+   * Notes the ids of the entries waiting now, so the synced count is exact whoever delivers
+   * them. Reads the store only when the count grew, one read at a time: a drain of a long
+   * queue must not read it once per delivery.
+   */
+  private noteWaiting(waiting: number): void {
+    this.notedWaiting = waiting;
+    const outbox = this.s.outbox;
+    if (!outbox) return;
+    if (this.noting) {
+      this.noteAgain = true;
       return;
     }
-    // The queue is already empty here: this is one of the deliveries that emptied it.
-    this.syncedCount += 1;
-    this.postSynced(this.syncedCount);
+    this.noting = (async () => {
+      do {
+        this.noteAgain = false;
+        try {
+          const entries = await outbox.list();
+          if (!this.telling) return;
+          for (const e of entries) if (e.state !== 'dead') this.told.add(e.id);
+        } catch {
+          // Unreadable now: the delivered events still count.
+        }
+      } while (this.shouldNoteAgain());
+    })().finally(() => {
+      this.noting = undefined;
+    });
   }
 
-  private postSynced(count: number): void {
-    this.s.messages.post({
+  private async tellSynced(): Promise<void> {
+    const outbox = this.s.outbox;
+    if (!outbox) return;
+    this.telling = false;
+    this.trouble = false;
+    this.notedWaiting = 0;
+    await this.noting;
+    const ids = new Set([...this.told, ...this.delivered]);
+    this.told.clear();
+    this.delivered.clear();
+    let remaining: Array<{ id: string; state: string }> = [];
+    try {
+      remaining = await outbox.list();
+    } catch {
+      // Unreadable: whatever is gone counts as delivered, as the events said.
+    }
+    for (const e of remaining) ids.delete(e.id);
+    for (const id of this.discarded) ids.delete(id);
+    this.discarded.clear();
+    // A new wait may have started while the store was read: its story is told later.
+    if (this.disposed || this.isTelling()) return;
+    const { messages } = this.s;
+    if (ids.size === 0) {
+      messages.dismiss(MESSAGE_KEYS.outbox);
+      return;
+    }
+    // Synced says more than "back online", and says it is over: one toast, not two.
+    messages.dismiss(MESSAGE_KEYS.backOnline);
+    messages.post({
       key: MESSAGE_KEYS.outbox,
       tone: 'success',
       placement: 'toast',
       priority: PRIORITY.outbox,
       ttlMs: SYNCED_TTL_MS,
-      text: this.s.messages.template('synced', { count }),
+      text: messages.template('synced', { count: ids.size }),
     });
   }
 
+  // Read through methods: these change while an awaited read runs.
+  private isTelling(): boolean {
+    return this.telling;
+  }
+
+  private shouldNoteAgain(): boolean {
+    return this.noteAgain && !this.disposed;
+  }
+
   private onSavingTrouble(stats: OutboxStats): void {
-    const { messages } = this.s;
-    messages.post({
-      key: MESSAGE_KEYS.savingTrouble,
-      tone: 'warning',
-      placement: 'toast',
-      priority: PRIORITY.savingTrouble,
-      ttlMs: null,
-      text: messages.template('savingTrouble'),
-    });
+    this.trouble = true;
     // The queue is now worth showing even though the device is online.
-    this.waitingShown = true;
+    this.telling = true;
     this.onOutboxStats(stats);
   }
 
   private async onDead(outbox: Outbox): Promise<void> {
     const dead = await outbox.list({ state: 'dead' });
     const { messages } = this.s;
-    if (dead.length === 0) return;
+    if (this.disposed || dead.length === 0) return;
     messages.post({
       key: MESSAGE_KEYS.rejected,
       tone: 'error',
@@ -273,45 +301,18 @@ export class UserMessages {
       ttlMs: null,
       text: messages.template('rejected', { count: dead.length }),
       actions: [
-        { id: 'review', label: 'Review', run: this.s.requestReview },
-        { id: 'retry', label: 'Retry', run: () => outbox.retry('dead').then(() => undefined) },
+        { id: 'review', label: messages.template('actionReview'), run: this.s.requestReview },
+        {
+          id: 'retry',
+          label: messages.template('actionRetry'),
+          run: () => outbox.retry('dead').then(() => undefined),
+        },
         {
           id: 'discard',
-          label: 'Discard',
+          label: messages.template('actionDiscard'),
           run: () => outbox.discard(dead.map((e) => e.id)).then(() => undefined),
         },
       ],
-    });
-  }
-
-  private onStorageFallback(): void {
-    const { messages } = this.s;
-    messages.post({
-      key: MESSAGE_KEYS.storage,
-      tone: 'error',
-      placement: 'banner',
-      politeness: 'assertive',
-      priority: PRIORITY.storage,
-      ttlMs: null,
-      text: messages.template('storageFallback'),
-    });
-  }
-
-  private onDegradation(level: string, reasons: readonly string[]): void {
-    const { messages } = this.s;
-    // Offline and unreachable have their own banner; this one explains the rest.
-    if (level === 'none' || this.reachability === 'offline' || this.reachability === 'unreachable') {
-      messages.dismiss(MESSAGE_KEYS.degraded);
-      return;
-    }
-    const slow = reasons.some((r) => r === SLOW_CONNECTION_REASON || r.includes(LIKELY_TO_FAIL));
-    messages.post({
-      key: MESSAGE_KEYS.degraded,
-      tone: 'info',
-      placement: 'banner',
-      priority: PRIORITY.degraded,
-      ttlMs: null,
-      text: messages.template(slow ? 'slow' : 'degraded'),
     });
   }
 }

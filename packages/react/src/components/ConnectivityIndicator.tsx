@@ -1,16 +1,18 @@
-import type { ConnectivitySnapshot } from '@bulletproof/core';
+import type { ConnectivitySnapshot, TemplateId } from '@bulletproof/core';
 import type { ReactNode } from 'react';
 import { useConnectivity } from '../hooks/useConnectivity.js';
+import { useText } from '../hooks/useText.js';
 
 /** What the indicator says: `slow` is an online connection whose round trips are too long. */
 export type ConnectivityKind = 'online' | 'offline' | 'unreachable' | 'slow' | 'unknown';
 
-export const defaultConnectivityLabels: Record<ConnectivityKind, string> = {
-  online: 'Online',
-  offline: 'Offline',
-  unreachable: "Can't reach the server",
-  slow: 'Slow connection',
-  unknown: 'Checking connection…',
+/** The template each kind's label comes from (the Protection's message templates). */
+export const connectivityTemplates: Readonly<Record<ConnectivityKind, TemplateId>> = {
+  online: 'statusOnline',
+  offline: 'statusOffline',
+  unreachable: 'statusUnreachable',
+  slow: 'statusSlow',
+  unknown: 'statusChecking',
 };
 
 export function connectivityKind(snapshot: ConnectivitySnapshot): ConnectivityKind {
@@ -19,6 +21,7 @@ export function connectivityKind(snapshot: ConnectivitySnapshot): ConnectivityKi
 
 export interface ConnectivityIndicatorProps {
   className?: string;
+  /** Per-kind labels for this indicator only; by default they come from the message templates. */
   labels?: Partial<Record<ConnectivityKind, string>>;
   /** Say nothing while online and fast (the status region stays mounted, so a change is still announced). */
   hideWhenOnline?: boolean;
@@ -37,8 +40,9 @@ export function ConnectivityIndicator({
   render,
 }: ConnectivityIndicatorProps): ReactNode {
   const snapshot = useConnectivity();
+  const text = useText();
   const kind = connectivityKind(snapshot);
-  const label = labels?.[kind] ?? defaultConnectivityLabels[kind];
+  const label = labels?.[kind] ?? text(connectivityTemplates[kind]);
   const silent = hideWhenOnline && kind === 'online';
   return (
     <div role="status" className={className} data-bp-connectivity={kind}>

@@ -149,7 +149,7 @@ describe('MessageCenter', () => {
   });
 
   it('routes assertive messages to the alert region and polite ones to the status region', async () => {
-    const protection = fakeProtection();
+    const protection = fakeProtection({ messages: { maxToasts: 3 } });
     const { container } = renderWith(protection, <MessageCenter />);
     post(protection, rejected, queued, {
       key: 'w',

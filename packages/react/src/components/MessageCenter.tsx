@@ -1,6 +1,9 @@
 import type { Message } from '@bulletproof/core';
+import { useEffect } from 'react';
 import type { ReactNode } from 'react';
+import { useBulletproofContext } from '../context/BulletproofProvider.js';
 import { useMessages } from '../hooks/useMessages.js';
+import { useText } from '../hooks/useText.js';
 import { useMounted } from './use-mounted.js';
 import { visuallyHidden } from './visually-hidden.js';
 
@@ -14,9 +17,9 @@ export interface MessageCenterProps {
   /** Corner the toasts sit in (`data-bp-toasts`). Default `'bottom-right'`. */
   position?: 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
   /**
-   * Accessible names: each message's close button (default `'Dismiss'`), and the
-   * banner and toast areas, which are labelled regions while they hold messages
-   * (default `'Notices'`, `'Notifications'`).
+   * Accessible names: each message's close button, and the banner and toast areas,
+   * which are labelled regions while they hold messages. Default: the templates
+   * `actionDismiss`, `regionBanners` and `regionToasts`.
    */
   labels?: { dismiss?: string; banners?: string; toasts?: string };
   /** Replaces how one message looks; announcements stay as they are. */
@@ -39,7 +42,11 @@ export function MessageCenter({
   renderMessage,
 }: MessageCenterProps): ReactNode {
   const { banners, toasts, dismiss, act } = useMessages();
+  const { messageCenters } = useBulletproofContext('MessageCenter');
+  const text = useText();
   const mounted = useMounted();
+  // While mounted, this is where the lasting situation is told: other banners stay quiet.
+  useEffect(() => messageCenters.mounted(), [messageCenters]);
   const all = mounted ? [...banners, ...toasts] : [];
 
   const show = (m: Message) => {
@@ -67,7 +74,7 @@ export function MessageCenter({
             <button
               type="button"
               data-bp-dismiss=""
-              aria-label={labels?.dismiss ?? 'Dismiss'}
+              aria-label={labels?.dismiss ?? text('actionDismiss')}
               onClick={controls.dismiss}
             >
               <span aria-hidden="true">×</span>
@@ -86,12 +93,12 @@ export function MessageCenter({
   return (
     <div className={className} data-bp-messages="">
       {banners.length > 0 && (
-        <section aria-label={labels?.banners ?? 'Notices'} data-bp-banners="">
+        <section aria-label={labels?.banners ?? text('regionBanners')} data-bp-banners="">
           {banners.map(show)}
         </section>
       )}
       {toasts.length > 0 && (
-        <section aria-label={labels?.toasts ?? 'Notifications'} data-bp-toasts={position}>
+        <section aria-label={labels?.toasts ?? text('regionToasts')} data-bp-toasts={position}>
           {toasts.map(show)}
         </section>
       )}

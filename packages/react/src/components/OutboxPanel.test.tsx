@@ -17,7 +17,12 @@ const entries = (): OutboxEntry[] => [
     type: 'note.save',
     state: 'dead',
     deadReason: 'rejected',
-    lastFailure: { category: 'client', message: 'Title is required', status: 422 },
+    lastFailure: {
+      category: 'client',
+      message: 'HTTP 422 from /api/notes/3: Title is required',
+      status: 422,
+      detail: 'Title is required',
+    },
   }),
   entry('d2', { type: 'note.delete', state: 'dead', deadReason: 'max-attempts' }),
 ];
@@ -62,7 +67,8 @@ describe('OutboxPanel', () => {
       .slice(1)
       .map((c) => document.getElementById(c.getAttribute('aria-describedby')!)?.textContent);
     expect(descriptions).toEqual([
-      'Last try failed: HTTP 503',
+      // The developer's message (status, URL) is never shown; the server's own reason is.
+      'Last try failed',
       'Sending…',
       'Refused by the server: Title is required',
       'Gave up after repeated failures',

@@ -3,38 +3,60 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useProtection } from '../context/BulletproofProvider.js';
 import { useOutbox } from '../hooks/useOutbox.js';
+import { useText, type TextOf } from '../hooks/useText.js';
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+/** Every text the panel shows; by default from the message templates (`outbox*`, `actionRetry`, `actionDiscard`). */
+export interface OutboxPanelLabels {
+  heading: string;
+  empty: string;
+  pending: string;
+  dead: string;
+  selectAll: string;
+  retry: string;
+  discard: string;
+  confirmDiscard: (count: number) => string;
+  confirm: string;
+  cancel: string;
+  retried: (count: number) => string;
+  discarded: (count: number) => string;
+  failed: string;
+  waiting: string;
+  sending: string;
+  lastFailure: string;
+  memory: string;
+  paused: string;
+  deadReasons: Record<DeadReason, string>;
+}
 
-export const defaultOutboxLabels = {
-  heading: 'Changes waiting to sync',
-  empty: 'Nothing waiting to sync.',
-  pending: 'Waiting to send',
-  dead: 'Could not be saved',
-  selectAll: 'Select all',
-  retry: 'Retry',
-  discard: 'Discard',
-  confirmDiscard: (n: number) => `Discard ${plural(n, 'change', 'changes')}? They will be lost.`,
-  confirm: 'Discard for good',
-  cancel: 'Keep them',
-  retried: (n: number) => `${plural(n, 'change', 'changes')} will be sent again.`,
-  discarded: (n: number) => `${plural(n, 'change', 'changes')} discarded.`,
-  failed: 'That did not work. Please try again.',
-  waiting: 'Waiting',
-  sending: 'Sending…',
-  lastFailure: 'Last try failed',
-  memory: 'These changes are kept in this tab only: closing it would lose them.',
-  paused: 'Sending is paused until you sign in again.',
-  deadReasons: {
-    rejected: 'Refused by the server',
-    expired: 'Too old to send',
-    'max-attempts': 'Gave up after repeated failures',
-    invalid: 'The stored change was unreadable',
-    'unknown-type': 'No way to send this kind of change',
-  } as Record<DeadReason, string>,
-};
-
-export type OutboxPanelLabels = typeof defaultOutboxLabels;
+function labelsFrom(text: TextOf): OutboxPanelLabels {
+  return {
+    heading: text('outboxHeading'),
+    empty: text('outboxEmpty'),
+    pending: text('outboxPending'),
+    dead: text('outboxDead'),
+    selectAll: text('outboxSelectAll'),
+    retry: text('actionRetry'),
+    discard: text('actionDiscard'),
+    confirmDiscard: (count) => text('outboxConfirmDiscard', { count }),
+    confirm: text('outboxConfirm'),
+    cancel: text('outboxCancel'),
+    retried: (count) => text('outboxRetried', { count }),
+    discarded: (count) => text('outboxDiscarded', { count }),
+    failed: text('outboxActionFailed'),
+    waiting: text('outboxWaiting'),
+    sending: text('outboxSending'),
+    lastFailure: text('outboxLastFailure'),
+    memory: text('outboxMemory'),
+    paused: text('outboxPaused'),
+    deadReasons: {
+      rejected: text('outboxDeadRejected'),
+      expired: text('outboxDeadExpired'),
+      'max-attempts': text('outboxDeadMaxAttempts'),
+      invalid: text('outboxDeadInvalid'),
+      'unknown-type': text('outboxDeadUnknownType'),
+    },
+  };
+}
 
 export interface OutboxPanelProps {
   className?: string;
@@ -59,14 +81,18 @@ export function describeEntry(entry: OutboxEntry): string {
   return `${what} · ${new Date(entry.createdAt).toLocaleString()}`;
 }
 
+/**
+ * Why an entry is where it is, in the user's words: the server's own explanation when it gave
+ * one ("Title must not be empty"), never the developer's message with its status and URL.
+ */
 function reasonOf(entry: OutboxEntry, l: OutboxPanelLabels): string {
-  const failure = entry.lastFailure?.message;
+  const detail = entry.lastFailure?.detail;
   if (entry.state === 'dead') {
     const why = l.deadReasons[entry.deadReason ?? 'rejected'];
-    return failure ? `${why}: ${failure}` : why;
+    return detail ? `${why}: ${detail}` : why;
   }
   if (entry.state === 'in-flight') return l.sending;
-  return failure ? `${l.lastFailure}: ${failure}` : l.waiting;
+  return entry.lastFailure ? l.lastFailure : l.waiting;
 }
 
 /**
@@ -82,7 +108,8 @@ export function OutboxPanel({
   hideWhenEmpty = false,
   focusOnReview = true,
 }: OutboxPanelProps): ReactNode {
-  const l = { ...defaultOutboxLabels, ...labels };
+  const text = useText();
+  const l = { ...labelsFrom(text), ...labels };
   const protection = useProtection();
   const { stats, pending, dead, retry, discard } = useOutbox();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());

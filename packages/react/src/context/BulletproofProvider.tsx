@@ -1,12 +1,15 @@
 import { createDraftStore } from '@bulletproof/core';
 import type { DraftStore, Protection } from '@bulletproof/core';
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
+import { createMessageCenterPresence, type MessageCenterPresence } from './message-center-presence.js';
 
 export interface BulletproofContextValue {
   protection: Protection;
   /** The draft store `useDraft` writes to; created on first use when the provider was given none. */
   drafts: () => DraftStore;
+  /** Whether a `<MessageCenter>` is mounted below this provider. */
+  messageCenters: MessageCenterPresence;
 }
 
 export const BulletproofContext = createContext<BulletproofContextValue | null>(null);
@@ -37,7 +40,11 @@ export function BulletproofProvider({ protection, drafts, children }: Bulletproo
   );
 
   const getDrafts = useCallback(() => drafts ?? (ownDrafts.current ??= createDraftStore()), [drafts]);
-  const value = useMemo(() => ({ protection, drafts: getDrafts }), [protection, getDrafts]);
+  const [messageCenters] = useState(createMessageCenterPresence);
+  const value = useMemo(
+    () => ({ protection, drafts: getDrafts, messageCenters }),
+    [protection, getDrafts, messageCenters],
+  );
   return <BulletproofContext.Provider value={value}>{children}</BulletproofContext.Provider>;
 }
 

@@ -72,7 +72,8 @@ describe('useBulletproof', () => {
       },
     ],
   ] as const)('maps a %s result to its state', async (state, outcome) => {
-    const protection = fakeProtection();
+    // The queued entry is still in the outbox: it stays `queued` until it leaves.
+    const protection = fakeProtection({ outbox: [entry('e1')] });
     protection.protect = vi.fn(() => Promise.resolve(outcome)) as FakeProtection['protect'];
     const { result } = setup(() => Promise.resolve('x'), undefined, protection);
     await act(async () => {
@@ -80,6 +81,33 @@ describe('useBulletproof', () => {
     });
     expect(result.current.state).toBe(state);
     expect(result.current.result).toEqual(outcome);
+  });
+
+  it.each([
+    ['delivered by whoever drains', 'synced', 'delivered', () => []],
+    [
+      'refused by the server',
+      'failed',
+      'dead',
+      () => [entry('e1', { state: 'dead', deadReason: 'rejected' })],
+    ],
+  ] as const)('follows a queued write to its end: %s → %s', async (_how, state, settled, remaining) => {
+    const protection = fakeProtection({ outbox: [entry('e1')] });
+    const queued: ProtectedResult<string> = { status: 'queued', entry: entry('e1') };
+    protection.protect = vi.fn(() => Promise.resolve(queued));
+    const { result } = setup(() => Promise.resolve('x'), undefined, protection);
+    await act(async () => {
+      await result.current.run();
+    });
+    expect(result.current.state).toBe('queued');
+    // Another tab, a reloaded page or the service worker empties the shared store.
+    await act(async () => {
+      protection.outbox!.set([...remaining()]);
+      await new Promise((r) => setTimeout(r, 0));
+    });
+    expect(result.current.state).toBe(state);
+    expect(result.current.settled).toBe(settled);
+    expect(result.current.result).toEqual(queued);
   });
 
   it('passes the options to protect, with its own abort signal', async () => {

@@ -1,10 +1,16 @@
-import { classifyFailure } from '@bulletproof/core';
-import type { ProtectedResult, ProtectOptions } from '@bulletproof/core';
+import { classifyFailure, whenSettled } from '@bulletproof/core';
+import type { ProtectedResult, ProtectOptions, SettledOutcome } from '@bulletproof/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useProtection } from '../context/BulletproofProvider.js';
 import { useIsomorphicLayoutEffect } from './use-isomorphic-layout-effect.js';
 
-export type BulletproofCallState = 'idle' | 'running' | 'queued' | 'succeeded' | 'fallback' | 'failed';
+/**
+ * `queued`: kept in the outbox, not delivered yet. The hook follows a queued write to its
+ * end, whoever delivers it (this page, another tab, the service worker): `synced` once it
+ * is delivered, `failed` if the server refused it or it was discarded (`settled` says which).
+ */
+export type BulletproofCallState =
+  'idle' | 'running' | 'queued' | 'synced' | 'succeeded' | 'fallback' | 'failed';
 
 export interface UseBulletproofOptions<T> extends ProtectOptions<T> {
   /**
@@ -27,6 +33,8 @@ export interface BulletproofCall<A extends unknown[], T> {
   state: BulletproofCallState;
   /** The result of the latest call that counted; kept while a new call runs. */
   result?: ProtectedResult<T>;
+  /** How the latest call's queued write ended, once it has. */
+  settled?: SettledOutcome;
   /** Back to `idle`; results of calls still in flight are ignored. */
   reset: () => void;
 }
@@ -34,6 +42,7 @@ export interface BulletproofCall<A extends unknown[], T> {
 interface View<T> {
   state: BulletproofCallState;
   result?: ProtectedResult<T>;
+  settled?: SettledOutcome;
 }
 
 const IDLE: View<never> = { state: 'idle' };
@@ -72,12 +81,23 @@ export function useBulletproof<A extends unknown[], T>(
 
   // Calls whose result may still change the view; calls still running, with whether
   // an unmount aborts them.
-  const calls = useRef({ seq: 0, counted: new Set<number>(), running: new Map<AbortController, boolean>() });
+  const calls = useRef({
+    seq: 0,
+    counted: new Set<number>(),
+    running: new Map<AbortController, boolean>(),
+    /** Calls whose queued write is followed to its end and may still change the view. */
+    followed: new Set<number>(),
+    /** The follows under way; let go on unmount. */
+    following: new Set<AbortController>(),
+  });
 
   useEffect(() => {
     const c = calls.current;
     return () => {
       c.counted.clear();
+      c.followed.clear();
+      for (const follower of c.following) follower.abort();
+      c.following.clear();
       for (const [controller, abortOnUnmount] of c.running) {
         if (abortOnUnmount) controller.abort(new DOMException('The component unmounted', 'AbortError'));
       }
@@ -90,7 +110,10 @@ export function useBulletproof<A extends unknown[], T>(
     const { keepAll, abortOnUnmount = true, signal: outer, ...protectOptions } = options;
     const c = calls.current;
     const id = ++c.seq;
-    if (!keepAll) c.counted.clear();
+    if (!keepAll) {
+      c.counted.clear();
+      c.followed.clear();
+    }
     c.counted.add(id);
 
     const controller = new AbortController();
@@ -109,6 +132,26 @@ export function useBulletproof<A extends unknown[], T>(
       // Superseded, reset or unmounted: the caller still gets its result, the view does not.
       if (!c.counted.delete(id)) return;
       setView({ state: c.counted.size > 0 ? 'running' : STATE_OF[result.status], result });
+      if (result.status === 'queued') follow(result.entry.id, id, result);
+    };
+
+    // The latest call's queued write is followed until it is delivered or given up on.
+    const follow = (entryId: string, callId: number, result: ProtectedResult<T>) => {
+      const outbox = protection.outbox;
+      if (!outbox) return;
+      const follower = new AbortController();
+      c.following.add(follower);
+      c.followed.add(callId);
+      whenSettled(outbox, entryId, follower.signal).then(
+        (settled) => {
+          c.following.delete(follower);
+          if (!c.followed.delete(callId) || c.counted.size > 0) return;
+          setView({ state: settled === 'delivered' ? 'synced' : 'failed', result, settled });
+        },
+        () => {
+          c.following.delete(follower);
+        },
+      );
     };
 
     // Started synchronously; a synchronous throw (misuse) becomes a rejection like any other.
@@ -135,6 +178,7 @@ export function useBulletproof<A extends unknown[], T>(
 
   const reset = useCallback(() => {
     calls.current.counted.clear();
+    calls.current.followed.clear();
     setView(IDLE);
   }, []);
 

@@ -3,7 +3,9 @@ import {
   createDegradation,
   createMessageCenter,
   createRecovery,
+  describeSituation,
   EMPTY_PREDICTION_ACCURACY,
+  proposeDegradation,
 } from '@bulletproof/core';
 import type {
   Clock,
@@ -11,6 +13,7 @@ import type {
   ConnectivitySnapshot,
   DegradationOptions,
   ExecutionContext,
+  MessageCenterOptions,
   Outbox,
   OutboxEntry,
   OutboxEvent,
@@ -166,6 +169,7 @@ export interface FakeProtectionOptions {
   /** `false` for a Protection without an outbox. */
   outbox?: OutboxEntry[] | false;
   degradation?: DegradationOptions;
+  messages?: Omit<MessageCenterOptions, 'clock'>;
   clock?: Clock;
 }
 
@@ -179,7 +183,7 @@ export function fakeProtection(o: FakeProtectionOptions = {}): FakeProtection {
   const connectivity = fakeConnectivity(o.connectivity);
   const outbox = o.outbox === false ? undefined : fakeOutbox(o.outbox);
   const degradation = createDegradation({ clock, ...o.degradation });
-  const messages = createMessageCenter({ clock });
+  const messages = createMessageCenter({ clock, ...o.messages });
   const recovery = createRecovery({ clock });
   const events = new Subject<ProtectionEvent>();
   const calls: ProtectCall[] = [];
@@ -193,6 +197,15 @@ export function fakeProtection(o: FakeProtectionOptions = {}): FakeProtection {
   const computeStatus = (): ProtectionStatus => ({
     health: 100,
     degradation: degradation.state,
+    situation: describeSituation({
+      connectivity: connectivity.snapshot,
+      proposal: proposeDegradation({
+        connectivity: connectivity.snapshot,
+        dependencies: [],
+        storage: outbox?.stats.storage,
+      }),
+      degradation: degradation.state,
+    }),
     connectivity: connectivity.snapshot,
     dependencies: {},
     ...(outbox ? { outbox: outbox.stats } : {}),
