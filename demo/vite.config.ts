@@ -13,9 +13,11 @@ const alias = [
   ...sourceAliases,
 ];
 
-// One origin serves the app and its API: `vite demo` in development and
-// `vite preview demo` for the built app (end-to-end tests) both mount the API.
-// The service worker (`src/sw/sw.ts`) is built on its own into `/sw.js`.
+// One origin serves the app and its API: `vite preview demo` for the built app
+// (`npm run demo`, the end-to-end tests) and `vite demo` in development (`npm run demo:dev`)
+// both mount the API, on the same port, so the README's address holds for either.
+// The service worker (`src/sw/sw.ts`) is built on its own into `/sw.js`; only the built
+// app's worker knows every file the page needs, so only the built app opens offline.
 export default defineConfig({
   root: import.meta.dirname,
   resolve: { alias },
@@ -25,6 +27,6 @@ export default defineConfig({
     demoApi({ dataDir: process.env.BULLETPROOF_DEMO_DATA }),
   ],
   build: { outDir: 'dist', emptyOutDir: true },
-  preview: { host: '127.0.0.1' },
-  server: { host: '127.0.0.1' },
+  preview: { host: '127.0.0.1', port: 5173 },
+  server: { host: '127.0.0.1', port: 5173 },
 });

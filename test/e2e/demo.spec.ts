@@ -4,6 +4,7 @@ import {
   editor,
   noteCard,
   openApp,
+  recordMessages,
   resetServer,
   screenshot,
   serverNotes,
@@ -24,9 +25,13 @@ test.beforeEach(async ({ request }) => {
 });
 
 test('creates and edits notes through the API, and keeps them across a reload', async ({ page, request }) => {
+  const shown = await recordMessages(page);
   await page.goto('/?fast=1');
   await expect(page.getByRole('heading', { name: 'Try this' })).toBeVisible();
   await expect(page.getByText('No notes yet.')).toBeVisible();
+  // A healthy first visit is silent: the list comes from the server and nothing is said.
+  await expect(page.getByTestId('notes-source')).toHaveAttribute('data-source', 'server');
+  expect(await shown()).toEqual([]);
   await screenshot(page, 'demo-first-visit');
 
   await writeNote(page, 'Bird count at the pond', 'Three herons, one kingfisher.');

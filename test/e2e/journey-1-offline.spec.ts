@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import {
   banners,
+  atPhoneSize,
   noteCard,
+  noticesAboveNotes,
   OFFLINE_BANNER,
   openApp,
   resetServer,
@@ -42,6 +44,10 @@ test('offline: three saves wait on the device, survive a reload, and sync exactl
   await expect(banners(page).locator('[data-bp-message]')).toHaveCount(1);
   await expect(toasts(page).getByText('3 changes waiting to sync')).toBeVisible();
   for (const title of titles) await expect(noteCard(page, title).getByText('Waiting to sync')).toBeVisible();
+  // On a phone the offline banner is the one thing above the notes.
+  expect(await atPhoneSize(page, () => noticesAboveNotes(page))).toEqual([
+    expect.stringContaining(OFFLINE_BANNER),
+  ]);
   await screenshot(page, 'journey-1-offline-three-waiting');
 
   // A reload with no network at all: the service worker serves the app shell, the list comes
@@ -53,6 +59,9 @@ test('offline: three saves wait on the device, survive a reload, and sync exactl
   await expect(toasts(page).getByText('3 changes waiting to sync')).toBeVisible();
   for (const title of titles) await expect(noteCard(page, title).getByText('Waiting to sync')).toBeVisible();
   expect((await serverStats(request)).writesApplied).toBe(0);
+  expect(await atPhoneSize(page, () => noticesAboveNotes(page))).toEqual([
+    expect.stringContaining(OFFLINE_BANNER),
+  ]);
   await screenshot(page, 'journey-1-offline-after-reload');
 
   await context.setOffline(false);

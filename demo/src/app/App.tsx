@@ -1,4 +1,4 @@
-import { ConnectivityIndicator, DegradationBanner, MessageCenter, OutboxPanel } from '@bulletproof/react';
+import { ConnectivityIndicator, MessageCenter, OutboxPanel } from '@bulletproof/react';
 import { ChaosPanel } from '../chaos/ChaosPanel.js';
 import { StatusDashboard } from '../dashboard/StatusDashboard.js';
 import { describeOutboxEntry } from '../notes/describe-outbox-entry.js';
@@ -12,15 +12,15 @@ export function App() {
         <div>
           <h1>Field Notes</h1>
           <p className="tagline">
-            A Bulletproof demo: break the server on the right, keep writing on the left.
+            A Bulletproof demo: break the server in the chaos panel, keep writing notes.
           </p>
         </div>
         <ConnectivityIndicator className="connectivity" />
       </header>
+      {/* The one place the app speaks to its user: the message center already tells of
+          degradation in words for people; its reasons are diagnostics, on the dashboard. */}
       <div className="notices">
         <MessageCenter />
-        {/* The message center already announces degradation; this banner only shows its reasons. */}
-        <DegradationBanner live={false} />
       </div>
       <TryThis />
       <main className="app-main">

@@ -8,7 +8,11 @@ import { useNow } from './useNow.js';
 const SHELL: Record<ServiceWorkerState, string> = {
   unsupported: 'not available in this browser',
   installing: 'installing…',
-  ready: 'ready — the app opens offline',
+  // The dev server's worker has no list of the app's files to cache (they are built on request),
+  // so a reload with no network needs the built app: `npm run demo`.
+  ready: import.meta.env.DEV
+    ? 'ready for Background Sync (under the dev server the app does not open offline)'
+    : 'ready — the app opens offline',
   failed: 'could not be installed',
 };
 

@@ -8,7 +8,11 @@ const LEVELS: Record<ProtectionStatus['degradation']['level'], string> = {
   critical: 'Critical — essentials only',
 };
 
-/** The health score (README, "Health") and the degradation level it goes with. */
+/**
+ * The health score (README, "Health") and the degradation level it goes with, with the
+ * reasons behind the level: diagnostics for the developer, kept here rather than in the
+ * page's notices, which speak to the user.
+ */
 export function HealthCard({ status }: { status: ProtectionStatus }) {
   const { health, degradation } = status;
   return (
@@ -27,6 +31,13 @@ export function HealthCard({ status }: { status: ProtectionStatus }) {
         <br />
         <span className="hint">{LEVELS[degradation.level]}</span>
       </p>
+      {degradation.reasons.length > 0 && (
+        <ul className="compact reasons" aria-label="Why">
+          {degradation.reasons.map((reason, i) => (
+            <li key={`${String(i)}:${reason}`}>{reason}</li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

@@ -55,7 +55,11 @@ export function useNotes(): NotesView {
     },
     {
       dependency: DEPENDENCIES.read,
-      fallback: () => {
+      fallback: (failure) => {
+        // Only a load that failed needs the copy on this device. A cancelled one (the view
+        // went away, as React's StrictMode makes it do once in development) needs no stand-in:
+        // handing the cancellation back keeps it a cancellation, never a message.
+        if (failure.category === 'aborted') throw failure.cause;
         const cached = readCachedNotes();
         if (!cached) throw new NoCopyOnDevice();
         return cached.notes;
@@ -66,7 +70,10 @@ export function useNotes(): NotesView {
   useEffect(() => {
     serverNotes.current = server.notes;
   }, [server.notes]);
-  const running = useRef(false);
+  // The load in flight, if any: one at a time. A token rather than a flag, so a load the
+  // view abandoned (it unmounted, and the call was aborted) cannot clear the guard of the
+  // load that replaced it.
+  const running = useRef<object | undefined>(undefined);
   const { run } = load;
 
   // Saves and deletes the server confirmed, by when: a list whose request started earlier
@@ -88,7 +95,8 @@ export function useNotes(): NotesView {
 
   const refresh = useCallback(() => {
     if (running.current) return;
-    running.current = true;
+    const token = {};
+    running.current = token;
     const startedAt = Date.now();
     void run()
       .then((result) => {
@@ -99,7 +107,7 @@ export function useNotes(): NotesView {
         }
       })
       .finally(() => {
-        running.current = false;
+        if (running.current === token) running.current = undefined;
       });
   }, [run, acceptServerList]);
 
@@ -143,6 +151,9 @@ export function useNotes(): NotesView {
     return () => {
       clearInterval(timer);
       subscription.unsubscribe();
+      // Unmounting aborts the load in flight (useBulletproof does): the next mount starts its
+      // own. Under StrictMode that next mount comes at once, and must not find the guard taken.
+      running.current = undefined;
     };
   }, [protection, refresh, settings.refreshMs]);
 

@@ -1,8 +1,9 @@
 import { useId, useState } from 'react';
 
 /**
- * The lighter search, used while the connection is unstable (`minimal` and below): it
- * searches the notes already on screen, and only when asked, so typing costs nothing.
+ * The lighter search, used while live search is off (degradation `minimal` and above, whatever
+ * the cause: no network, a struggling server, a predicted failure): it searches the notes
+ * already on screen, and only when asked, so typing costs nothing.
  */
 export function SearchOnEnter({ query, onQuery }: { query: string; onQuery: (query: string) => void }) {
   const id = useId();
@@ -29,7 +30,7 @@ export function SearchOnEnter({ query, onQuery }: { query: string; onQuery: (que
         />
         <button type="submit">Search</button>
       </div>
-      <p className="hint">Live search is paused while the connection is unstable — press Enter to search.</p>
+      <p className="hint">Live search is paused for now: press Enter to search the notes on screen.</p>
     </form>
   );
 }

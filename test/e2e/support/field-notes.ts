@@ -14,6 +14,9 @@ mkdirSync(SCREENSHOTS, { recursive: true });
 /** Screenshots are taken at this size, so the README's images line up. */
 export const VIEWPORT = { width: 1360, height: 1000 };
 
+/** A phone (an iPhone 12–15's CSS pixels): every state worth showing must fit it too. */
+export const PHONE = { width: 390, height: 844 };
+
 /** The sync tag the page asks its service worker to register (outbox name `field-notes`). */
 export const SYNC_TAG = 'bulletproof-outbox-field-notes';
 
@@ -49,7 +52,12 @@ export async function openApp(
   if (o.serviceWorker !== false) {
     await expect(page.getByTestId('sw-status')).toHaveAttribute('data-state', 'ready');
   }
-  if (o.guide !== true) await page.locator('.try-this > summary').click();
+  // Folded only if open: a page opened after another remembers the guide folded.
+  const guide = page.locator('details.try-this');
+  if (o.guide !== true && (await guide.evaluate((details: HTMLDetailsElement) => details.open))) {
+    await guide.locator('summary').click();
+    await expect(guide).not.toHaveAttribute('open');
+  }
 }
 
 export function editor(page: Page): Locator {
@@ -91,8 +99,65 @@ export function outboxPanel(page: Page): Locator {
 export const OFFLINE_BANNER =
   "You're offline. Changes are saved on this device and will sync when you're back.";
 
+/**
+ * Saves the state on screen as `<name>.png`, then the same state at a phone's size as
+ * `<name>-phone.png`, and fails if the page scrolls sideways there.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, animations: 'disabled', caret: 'hide' });
+  const scrollWidth = await atPhoneSize(page, async () => {
+    await page.screenshot({ path: `${SCREENSHOTS}${name}-phone.png`, animations: 'disabled', caret: 'hide' });
+    return page.evaluate(() => document.documentElement.scrollWidth);
+  });
+  expect(
+    scrollWidth,
+    `${name}: the page is wider than a ${String(PHONE.width)} px phone`,
+  ).toBeLessThanOrEqual(PHONE.width);
+}
+
+/** Runs `look` with the viewport at the phone's size, then puts the viewport back. */
+export async function atPhoneSize<T>(page: Page, look: () => Promise<T>): Promise<T> {
+  const before = page.viewportSize();
+  await page.setViewportSize(PHONE);
+  try {
+    return await look();
+  } finally {
+    if (before) await page.setViewportSize(before);
+  }
+}
+
+/** The messages on screen above the notes, which a phone shows before any of the user's work. */
+export function noticesAboveNotes(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const notes = document.querySelector('section.notes');
+    if (!notes) throw new Error('the page has no notes section');
+    const top = notes.getBoundingClientRect().top;
+    return [...document.querySelectorAll('[data-bp-message], [data-bp-degradation]')]
+      .filter((el) => {
+        const box = el.getBoundingClientRect();
+        return box.height > 0 && box.bottom <= top;
+      })
+      .map((el) => el.textContent);
+  });
+}
+
+/**
+ * Records the text of every message the page shows from its very first render on, even one
+ * that comes and goes between two checks. Call before `page.goto`; the returned function
+ * reads what was seen so far (in this document: a reload starts a new record).
+ */
+export async function recordMessages(page: Page): Promise<() => Promise<string[]>> {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { shownMessages: string[] }).shownMessages = seen;
+    new MutationObserver(() => {
+      for (const el of document.querySelectorAll('[data-bp-message]')) {
+        const text = el.textContent;
+        if (!seen.includes(text)) seen.push(text);
+      }
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
+  return () => page.evaluate(() => [...(window as unknown as { shownMessages: string[] }).shownMessages]);
 }
 
 /** The event log's lines about deliveries this tab made itself (not relayed from elsewhere). */
