@@ -83,8 +83,7 @@ test('a 20 s outage tells one calm story and nothing stale after it', async ({ p
   const outageEnds = (await serverState(request)).now + 20_000;
   const titles = ['Pay rent', 'Book the dentist', 'Renew passport'];
   for (const title of titles) await addTodo(page, title);
-  // The user keeps going: the list is read again too (a click on a todo reloads nothing, a
-  // new visit does): the app's own reads during the outage come from the outbox reloads.
+  // The app reads the list again as queued writes are delivered.
   await expect
     .poll(async () => (await request.get('/api/health')).status(), { timeout: 30_000, intervals: [250] })
     .toBe(204);
@@ -107,6 +106,11 @@ test('a 20 s outage tells one calm story and nothing stale after it', async ({ p
   const stale = [...last.banners, ...last.toasts].filter((t) => TROUBLE.test(t));
   expect.soft(stale, 'still on screen 15 s after the server recovered').toEqual([]);
   expect.soft(last.indicator).toBe('Online');
+  // The list the user looks at shows what the server has, not an old copy.
+  await expect
+    .soft(page.getByText('Showing the copy saved on this device'))
+    .toHaveCount(0, { timeout: 1_000 });
+  for (const title of titles) await expect.soft(list(page).getByText(title)).toBeVisible({ timeout: 1_000 });
 });
 
 test('a hanging API is noticed within the probe timeout + 1 s', async ({ page, request }) => {
