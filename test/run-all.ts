@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { buildPackagesIfStale } from './plain-app/server/build-packages.js';
 import { findChromium, NO_CHROMIUM_MESSAGE } from './support/chromium.js';
 
 // Runs every test layer in turn and ends with one line summing them all:
@@ -55,30 +56,42 @@ function vitestLayer(project: string): LayerResult {
   };
 }
 
-function e2eLayer(): LayerResult {
-  const out = `${artifacts}/e2e.json`;
+function playwrightLayer(layer: string, config: string): LayerResult {
+  const out = `${artifacts}/${layer}.json`;
   rmSync(out, { force: true });
-  const built = run('npm', ['run', 'build:demo', '--silent']);
-  if (built !== 0) return { layer: 'e2e', passed: 0, failed: 1, skipped: 0 };
-  const code = run(
-    'npx',
-    ['playwright', 'test', '-c', 'test/e2e/playwright.config.ts', '--reporter=list,json'],
-    {
-      // Playwright resolves a relative name against its config's folder.
-      PLAYWRIGHT_JSON_OUTPUT_NAME: resolve(out),
-    },
-  );
+  const code = run('npx', ['playwright', 'test', '-c', config, '--reporter=list,json'], {
+    // Playwright resolves a relative name against its config's folder.
+    PLAYWRIGHT_JSON_OUTPUT_NAME: resolve(out),
+  });
   const report = readJson(out) as
     { stats: { expected: number; unexpected: number; flaky: number; skipped: number } } | undefined;
-  if (!report) return { layer: 'e2e', passed: 0, failed: 1, skipped: 0 };
+  if (!report) return { layer, passed: 0, failed: 1, skipped: 0 };
   const { expected, unexpected, flaky, skipped } = report.stats;
   return {
-    layer: 'e2e',
+    layer,
     passed: expected,
     // A test that needed a retry to pass is a flake: it counts as a failure here.
     failed: unexpected + flaky + (code !== 0 && unexpected + flaky === 0 ? 1 : 0),
     skipped,
   };
+}
+
+function e2eLayer(): LayerResult {
+  const built = run('npm', ['run', 'build:demo', '--silent']);
+  if (built !== 0) return { layer: 'e2e', passed: 0, failed: 1, skipped: 0 };
+  return playwrightLayer('e2e', 'test/e2e/playwright.config.ts');
+}
+
+/**
+ * The plain app uses the built packages as an installed app would: build them when stale,
+ * type-check the app with its own settings (counted as one test), then drive it.
+ */
+function plainAppLayer(): LayerResult {
+  const layer = 'plain-app';
+  if (buildPackagesIfStale() !== 0) return { layer, passed: 0, failed: 1, skipped: 0 };
+  const typesOk = run('npx', ['tsc', '-p', 'test/plain-app/tsconfig.json']) === 0;
+  const result = playwrightLayer(layer, 'test/plain-app/e2e/playwright.config.ts');
+  return typesOk ? { ...result, passed: result.passed + 1 } : { ...result, failed: result.failed + 1 };
 }
 
 function browserMissing(layer: string): LayerResult {
@@ -95,10 +108,11 @@ if (wanted('unit')) results.push(vitestLayer('unit'));
 if (wanted('dom')) results.push(vitestLayer('dom'));
 if (wanted('browser')) results.push(hasChromium ? vitestLayer('browser') : browserMissing('browser'));
 if (wanted('e2e')) results.push(hasChromium ? e2eLayer() : browserMissing('e2e'));
+if (wanted('plain-app')) results.push(hasChromium ? plainAppLayer() : browserMissing('plain-app'));
 
 console.log('\nLayer totals:');
 for (const r of results) {
-  console.log(`  ${r.layer.padEnd(8)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`);
+  console.log(`  ${r.layer.padEnd(9)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`);
 }
 const passed = results.reduce((sum, r) => sum + r.passed, 0);
 const failed = results.reduce((sum, r) => sum + r.failed, 0);
