@@ -31,6 +31,12 @@ import type {
 /** What only the service worker entry sets: it delivers `http` entries and leaves the rest. */
 export interface InternalOutboxOptions {
   deliverTypes?: readonly string[];
+  /**
+   * Whether the network is up, when the caller knows better than `navigator.onLine`: a
+   * Background Sync event is the browser's own word that it is, while the worker's
+   * `navigator.onLine` may still say otherwise for a moment.
+   */
+  isOnline?: () => boolean;
 }
 
 /**
@@ -56,6 +62,7 @@ const enqueueOptionsSchema = z.optional(
 
 class OutboxImpl implements Outbox {
   readonly #o: ResolvedOutboxOptions;
+  readonly #onlineOverride: (() => boolean) | undefined;
   readonly #store: FallbackRecordStore;
   readonly #queue: EntryQueue;
   readonly #lock: LeaderLock;
@@ -114,6 +121,7 @@ class OutboxImpl implements Outbox {
       http: createHttpHandler(o.fetch, o.prepare),
       ...o.handlers,
     };
+    this.#onlineOverride = internal.isOnline;
     const only = internal.deliverTypes ? new Set(internal.deliverTypes) : undefined;
     this.#deliverable = only ? (type) => only.has(type) : () => true;
     this.#keepHeader = headerFilter(o.persistHeaders);
@@ -382,6 +390,7 @@ class OutboxImpl implements Outbox {
   }
 
   #isOnline(): boolean {
+    if (this.#onlineOverride) return this.#onlineOverride();
     const monitor = this.#o.connectivity;
     if (monitor) return monitor.snapshot.status !== 'offline';
     const nav = this.#o.window?.navigator ?? (globalThis as { navigator?: { onLine?: boolean } }).navigator;

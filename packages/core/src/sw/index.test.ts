@@ -76,6 +76,22 @@ describe('installOutboxSync', () => {
     expect(await writer.list()).toEqual([]);
   });
 
+  it("drains on a sync event although the worker's navigator.onLine still says offline", async () => {
+    const writer = page();
+    await writer.enqueueRequest({ url: 'https://api.test/a', method: 'PUT', body: '1' });
+    const fetchFn = vi.fn(async () => new Response(null, { status: 204 }));
+    const { scope, fire } = fakeScope();
+    installOutboxSync({ indexedDB: bed.idb, fetch: fetchFn }, scope);
+    vi.stubGlobal('navigator', { onLine: false });
+    try {
+      const [report] = await fire('sync', { tag: 'bulletproof-outbox-default' });
+      expect(report).toEqual({ delivered: 1, retried: 0, dead: 0 });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(fetchFn).toHaveBeenCalledTimes(1);
+  });
+
   it('leaves other types to the page, and they keep their channel in order', async () => {
     const writer = page();
     await writer.enqueue('note', { local: true }, { channel: 'a' });

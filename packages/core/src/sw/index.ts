@@ -86,7 +86,12 @@ export function installOutboxSync(
   const tag = syncTag(name);
 
   const replay = async (): Promise<DrainReport> => {
-    const outbox = createOutboxInternal({ ...o, name, autoDrain: false }, { deliverTypes: ['http'] });
+    // The sync event means the network is back, although the worker's `navigator.onLine` can
+    // lag behind it: gating on that flag would skip the drain and wait minutes for a retry.
+    const outbox = createOutboxInternal(
+      { ...o, name, autoDrain: false },
+      { deliverTypes: ['http'], isOnline: () => true },
+    );
     try {
       const report = await outbox.drain();
       // A page holding the lock is delivering right now: it keeps its own triggers.
