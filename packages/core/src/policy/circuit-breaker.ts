@@ -37,7 +37,10 @@ export interface BreakerOptions {
   openForMs?: number | Backoff;
   /** `probes` calls at a time try the dependency when half-open; `successesToClose` successes close it. */
   halfOpen?: { probes?: number; successesToClose?: number };
-  /** Which failures count. Default: network, timeout, server, rate-limited. Others leave the breaker as it is. */
+  /**
+   * Which failures count. Default: network, timeout, server, rate-limited. Others leave the
+   * breaker as it is; an abort (the caller giving up) never counts.
+   */
   countIf?: (f: Failure) => boolean;
   /** `'tabs'`: mirror state to same-named breakers in same-origin tabs (BroadcastChannel). */
   share?: false | 'tabs';
@@ -303,7 +306,9 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     start: number,
   ): void {
     if (generation !== this.generation) return;
-    const counted = this.countIf(classifyFailure(error, { signal }));
+    const failure = classifyFailure(error, { signal });
+    // A caller giving up says nothing of the dependency, whatever `countIf` says.
+    const counted = failure.category !== 'aborted' && this.countIf(failure);
     if (!counted) {
       // Not the dependency's fault (a 404, an abort): the breaker stays as it is.
       if (probe) this.probesInFlight--;
