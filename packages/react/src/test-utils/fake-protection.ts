@@ -47,6 +47,7 @@ export function fakeConnectivity(initial: Partial<ConnectivitySnapshot> = {}): F
     state$: subject.asObservable(),
     check: () => Promise.resolve(subject.value),
     report() {},
+    probeSoon() {},
     dispose() {
       subject.complete();
     },
