@@ -304,6 +304,14 @@ describe('retry', () => {
     });
   });
 
+  it('never retries an abort, even when retryIf would', async () => {
+    const fn = vi.fn(() => Promise.reject(new DOMException('stopped', 'AbortError')));
+    const result = track(retry({ retryIf: () => true, backoff: backoff.constant(1) }).execute(fn));
+    await vi.runAllTimersAsync();
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(result.error).toMatchObject({ name: 'AbortError' });
+  });
+
   it('validates options at creation, naming the option', () => {
     expect(() => retry({ maxAttempts: 0 })).toThrow(TypeError);
     expect(() => retry({ maxAttempts: 0 })).toThrow(/maxAttempts/);

@@ -103,7 +103,11 @@ class RetryPolicy extends PolicyBase {
       // The caller gave up: stop at once and report what the operation said.
       if (signal.aborted) throw error;
       const failure = classifyFailure(error);
-      const delayMs = this.delayBeforeRetry(failure, attempt, previousDelayMs, startedAt);
+      // An abort is someone giving up, never a fault to retry.
+      const delayMs =
+        failure.category === 'aborted'
+          ? -1
+          : this.delayBeforeRetry(failure, attempt, previousDelayMs, startedAt);
       if (delayMs < 0) {
         if (this.events.observed) this.events.next({ type: 'give-up', attempts: attempt, failure });
         throw error;

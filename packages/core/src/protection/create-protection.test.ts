@@ -197,7 +197,7 @@ describe('protect', () => {
     );
     controller.abort();
     const result = await pending;
-    expect(result).toMatchObject({ status: 'failed', failure: { category: 'aborted' } });
+    expect(result).toMatchObject({ status: 'cancelled', failure: { category: 'aborted' } });
     expect(visible(p).toasts).toEqual([]);
   });
 });

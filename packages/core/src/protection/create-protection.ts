@@ -249,7 +249,7 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
         kind,
         status: result.status,
         durationMs: clock.now() - started,
-        ...(result.status === 'failed' || result.status === 'fallback' ? { failure: result.failure } : {}),
+        ...('failure' in result ? { failure: result.failure } : {}),
       }));
       return result;
     };
@@ -267,11 +267,17 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
       return finish({ status: 'ok', value });
     } catch (error) {
       const online = (win ?? globalThis).navigator?.onLine;
-      failure = classifyFailure(error, online === false ? { online: false } : {});
+      failure = classifyFailure(error, {
+        ...(online === false ? { online: false } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      // Cancelled (the caller aborted, say an unmounting component): not a failure. Nothing
+      // is recorded, recovered, queued, substituted or said. A deadline stays a timeout.
+      if (failure.category === 'aborted') return finish({ status: 'cancelled', failure });
       observe(dependency.name, false, clock.now() - started, failure);
     }
 
-    if (failure.category !== 'aborted') void recovery.recover(failure);
+    void recovery.recover(failure);
     if (offline && failure.retryable) return finish(await enqueue<T>(offline));
     if ('fallback' in options && options.fallback !== undefined) {
       try {

@@ -47,16 +47,25 @@ export interface ProtectOptions<T> {
   /** Queue this write when it cannot be delivered now. */
   offline?: { type: string; payload: unknown; channel?: string };
   fallback?: T | ((f: Failure) => T | Promise<T>);
+  /**
+   * Aborting it cancels the call: the result is `cancelled`, with no fallback, no message,
+   * and nothing recorded against the dependency (an abort says nothing about its health).
+   */
   signal?: AbortSignal;
   /** Tell the user nothing about this call. */
   silent?: boolean;
 }
 
+/**
+ * How a call ended. `cancelled`: its caller aborted it (`signal`, a component unmounting);
+ * `failure.category` is `'aborted'`. Not a failure: no fallback ran and nobody was told.
+ */
 export type ProtectedResult<T> =
   | { status: 'ok'; value: T }
   | { status: 'queued'; entry: OutboxEntry }
   | { status: 'fallback'; value: T; failure: Failure }
-  | { status: 'failed'; failure: Failure };
+  | { status: 'failed'; failure: Failure }
+  | { status: 'cancelled'; failure: Failure };
 
 export interface DependencyStatus {
   breaker: BreakerSnapshot;

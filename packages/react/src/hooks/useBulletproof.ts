@@ -24,8 +24,13 @@ export interface UseBulletproofOptions<T> extends ProtectOptions<T> {
 export interface BulletproofCall<A extends unknown[], T> {
   /** Runs `fn(...args)` through `protection.protect`; never rejects for a failure of `fn`. */
   run: (...args: A) => Promise<ProtectedResult<T>>;
+  /**
+   * A call that ends `cancelled` (its `signal` aborted) leaves no trace: `state` and
+   * `result` go back to what they were before it ran (`running` while other calls run).
+   * One aborted by an unmount changes nothing at all.
+   */
   state: BulletproofCallState;
-  /** The result of the latest call that counted; kept while a new call runs. */
+  /** The result of the latest call that counted (never a `cancelled` one); kept while a new call runs. */
   result?: ProtectedResult<T>;
   /** Back to `idle`; results of calls still in flight are ignored. */
   reset: () => void;
@@ -43,7 +48,7 @@ const STATE_OF = {
   queued: 'queued',
   fallback: 'fallback',
   failed: 'failed',
-} as const satisfies Record<ProtectedResult<unknown>['status'], BulletproofCallState>;
+} as const satisfies Record<Exclude<ProtectedResult<unknown>['status'], 'cancelled'>, BulletproofCallState>;
 
 /**
  * Runs a function through the Protection and tracks its state for rendering.
@@ -72,7 +77,13 @@ export function useBulletproof<A extends unknown[], T>(
 
   // Calls whose result may still change the view; calls still running, with whether
   // an unmount aborts them.
-  const calls = useRef({ seq: 0, counted: new Set<number>(), running: new Map<AbortController, boolean>() });
+  // `settled`: the view as the last call that counted left it, which a cancelled call restores.
+  const calls = useRef<{
+    seq: number;
+    counted: Set<number>;
+    running: Map<AbortController, boolean>;
+    settled: View<T>;
+  }>({ seq: 0, counted: new Set(), running: new Map(), settled: IDLE });
 
   useEffect(() => {
     const c = calls.current;
@@ -108,6 +119,13 @@ export function useBulletproof<A extends unknown[], T>(
       outer?.removeEventListener('abort', forward);
       // Superseded, reset or unmounted: the caller still gets its result, the view does not.
       if (!c.counted.delete(id)) return;
+      if (result.status === 'cancelled') {
+        // Not an outcome: the view is what it was before this call.
+        const before = c.settled;
+        setView(c.counted.size > 0 ? { ...before, state: 'running' } : before);
+        return;
+      }
+      c.settled = { state: STATE_OF[result.status], result };
       setView({ state: c.counted.size > 0 ? 'running' : STATE_OF[result.status], result });
     };
 
@@ -135,6 +153,7 @@ export function useBulletproof<A extends unknown[], T>(
 
   const reset = useCallback(() => {
     calls.current.counted.clear();
+    calls.current.settled = IDLE;
     setView(IDLE);
   }, []);
 

@@ -173,7 +173,7 @@ export interface FakeProtectionOptions {
 /**
  * A Protection for component tests: real degradation, message center and
  * recovery; connectivity and outbox driven by the test. `protect` runs `fn`
- * once and maps its outcome like the façade (`ok`, `fallback`, `failed`).
+ * once and maps its outcome like the façade (`ok`, `fallback`, `failed`, `cancelled`).
  */
 export function fakeProtection(o: FakeProtectionOptions = {}): FakeProtection {
   const clock = o.clock ?? manualClock();
@@ -222,7 +222,9 @@ export function fakeProtection(o: FakeProtectionOptions = {}): FakeProtection {
     try {
       return { status: 'ok', value: await outcome };
     } catch (error) {
-      const failure = classifyFailure(error);
+      const failure = classifyFailure(error, { signal: ctx.signal });
+      // Like the façade: the caller gave up, so no fallback and nothing to tell.
+      if (failure.category === 'aborted') return { status: 'cancelled', failure };
       if (options.fallback !== undefined) {
         const fb = options.fallback;
         const value =
