@@ -54,6 +54,19 @@ export interface ProtectOptions<T> {
   signal?: AbortSignal;
   /** Tell the user nothing about this call. */
   silent?: boolean;
+  /**
+   * Whether running `fn` twice has the effect of running it once. Default: true for reads,
+   * false for writes. A write that is not idempotent is retried after an ambiguous failure
+   * (a timeout, a lost connection or response, a 5xx other than 503) only if `fn` read
+   * `ctx.idempotencyKey`, that is, sent the key the server dedupes on.
+   */
+  idempotent?: boolean;
+  /**
+   * The call's idempotency key (`ctx.idempotencyKey` in every attempt, and the outbox
+   * entry's key if the write is queued). Default: the `Idempotency-Key` header of an
+   * `'http'` offline payload, else a fresh random key.
+   */
+  idempotencyKey?: string;
 }
 
 /**

@@ -173,7 +173,8 @@ export interface FakeProtectionOptions {
 /**
  * A Protection for component tests: real degradation, message center and
  * recovery; connectivity and outbox driven by the test. `protect` runs `fn`
- * once and maps its outcome like the façade (`ok`, `fallback`, `failed`, `cancelled`).
+ * once and maps its outcome like the façade (`ok`, `fallback`, `failed`, `cancelled`); its
+ * idempotency keys are `key-1`, `key-2`, … in call order, unless the call gives one.
  */
 export function fakeProtection(o: FakeProtectionOptions = {}): FakeProtection {
   const clock = o.clock ?? manualClock();
@@ -184,10 +185,19 @@ export function fakeProtection(o: FakeProtectionOptions = {}): FakeProtection {
   const recovery = createRecovery({ clock });
   const events = new Subject<ProtectionEvent>();
   const calls: ProtectCall[] = [];
+  let keys = 0;
+  // Predictable keys, so a test can tell one call's key from another's.
+  const nextKey = () => `key-${String(++keys)}`;
 
   const policy: Policy = {
     execute: (fn, opts) =>
-      Promise.resolve().then(() => fn({ signal: opts?.signal ?? new AbortController().signal, attempt: 1 })),
+      Promise.resolve().then(() =>
+        fn({
+          signal: opts?.signal ?? new AbortController().signal,
+          attempt: 1,
+          idempotencyKey: opts?.idempotencyKey ?? nextKey(),
+        }),
+      ),
     events$: new Subject<PolicyEvent>().asObservable(),
   };
 
@@ -216,7 +226,11 @@ export function fakeProtection(o: FakeProtectionOptions = {}): FakeProtection {
     fn: (ctx: ExecutionContext) => Promise<T>,
     options: ProtectOptions<T> = {},
   ): Promise<ProtectedResult<T>> {
-    const ctx: ExecutionContext = { signal: options.signal ?? new AbortController().signal, attempt: 1 };
+    const ctx: ExecutionContext = {
+      signal: options.signal ?? new AbortController().signal,
+      attempt: 1,
+      idempotencyKey: options.idempotencyKey ?? nextKey(),
+    };
     const outcome = Promise.resolve().then(() => fn(ctx));
     calls.push({ name, options: options, ctx, outcome });
     try {
