@@ -270,7 +270,10 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
       }
     }
     const kind = options.kind ?? (offline ? 'write' : 'read');
-    const idempotencyKey = options.idempotencyKey ?? headerKey(offline) ?? newId();
+    // A key the caller chose (the option, or the header of its queued request) is one its
+    // request carries: the write may be sent again, like one whose fn read `ctx.idempotencyKey`.
+    const chosenKey = options.idempotencyKey ?? headerKey(offline);
+    const idempotencyKey = chosenKey ?? newId();
     const started = clock.now();
 
     const finish = (result: ProtectedResult<T>): ProtectedResult<T> => {
@@ -300,7 +303,7 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
       const value = await dependency.policy.execute(fn, {
         ...(options.signal ? { signal: options.signal } : {}),
         idempotencyKey,
-        idempotent: options.idempotent ?? kind === 'read',
+        idempotent: options.idempotent ?? (kind === 'read' || chosenKey !== undefined),
       });
       observe(dependency.name, true, clock.now() - started);
       return finish({ status: 'ok', value });

@@ -194,6 +194,17 @@ describe('one idempotency key per logical write', () => {
     if (result.status === 'queued') expect(result.entry.idempotencyKey).toBe(keys[0]);
   });
 
+  it('a write whose key the caller chose is retried with it, even if fn never reads it', async () => {
+    const p = make();
+    const server = lossyServer(2);
+    const fn = vi.fn(() => server.send('note', 'note-42-v3'));
+    const pending = p.protect('save', fn, { kind: 'write', idempotencyKey: 'note-42-v3' });
+    await settle(30_000);
+    expect(await pending).toEqual({ status: 'ok', value: 'saved' });
+    expect(fn).toHaveBeenCalledTimes(3);
+    expect(server.applied).toEqual(['note']);
+  });
+
   it('a write queued at once while offline gets the key the caller gave', async () => {
     win.goOffline();
     const p = make();

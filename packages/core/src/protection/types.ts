@@ -55,10 +55,11 @@ export interface ProtectOptions<T> {
   /** Tell the user nothing about this call. */
   silent?: boolean;
   /**
-   * Whether running `fn` twice has the effect of running it once. Default: true for reads,
-   * false for writes. A write that is not idempotent is retried after an ambiguous failure
-   * (a timeout, a lost connection or response, a 5xx other than 503) only if `fn` read
-   * `ctx.idempotencyKey`, that is, sent the key the server dedupes on.
+   * Whether running `fn` twice has the effect of running it once. Default: true for reads and
+   * for writes whose key the caller chose (`idempotencyKey`, or the `Idempotency-Key` header of
+   * an `'http'` offline payload), false for other writes. A write that is not idempotent is
+   * retried after an ambiguous failure (a timeout, a lost connection or response, a 5xx other
+   * than 503) only if `fn` read `ctx.idempotencyKey`, that is, sent the key the server dedupes on.
    */
   idempotent?: boolean;
   /**
