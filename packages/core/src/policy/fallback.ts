@@ -31,6 +31,7 @@ class FallbackPolicy extends PolicyBase {
         // A caller who aborted wants no answer at all, not a substitute.
         if (signal.aborted) throw lastError;
         const failure = classifyFailure(lastError);
+        if (failure.category === 'aborted') throw lastError;
         if (this.events.observed) this.events.next({ type: 'fallback', index: i, failure });
         const alternative = this.alternatives[i];
         try {

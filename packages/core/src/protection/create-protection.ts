@@ -270,6 +270,15 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
       }
     }
     const kind = options.kind ?? (offline ? 'write' : 'read');
+    if (
+      options.idempotencyKey !== undefined &&
+      (typeof options.idempotencyKey !== 'string' || options.idempotencyKey === '')
+    ) {
+      throw new TypeError(`protect("${name}"): option "idempotencyKey" must be a non-empty string`);
+    }
+    if (options.idempotent !== undefined && typeof options.idempotent !== 'boolean') {
+      throw new TypeError(`protect("${name}"): option "idempotent" must be a boolean`);
+    }
     // A key the caller chose (the option, or the header of its queued request) is one its
     // request carries: the write may be sent again, like one whose fn read `ctx.idempotencyKey`.
     const chosenKey = options.idempotencyKey ?? headerKey(offline);
@@ -289,6 +298,11 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
       return result;
     };
 
+    // Aborted before it started: nothing to run, and nothing to queue on its behalf.
+    if (options.signal?.aborted) {
+      const failure = classifyFailure(options.signal.reason, { signal: options.signal });
+      if (failure.category === 'aborted') return finish({ status: 'cancelled', failure });
+    }
     // Offline and the write can wait: queue it now rather than wait for a timeout.
     if (offline && connectivity.snapshot.status === 'offline')
       return finish(await enqueue<T>(offline, idempotencyKey));

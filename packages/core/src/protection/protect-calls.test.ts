@@ -84,6 +84,22 @@ describe('a call its caller aborts is cancelled, not failed', () => {
     expect(events.flatMap((e) => (e.type === 'call' ? [e.status] : []))).toEqual(['cancelled', 'cancelled']);
   });
 
+  it('aborted before it starts: fn never runs, and an offline write is not queued', async () => {
+    win.goOffline();
+    const p = make();
+    const fn = vi.fn(() => Promise.resolve('sent'));
+    const controller = new AbortController();
+    controller.abort();
+    const result = await p.protect('save', fn, {
+      signal: controller.signal,
+      offline: { type: 'note', payload: { title: 'x' } },
+    });
+    expect(result).toMatchObject({ status: 'cancelled', failure: { category: 'aborted' } });
+    expect(fn).not.toHaveBeenCalled();
+    await settle();
+    expect(p.outbox?.stats.pending).toBe(0);
+  });
+
   it('is not retried, and never counts towards the breaker', async () => {
     const p = make();
     const fn = vi.fn(untilAborted);
@@ -240,6 +256,13 @@ describe('one idempotency key per logical write', () => {
     const result = await pending;
     expect(keys).toEqual(['from-header', 'from-header', 'from-header']);
     expect(result).toMatchObject({ status: 'queued', entry: { idempotencyKey: 'from-header' } });
+  });
+
+  it('refuses a bad idempotencyKey or idempotent, naming the option', async () => {
+    const p = make();
+    const fn = () => Promise.resolve(1);
+    await expect(p.protect('save', fn, { idempotencyKey: '' })).rejects.toThrow(/"idempotencyKey"/);
+    await expect(p.protect('save', fn, { idempotent: 'yes' as never })).rejects.toThrow(/"idempotent"/);
   });
 
   it('two calls get two keys', async () => {
