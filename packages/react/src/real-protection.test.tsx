@@ -5,7 +5,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { createProtection, HttpError, timeout } from '@bulletproof/core';
 import type { ConnectivityWindow, ExecutionContext, Protection } from '@bulletproof/core';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { StrictMode } from 'react';
+import { StrictMode, useEffect } from 'react';
 import type { ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectivityIndicator } from './components/ConnectivityIndicator.js';
@@ -158,10 +158,51 @@ describe('with the real createProtection', () => {
     });
     await waitFor(() => expect(signal).toBeDefined());
     view.unmount();
-    await expect(pending).resolves.toMatchObject({ status: 'failed', failure: { category: 'aborted' } });
+    await expect(pending).resolves.toMatchObject({ status: 'cancelled', failure: { category: 'aborted' } });
     expect(signal?.aborted).toBe(true);
     expect(errors).not.toHaveBeenCalled();
     errors.mockRestore();
+  });
+
+  it('useBulletproof under StrictMode: a healthy first load leaves no trace of the aborted first run', async () => {
+    const { protection, mount } = setup();
+    const events: string[] = [];
+    protection.events$.subscribe((e) => {
+      if (e.type === 'call') events.push(e.status);
+    });
+    const fallback = vi.fn(() => {
+      throw new Error('nothing cached yet');
+    });
+    function Load() {
+      const load = useBulletproof(
+        'load',
+        function (this: ExecutionContext) {
+          const signal = this.signal;
+          return new Promise<string>((resolve, reject) => {
+            if (signal.aborted) reject(signal.reason as Error);
+            signal.addEventListener('abort', () => reject(signal.reason as Error));
+            setTimeout(() => resolve('notes'), 0);
+          });
+        },
+        { dependency: 'api', fallback },
+      );
+      const { run } = load;
+      useEffect(() => {
+        void run();
+      }, [run]);
+      return <p data-testid="state">{load.state}</p>;
+    }
+    mount(
+      <>
+        <MessageCenter />
+        <Load />
+      </>,
+    );
+    await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('succeeded'));
+    expect(events).toEqual(['cancelled', 'ok']);
+    expect(fallback).not.toHaveBeenCalled();
+    expect(protection.messages.visible).toEqual({ banners: [], toasts: [] });
+    expect(protection.connectivity.snapshot.status).not.toBe('unreachable');
   });
 
   it('a refused write: the message offers Review, which takes the user to the outbox panel', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Failure } from '../failure/types.js';
-import { createConnectivityMonitor } from './create-connectivity-monitor.js';
+import { createConnectivityMonitor, HEDGE_AFTER_MS, PROBE_GUARD_MS } from './create-connectivity-monitor.js';
 import type { ConnectivityMonitor, ConnectivitySnapshot, ConnectivityWindow } from './types.js';
 import { FakeConnection, FakeWindow } from '../test-support/fake-window.js';
 import { manualClock } from '../test-support/manual-clock.js';
@@ -284,9 +284,89 @@ describe('createConnectivityMonitor', () => {
 
   it('a reported failure asks the probe at once', async () => {
     const { clock, monitor, fetch } = setup();
-    await clock.advance(0);
+    await clock.advance(PROBE_GUARD_MS);
     monitor.report({ ok: false, latencyMs: 10, failure: networkFailure });
     expect(fetch.calls).toHaveLength(2);
+  });
+
+  describe('a hang is noticed within the probe timeout + 1 s of the first timed-out call', () => {
+    const timedOut: Failure = { ...networkFailure, category: 'timeout' };
+    const BOUND = 5_000 + 1_000; // the default probe timeout, plus the guard
+
+    it('reported long after the last probe: probes at once (hedged) and is unreachable a timeout later', async () => {
+      const { clock, monitor, fetch, setAnswer } = setup();
+      await clock.advance(10_000);
+      expect(monitor.snapshot.status).toBe('online');
+      setAnswer('hang');
+      const reportedAt = clock.now();
+      monitor.report({ ok: false, latencyMs: 10_000, failure: timedOut });
+      expect(fetch.calls).toHaveLength(2);
+      await clock.advance(4_999);
+      expect(monitor.snapshot.status).toBe('online');
+      await clock.advance(1);
+      expect(monitor.snapshot).toMatchObject({ status: 'unreachable', since: reportedAt + 5_000 });
+      expect(monitor.snapshot.since - reportedAt).toBeLessThanOrEqual(BOUND);
+    });
+
+    it('reported just after a probe: probes when the guard ends, still within the bound', async () => {
+      const { clock, monitor, fetch, setAnswer } = setup();
+      await clock.advance(0);
+      setAnswer('hang');
+      const reportedAt = clock.now();
+      monitor.report({ ok: false, latencyMs: 10_000, failure: timedOut });
+      expect(fetch.calls).toHaveLength(1);
+      await clock.advance(PROBE_GUARD_MS - 1);
+      expect(fetch.calls).toHaveLength(1);
+      await clock.advance(1);
+      expect(fetch.calls).toHaveLength(2);
+      await clock.advance(5_000);
+      expect(monitor.snapshot.status).toBe('unreachable');
+      expect(monitor.snapshot.since - reportedAt).toBeLessThanOrEqual(BOUND);
+    });
+
+    it('with more failures needed, the hedge keeps it within the bound', async () => {
+      const { clock, monitor, fetch, setAnswer } = setup({ failuresToUnreachable: 3 });
+      await clock.advance(10_000);
+      setAnswer('hang');
+      const reportedAt = clock.now();
+      monitor.report({ ok: false, latencyMs: 10_000, failure: timedOut });
+      await clock.advance(HEDGE_AFTER_MS);
+      expect(fetch.calls).toHaveLength(3);
+      await clock.advance(5_000);
+      expect(monitor.snapshot.status).toBe('unreachable');
+      expect(monitor.snapshot.since - reportedAt).toBeLessThanOrEqual(BOUND);
+    });
+
+    it('many failing calls cost at most one probe a second', async () => {
+      const { clock, monitor, fetch } = setup();
+      await clock.advance(10_000);
+      // The probe answers: whatever fails the calls, the path is fine.
+      for (let t = 0; t < 3_000; t += 100) {
+        monitor.report({ ok: false, latencyMs: 50, failure: networkFailure });
+        await clock.advance(100);
+      }
+      // Thirty failed calls over 3 s: probes at 0, 1, 2 and 3 s, no more.
+      expect(fetch.calls.length - 1).toBe(4);
+      expect(monitor.snapshot.status).toBe('online');
+    });
+
+    it('probeSoon() asks for the same probe; nothing while unreachable or without a probe', async () => {
+      const { clock, monitor, fetch, setAnswer } = setup();
+      await clock.advance(10_000);
+      setAnswer('network-error');
+      monitor.probeSoon();
+      expect(fetch.calls).toHaveLength(2);
+      await clock.advance(0);
+      expect(monitor.snapshot.status).toBe('unreachable');
+      const before = fetch.calls.length;
+      await clock.advance(2_000);
+      monitor.probeSoon();
+      expect(fetch.calls).toHaveLength(before);
+      monitor.dispose();
+      const bare = setup({ probe: false });
+      bare.monitor.probeSoon();
+      expect(bare.fetch.calls).toHaveLength(0);
+    });
   });
 
   it('check() joins a probe already under way', async () => {

@@ -21,6 +21,14 @@ import type {
  */
 export const HEDGE_AFTER_MS = 500;
 
+/**
+ * A reported timeout or network failure (or `probeSoon()`) probes at once, unless a probe
+ * ended less than this long ago: then it probes when this much time has passed. Many calls
+ * failing together cost at most one probe a second, and the status still leaves `online`
+ * within the probe's timeout plus this guard of the first such call.
+ */
+export const PROBE_GUARD_MS = 1_000;
+
 const positiveMs = z.number().check(z.gt(0));
 
 const WINDOW_METHODS = ['addEventListener', 'removeEventListener'];
@@ -97,7 +105,9 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
   const disposal = new AbortController();
   let disposed = false;
   let timer: unknown;
+  let timerDueAt = Number.POSITIVE_INFINITY;
   let inFlight: Promise<ConnectivitySnapshot> | undefined;
+  let lastRoundEndedAt = Number.NEGATIVE_INFINITY;
 
   function browserOnline(): boolean | undefined {
     const flag = win?.navigator?.onLine;
@@ -121,14 +131,17 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
     if (timer !== undefined) {
       clock.clearTimeout(timer);
       timer = undefined;
+      timerDueAt = Number.POSITIVE_INFINITY;
     }
     if (!probe || disposed || hidden()) return;
     // A failure short of the threshold is confirmed at once rather than a full interval later.
     const confirming =
       state.failures > 0 && state.failures < failuresToUnreachable && state.status !== 'offline';
     const delay = delayMs ?? (confirming ? 0 : currentInterval());
+    timerDueAt = clock.now() + delay;
     timer = clock.setTimeout(() => {
       timer = undefined;
+      timerDueAt = Number.POSITIVE_INFINITY;
       void check();
     }, delay);
   }
@@ -201,6 +214,7 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
         await runRound();
       } finally {
         inFlight = undefined;
+        lastRoundEndedAt = clock.now();
         schedule();
       }
       return state.snapshot;
@@ -263,7 +277,20 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
     const wasReachable = state.status === 'online' || state.status === 'unknown';
     publish(state.failure(now, false, category === 'timeout' ? 'timeout' : 'network'));
     // A real call just failed on the network: ask the probe now instead of at the next interval.
-    if (probe && wasReachable && state.status !== 'offline' && !inFlight && !hidden()) void check();
+    if (wasReachable) probeSoon();
+  }
+
+  /**
+   * Probes now (hedged, as every round) unless one is under way, or in what is left of
+   * `PROBE_GUARD_MS` since the last one ended. Only while the backend is thought reachable:
+   * otherwise the not-online interval is already probing.
+   */
+  function probeSoon(): void {
+    if (!probe || disposed || inFlight || hidden()) return;
+    if (state.status !== 'online' && state.status !== 'unknown') return;
+    const wait = lastRoundEndedAt + PROBE_GUARD_MS - clock.now();
+    if (wait <= 0) void check();
+    else if (clock.now() + wait < timerDueAt) schedule(wait);
   }
 
   const unwatchNetwork = watchNetworkInformation(win?.navigator?.connection, onNetworkChange);
@@ -279,12 +306,14 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
     state$: subject.asObservable(),
     check,
     report,
+    probeSoon,
     dispose(): void {
       if (disposed) return;
       disposed = true;
       disposal.abort();
       if (timer !== undefined) clock.clearTimeout(timer);
       timer = undefined;
+      timerDueAt = Number.POSITIVE_INFINITY;
       unwatchNetwork();
       win?.removeEventListener('online', onOnline);
       win?.removeEventListener('offline', onOffline);

@@ -1,4 +1,4 @@
-export { createConnectivityMonitor, HEDGE_AFTER_MS } from './create-connectivity-monitor.js';
+export { createConnectivityMonitor, HEDGE_AFTER_MS, PROBE_GUARD_MS } from './create-connectivity-monitor.js';
 export type {
   ConnectionQuality,
   ConnectivityMonitor,

@@ -90,7 +90,16 @@ export interface ConnectivityMonitor {
   readonly state$: Observable<ConnectivitySnapshot>;
   /** Probes now (joining a probe already under way) and resolves with the resulting snapshot. */
   check(): Promise<ConnectivitySnapshot>;
-  /** Passive signal from real calls: their outcomes count like probes. */
+  /**
+   * Passive signal from real calls: their outcomes count like probes. A timeout or network
+   * failure while the backend is thought reachable also probes at once (see `probeSoon`).
+   */
   report(o: { ok: boolean; latencyMs: number; failure?: Failure }): void;
+  /**
+   * Something looks wrong (a call has gone unanswered for long): probe now, hedged, unless
+   * a probe is under way or ended less than a second ago (then when that second is up).
+   * Does nothing without a probe, or when the status is already `offline` or `unreachable`.
+   */
+  probeSoon(): void;
   dispose(): void;
 }

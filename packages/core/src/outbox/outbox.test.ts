@@ -497,6 +497,7 @@ describe('offline', () => {
       state$,
       check: async () => state$.value,
       report: () => {},
+      probeSoon: () => {},
       dispose: () => {},
     } satisfies ConnectivityMonitor;
     return { fake, set: (s: ConnectivitySnapshot['status']) => state$.next({ ...state$.value, status: s }) };

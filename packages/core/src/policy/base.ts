@@ -1,8 +1,9 @@
 import type { Observable } from 'rxjs';
 import { systemClock, type Clock } from '../clock.js';
 import { classifyFailure } from '../failure/classify.js';
+import { newId } from '../outbox/new-id.js';
 import { Emitter } from './emitter.js';
-import type { ExecuteOptions, Operation, Policy, PolicyEvent } from './types.js';
+import type { ExecuteOptions, ExecutionContext, Operation, Policy, PolicyEvent } from './types.js';
 
 /**
  * The signal operations get when the caller passed none. One shared, never-aborted signal
@@ -11,10 +12,48 @@ import type { ExecuteOptions, Operation, Policy, PolicyEvent } from './types.js'
 export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 
 /**
+ * What one execution shares across all its attempts: its idempotency key, and whether the
+ * operation may run again after an ambiguous outcome. One small object per `execute`.
+ */
+export class Call {
+  /** Set once an attempt has read `ctx.idempotencyKey`: the operation sends the key. */
+  keyRead = false;
+
+  constructor(
+    private key: string | undefined,
+    /** `ExecuteOptions.idempotent`: false makes retries of ambiguous failures depend on `keyRead`. */
+    readonly idempotent: boolean,
+  ) {}
+
+  get idempotencyKey(): string {
+    this.keyRead = true;
+    return (this.key ??= newId());
+  }
+
+  /** Whether running the operation again cannot apply its effect twice. */
+  get safeToRepeat(): boolean {
+    return this.idempotent || this.keyRead;
+  }
+}
+
+/** The context an attempt's operation receives; the key is the execution's, made only if read. */
+class AttemptContext implements ExecutionContext {
+  constructor(
+    readonly signal: AbortSignal,
+    readonly attempt: number,
+    private readonly call: Call,
+  ) {}
+
+  get idempotencyKey(): string {
+    return this.call.idempotencyKey;
+  }
+}
+
+/**
  * One step of a policy chain. A chain is a flat array of links; link `index` runs the rest
- * of the chain through `runNext(…, index + 1)`. Passing (fn, signal, attempt, chain, index)
- * down instead of wrapping closures per call keeps the composed hot path allocation-free;
- * the context object is built once, at the operation itself.
+ * of the chain through `runNext(…, index + 1)`. Passing (fn, signal, attempt, chain, index,
+ * call) down instead of wrapping closures per call keeps the composed hot path nearly
+ * allocation-free; the context object is built once, at the operation itself.
  */
 export interface ChainLink {
   run<T>(
@@ -23,6 +62,7 @@ export interface ChainLink {
     attempt: number,
     chain: readonly ChainLink[],
     index: number,
+    call: Call,
   ): Promise<T>;
 }
 
@@ -39,9 +79,12 @@ export function runNext<T>(
   attempt: number,
   chain: readonly ChainLink[],
   index: number,
+  call: Call,
 ): T | Promise<T> {
   const link = chain[index];
-  return link === undefined ? fn({ signal, attempt }) : link.run(fn, signal, attempt, chain, index);
+  return link === undefined
+    ? fn(new AttemptContext(signal, attempt, call))
+    : link.run(fn, signal, attempt, chain, index, call);
 }
 
 /**
@@ -67,19 +110,21 @@ export abstract class PolicyBase implements Policy, ChainLink {
     attempt: number,
     chain: readonly ChainLink[],
     index: number,
+    call: Call,
   ): Promise<T>;
 
   execute<T>(fn: Operation<T>, opts?: ExecuteOptions): Promise<T> {
     const signal = opts?.signal ?? NEVER_ABORTED;
     if (signal.aborted) return rejected(signal.reason);
-    if (!this.events.observed) return startChain(fn, signal, this.chain);
-    return this.executeObserved(fn, signal);
+    const call = new Call(opts?.idempotencyKey, opts?.idempotent ?? true);
+    if (!this.events.observed) return startChain(fn, signal, this.chain, call);
+    return this.executeObserved(fn, signal, call);
   }
 
-  private async executeObserved<T>(fn: Operation<T>, signal: AbortSignal): Promise<T> {
+  private async executeObserved<T>(fn: Operation<T>, signal: AbortSignal, call: Call): Promise<T> {
     const start = this.clock.now();
     try {
-      const value = await startChain(fn, signal, this.chain);
+      const value = await startChain(fn, signal, this.chain, call);
       if (this.events.observed) this.events.next({ type: 'success', durationMs: this.clock.now() - start });
       return value;
     } catch (error) {
@@ -93,11 +138,16 @@ export abstract class PolicyBase implements Policy, ChainLink {
 }
 
 /** Starts a chain; an empty chain runs the operation directly, turning a sync throw into a rejection. */
-function startChain<T>(fn: Operation<T>, signal: AbortSignal, chain: readonly ChainLink[]): Promise<T> {
+function startChain<T>(
+  fn: Operation<T>,
+  signal: AbortSignal,
+  chain: readonly ChainLink[],
+  call: Call,
+): Promise<T> {
   const first = chain[0];
-  if (first !== undefined) return first.run(fn, signal, 1, chain, 0);
+  if (first !== undefined) return first.run(fn, signal, 1, chain, 0, call);
   try {
-    return Promise.resolve(fn({ signal, attempt: 1 }));
+    return Promise.resolve(fn(new AttemptContext(signal, 1, call)));
   } catch (error) {
     return rejected(error);
   }

@@ -28,6 +28,32 @@ describe('CountWindow', () => {
   });
 });
 
+describe('rates judged on the call that adds to them', () => {
+  it('a success never trips the failure rate, in a count or a time window', () => {
+    const count = new CountWindow(4, 0.5, 4, undefined);
+    const time = new TimeWindow(1_000, 0.5, 4, undefined);
+    for (const w of [count, time]) {
+      expect([w.record(true, false, 0), w.record(true, false, 0), w.record(false, false, 0)]).toEqual([
+        false,
+        false,
+        false,
+      ]);
+      // Fourth call: 2 of 4 failed, at the threshold, but the call is a success.
+      expect(w.record(false, false, 0)).toBe(false);
+      expect(w.record(true, false, 0)).toBe(true);
+    }
+  });
+
+  it('a slow success may trip the slow-call rate, not the failure rate', () => {
+    const window = new CountWindow(2, 0.5, 2, 1);
+    expect(window.record(true, false)).toBe(false);
+    // 1 of 2 failed (at the failure threshold), 1 of 2 slow (below the slow one): closed.
+    expect(window.record(false, true)).toBe(false);
+    // 2 of 2 slow, this call slow: open.
+    expect(window.record(false, true)).toBe(true);
+  });
+});
+
 describe('ConsecutiveWindow', () => {
   it('counts the current run of bad calls', () => {
     const window = new ConsecutiveWindow(3);

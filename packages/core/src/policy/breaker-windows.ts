@@ -3,7 +3,8 @@ import { TimeBuckets } from './time-buckets.js';
 /**
  * Where a circuit breaker keeps the outcomes of recent calls. `record` is O(1) whatever
  * the window size, so a failing dependency costs the same per call with a window of 100
- * or of 10 000; it returns true when the window's rule says the breaker should open.
+ * or of 10 000; it returns true when the window's rule says the breaker should open,
+ * which only a failed (or slow) call can do.
  */
 export interface OutcomeWindow {
   record(failed: boolean, slow: boolean, now: number): boolean;
@@ -17,7 +18,14 @@ export interface OutcomeWindow {
 /** Absorbs floating-point error in rate comparisons (3 of 10 is a rate of 0.3, exactly). */
 const EPSILON = 1e-9;
 
+/**
+ * Whether the call just recorded trips the window. Each rate is judged only on a call that
+ * adds to it: a failure-rate threshold reached as a success arrives (the window filling up,
+ * an old success leaving it) is a dependency recovering, and must not open the breaker.
+ */
 function overThreshold(
+  failed: boolean,
+  isSlow: boolean,
   failures: number,
   slow: number,
   calls: number,
@@ -26,8 +34,8 @@ function overThreshold(
   slowRate: number | undefined,
 ): boolean {
   if (calls < minimumCalls || calls === 0) return false;
-  if (failures / calls >= failureRate - EPSILON) return true;
-  return slowRate !== undefined && slow / calls >= slowRate - EPSILON;
+  if (failed && failures / calls >= failureRate - EPSILON) return true;
+  return isSlow && slowRate !== undefined && slow / calls >= slowRate - EPSILON;
 }
 
 /** Opens after `threshold` bad calls in a row (a slow call counts as bad); any good call resets the run. */
@@ -97,6 +105,8 @@ export class CountWindow implements OutcomeWindow {
     if (slow) this.slow++;
     this.next = this.next + 1 === ring.length ? 0 : this.next + 1;
     return overThreshold(
+      failed,
+      slow,
       this.failures,
       this.slow,
       this.calls,
@@ -145,6 +155,8 @@ export class TimeWindow implements OutcomeWindow {
     if (failed) b.add(FAILURES, index);
     if (slow) b.add(SLOW_CALLS, index);
     return overThreshold(
+      failed,
+      slow,
       b.total(FAILURES),
       b.total(SLOW_CALLS),
       b.total(CALLS),

@@ -117,6 +117,25 @@ describe('circuitBreaker', () => {
       expect(breaker.state).toBe('open');
     });
 
+    it('never counts a caller’s abort, even when countIf would', async () => {
+      const breaker = make({
+        name: 'api',
+        window: { kind: 'consecutive', failures: 1 },
+        countIf: () => true,
+      });
+      const caller = new AbortController();
+      const pending = breaker.execute(
+        (ctx) =>
+          new Promise<never>((_, reject) =>
+            ctx.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+          ),
+        { signal: caller.signal },
+      );
+      caller.abort();
+      await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+      expect(breaker.snapshot).toMatchObject({ state: 'closed', calls: 0 });
+    });
+
     it('countIf replaces the default', async () => {
       const breaker = make({
         name: 'api',
@@ -310,8 +329,33 @@ describe('circuitBreaker', () => {
       });
       await failTimes(breaker, 3);
       expect(breaker.state).toBe('closed');
+      await failTimes(breaker, 1);
+      // 4 of 4 ≥ 50 %, judged on the failure that reached minimumCalls.
+      expect(breaker.state).toBe('open');
+    });
+
+    it('never opens on a success: a threshold reached as one arrives is a recovery', async () => {
+      const breaker = make({
+        name: 'api',
+        window: { kind: 'count', size: 5, failureRate: 0.5, minimumCalls: 5 },
+      });
+      const changes: PolicyEvent[] = [];
+      breaker.events$.subscribe((e) => {
+        if (e.type === 'breaker-state') changes.push(e);
+      });
+      // F F F S: 4 calls, below minimumCalls. The next success completes the window at 3 of 5.
+      await failTimes(breaker, 3);
       await breaker.execute(ok);
-      // 3 of 4 ≥ 50 %, evaluated after the success that reached minimumCalls.
+      await breaker.execute(ok);
+      expect(breaker.snapshot).toMatchObject({ state: 'closed', failures: 3, calls: 5 });
+      // A full window where a success evicts a success: still 3 of 5, still closed.
+      await breaker.execute(ok);
+      expect(breaker.snapshot).toMatchObject({ state: 'closed', failures: 2, calls: 5 });
+      expect(changes).toEqual([]);
+      // The dependency failing again is judged as usual: F evicts F twice (2 of 5), then S (3 of 5).
+      await failTimes(breaker, 2);
+      expect(breaker.state).toBe('closed');
+      await failTimes(breaker, 1);
       expect(breaker.state).toBe('open');
     });
 
@@ -374,7 +418,10 @@ describe('circuitBreaker', () => {
       await breaker.execute(ok);
       expect(breaker.state).toBe('closed');
       vi.advanceTimersByTime(3_000);
+      // 2 of 4 ≥ 50 %, but reached by a success: a recovery, not a reason to open.
       await breaker.execute(ok);
+      expect(breaker.snapshot).toMatchObject({ state: 'closed', failures: 2, calls: 4 });
+      await failTimes(breaker, 1);
       expect(breaker.state).toBe('open');
     });
 

@@ -5,7 +5,7 @@ import { classifyFailure } from '../failure/classify.js';
 import { CircuitOpenError } from '../failure/errors.js';
 import type { Failure, FailureCategory } from '../failure/types.js';
 import { backoffSchema } from './backoff.js';
-import { PolicyBase, rejected, runNext, type ChainLink } from './base.js';
+import { PolicyBase, rejected, runNext, type Call, type ChainLink } from './base.js';
 import {
   TabShare,
   loadRecord,
@@ -37,7 +37,10 @@ export interface BreakerOptions {
   openForMs?: number | Backoff;
   /** `probes` calls at a time try the dependency when half-open; `successesToClose` successes close it. */
   halfOpen?: { probes?: number; successesToClose?: number };
-  /** Which failures count. Default: network, timeout, server, rate-limited. Others leave the breaker as it is. */
+  /**
+   * Which failures count. Default: network, timeout, server, rate-limited. Others leave the
+   * breaker as it is; an abort (the caller giving up) never counts.
+   */
   countIf?: (f: Failure) => boolean;
   /** `'tabs'`: mirror state to same-named breakers in same-origin tabs (BroadcastChannel). */
   share?: false | 'tabs';
@@ -212,14 +215,15 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     attempt: number,
     chain: readonly ChainLink[],
     index: number,
+    call: Call,
   ): Promise<T> {
     if (this.current !== 'closed' || this.slowMs !== undefined)
-      return this.runTimedOrProbing(fn, signal, attempt, chain, index);
+      return this.runTimedOrProbing(fn, signal, attempt, chain, index, call);
     // Closed, no slow-call rule: the hot path. No clock read, one `then`.
     const generation = this.generation;
     let result: T | Promise<T>;
     try {
-      result = runNext(fn, signal, attempt, chain, index + 1);
+      result = runNext(fn, signal, attempt, chain, index + 1, call);
     } catch (error) {
       this.onFailure(error, signal, generation, false, 0);
       return rejected(error);
@@ -242,13 +246,14 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     attempt: number,
     chain: readonly ChainLink[],
     index: number,
+    call: Call,
   ): Promise<T> {
     const probe = this.current !== 'closed' && this.admit();
     const generation = this.generation;
     const start = this.slowMs === undefined ? 0 : this.clock.now();
     let value: T;
     try {
-      value = await runNext(fn, signal, attempt, chain, index + 1);
+      value = await runNext(fn, signal, attempt, chain, index + 1, call);
     } catch (error) {
       this.onFailure(error, signal, generation, probe, start);
       throw error;
@@ -303,7 +308,9 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     start: number,
   ): void {
     if (generation !== this.generation) return;
-    const counted = this.countIf(classifyFailure(error, { signal }));
+    const failure = classifyFailure(error, { signal });
+    // A caller giving up says nothing of the dependency, whatever `countIf` says.
+    const counted = failure.category !== 'aborted' && this.countIf(failure);
     if (!counted) {
       // Not the dependency's fault (a 404, an abort): the breaker stays as it is.
       if (probe) this.probesInFlight--;

@@ -100,6 +100,15 @@ describe('fallback', () => {
     expect(alternative).not.toHaveBeenCalled();
   });
 
+  it('never substitutes for an abort the operation reports, even with its caller still waiting', async () => {
+    const alternative = vi.fn(() => 'substitute');
+    const pending = fallback(alternative).execute(() =>
+      Promise.reject(new DOMException('left', 'AbortError')),
+    );
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    expect(alternative).not.toHaveBeenCalled();
+  });
+
   it('builds no event objects while nobody listens', async () => {
     const next = vi.spyOn(Emitter.prototype, 'next');
     await fallback('x').execute(() => Promise.reject(new Error('boom')));

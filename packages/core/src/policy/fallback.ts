@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { classifyFailure } from '../failure/classify.js';
 import type { Failure } from '../failure/types.js';
-import { PolicyBase, runNext, type ChainLink } from './base.js';
+import { PolicyBase, runNext, type Call, type ChainLink } from './base.js';
 import type { Operation, Policy } from './types.js';
 
 /** A fallback value, or a function computing one from the failure. */
@@ -21,15 +21,17 @@ class FallbackPolicy extends PolicyBase {
     attempt: number,
     chain: readonly ChainLink[],
     index: number,
+    call: Call,
   ): Promise<T> {
     try {
-      return await runNext(fn, signal, attempt, chain, index + 1);
+      return await runNext(fn, signal, attempt, chain, index + 1, call);
     } catch (error) {
       let lastError = error;
       for (let i = 0; i < this.alternatives.length; i++) {
         // A caller who aborted wants no answer at all, not a substitute.
         if (signal.aborted) throw lastError;
         const failure = classifyFailure(lastError);
+        if (failure.category === 'aborted') throw lastError;
         if (this.events.observed) this.events.next({ type: 'fallback', index: i, failure });
         const alternative = this.alternatives[i];
         try {

@@ -19,7 +19,11 @@ function tracer(name: string, log: string[]): Policy {
     async execute<T>(fn: Operation<T>, opts?: ExecuteOptions): Promise<T> {
       log.push(`${name}>`);
       try {
-        return await fn({ signal: opts?.signal ?? new AbortController().signal, attempt: 1 });
+        return await fn({
+          signal: opts?.signal ?? new AbortController().signal,
+          attempt: 1,
+          idempotencyKey: 'k',
+        });
       } finally {
         log.push(`<${name}`);
       }

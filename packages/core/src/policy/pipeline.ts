@@ -1,5 +1,5 @@
 import { Observable, type Subscription } from 'rxjs';
-import { PolicyBase, runNext, type ChainLink } from './base.js';
+import { PolicyBase, runNext, type Call, type ChainLink } from './base.js';
 import type { Operation, Policy, PolicyEvent } from './types.js';
 
 /** Runs a policy that is not one of ours as a chain link, through its public `execute`. */
@@ -12,6 +12,7 @@ class ForeignLink implements ChainLink {
     attempt: number,
     chain: readonly ChainLink[],
     index: number,
+    call: Call,
   ): Promise<T> {
     // A foreign policy that is not a retry knows nothing of the attempt number: keep ours
     // unless it counts attempts itself.
@@ -23,6 +24,7 @@ class ForeignLink implements ChainLink {
           typeof ctx.attempt === 'number' && ctx.attempt > 1 ? ctx.attempt : attempt,
           chain,
           index + 1,
+          call,
         ),
       { signal },
     );
@@ -68,15 +70,17 @@ class PipelinePolicy extends PolicyBase {
     attempt: number,
     chain: readonly ChainLink[],
     index: number,
+    call: Call,
   ): Promise<T> {
     // Only reached when a pipeline is used as a link by something else: run the inner chain, then continue.
     return Promise.resolve(
       runNext(
-        (ctx) => runNext(fn, ctx.signal, ctx.attempt, chain, index + 1),
+        (ctx) => runNext(fn, ctx.signal, ctx.attempt, chain, index + 1, call),
         signal,
         attempt,
         this.chain,
         0,
+        call,
       ),
     );
   }

@@ -10,6 +10,11 @@ import { track } from '../test-support/track.js';
 const serverError = () => new HttpError(503);
 const networkError = () => new TypeError('Failed to fetch');
 
+/** A deadline's error as a foreign library throws it: classified by its name. */
+class TimeoutErrorLike extends Error {
+  override name = 'TimeoutError';
+}
+
 describe('retry', () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -301,6 +306,66 @@ describe('retry', () => {
       const result = track(retry({ budget: false, backoff: backoff.constant(1) }).execute(fn));
       await vi.runAllTimersAsync();
       expect(result.value).toBe('ok');
+    });
+  });
+
+  it('never retries an abort, even when retryIf would', async () => {
+    const fn = vi.fn(() => Promise.reject(new DOMException('stopped', 'AbortError')));
+    const result = track(retry({ retryIf: () => true, backoff: backoff.constant(1) }).execute(fn));
+    await vi.runAllTimersAsync();
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(result.error).toMatchObject({ name: 'AbortError' });
+  });
+
+  describe('idempotency', () => {
+    it('every attempt sees the one key of the execution: the given one, or one made on first read', async () => {
+      for (const opts of [{ idempotencyKey: 'k-1' }, undefined]) {
+        const keys: string[] = [];
+        const fn = (ctx: ExecutionContext) => {
+          keys.push(ctx.idempotencyKey);
+          if (ctx.attempt < 3) throw networkError();
+          return 'ok';
+        };
+        const result = track(retry({ backoff: backoff.constant(1) }).execute(fn, opts));
+        await vi.runAllTimersAsync();
+        expect(result.value).toBe('ok');
+        expect(keys).toHaveLength(3);
+        expect(new Set(keys).size).toBe(1);
+        if (opts) expect(keys[0]).toBe('k-1');
+        else expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+      }
+    });
+
+    it('idempotent: false retries an ambiguous failure only once the operation read the key', async () => {
+      const ambiguous = [networkError(), new HttpError(500), new HttpError(504), new TimeoutErrorLike()];
+      for (const error of ambiguous) {
+        const silent = vi.fn(() => Promise.reject(error));
+        const r1 = track(retry({ backoff: backoff.constant(1) }).execute(silent, { idempotent: false }));
+        await vi.runAllTimersAsync();
+        expect(silent).toHaveBeenCalledTimes(1);
+        expect(r1.error).toBe(error);
+
+        const keyed = vi.fn((ctx: ExecutionContext) =>
+          Promise.reject(Object.assign(error, { k: ctx.idempotencyKey })),
+        );
+        const r2 = track(retry({ backoff: backoff.constant(1) }).execute(keyed, { idempotent: false }));
+        await vi.runAllTimersAsync();
+        expect(keyed).toHaveBeenCalledTimes(3);
+        expect(r2.settled).toBe(true);
+      }
+    });
+
+    it('idempotent: false still retries what never reached the server (a 503, a 429)', async () => {
+      for (const error of [new HttpError(503), new HttpError(429)]) {
+        const fn = vi.fn(() => Promise.reject(error));
+        track(
+          retry({ backoff: backoff.constant(1), respectRetryAfter: false }).execute(fn, {
+            idempotent: false,
+          }),
+        );
+        await vi.runAllTimersAsync();
+        expect(fn).toHaveBeenCalledTimes(3);
+      }
     });
   });
 

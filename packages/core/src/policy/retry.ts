@@ -1,9 +1,10 @@
 import * as z from 'zod/mini';
 import type { Clock } from '../clock.js';
+import { isAmbiguous } from '../failure/ambiguous.js';
 import { classifyFailure } from '../failure/classify.js';
 import type { Failure } from '../failure/types.js';
 import { backoff as backoffs, backoffSchema } from './backoff.js';
-import { PolicyBase, runNext, sleep, type ChainLink } from './base.js';
+import { PolicyBase, runNext, sleep, type Call, type ChainLink } from './base.js';
 import { retryBudgetSchema } from './retry-budget.js';
 import type { Backoff, Operation, Policy, RetryBudget } from './types.js';
 import { clockSchema, fnSchema, msSchema, parseOptions } from '../validate.js';
@@ -72,6 +73,7 @@ class RetryPolicy extends PolicyBase {
     _attempt: number,
     chain: readonly ChainLink[],
     index: number,
+    call: Call,
   ): Promise<T> {
     this.budget?.recordRequest();
     const startedAt = this.maxElapsedMs === undefined ? 0 : this.clock.now();
@@ -79,12 +81,12 @@ class RetryPolicy extends PolicyBase {
     // and only a failure enters the retry loop.
     let first: T | Promise<T>;
     try {
-      first = runNext(fn, signal, 1, chain, index + 1);
+      first = runNext(fn, signal, 1, chain, index + 1, call);
     } catch (error) {
-      return this.retryAfterFailure(error, fn, signal, chain, index, startedAt);
+      return this.retryAfterFailure(error, fn, signal, chain, index, call, startedAt);
     }
     return Promise.resolve(first).then(undefined, (error: unknown) =>
-      this.retryAfterFailure(error, fn, signal, chain, index, startedAt),
+      this.retryAfterFailure(error, fn, signal, chain, index, call, startedAt),
     );
   }
 
@@ -95,6 +97,7 @@ class RetryPolicy extends PolicyBase {
     signal: AbortSignal,
     chain: readonly ChainLink[],
     index: number,
+    call: Call,
     startedAt: number,
   ): Promise<T> {
     let error = firstError;
@@ -103,7 +106,12 @@ class RetryPolicy extends PolicyBase {
       // The caller gave up: stop at once and report what the operation said.
       if (signal.aborted) throw error;
       const failure = classifyFailure(error);
-      const delayMs = this.delayBeforeRetry(failure, attempt, previousDelayMs, startedAt);
+      // An abort is someone giving up, never a fault to retry; a write that is not idempotent
+      // and did not send its key may already be applied when the outcome is ambiguous.
+      const delayMs =
+        failure.category === 'aborted' || (isAmbiguous(failure) && !call.safeToRepeat)
+          ? -1
+          : this.delayBeforeRetry(failure, attempt, previousDelayMs, startedAt);
       if (delayMs < 0) {
         if (this.events.observed) this.events.next({ type: 'give-up', attempts: attempt, failure });
         throw error;
@@ -112,7 +120,7 @@ class RetryPolicy extends PolicyBase {
       await sleep(delayMs, signal, this.clock);
       previousDelayMs = delayMs;
       try {
-        return await runNext(fn, signal, attempt + 1, chain, index + 1);
+        return await runNext(fn, signal, attempt + 1, chain, index + 1, call);
       } catch (next) {
         error = next;
       }

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { Clock } from '../clock.js';
 import { TimeoutError } from '../failure/errors.js';
-import { NEVER_ABORTED, PolicyBase, rejected, runNext, type ChainLink } from './base.js';
+import { NEVER_ABORTED, PolicyBase, rejected, runNext, type Call, type ChainLink } from './base.js';
 import type { Operation, Policy } from './types.js';
 import { clockSchema, parseOptions } from '../validate.js';
 
@@ -37,6 +37,7 @@ class TimeoutPolicy extends PolicyBase {
     attempt: number,
     chain: readonly ChainLink[],
     index: number,
+    call: Call,
   ): Promise<T> {
     const controller = new AbortController();
     const ms = this.ms;
@@ -66,7 +67,7 @@ class TimeoutPolicy extends PolicyBase {
 
     let inner: Promise<T>;
     try {
-      inner = Promise.resolve(runNext(fn, controller.signal, attempt, chain, index + 1));
+      inner = Promise.resolve(runNext(fn, controller.signal, attempt, chain, index + 1, call));
     } catch (error) {
       cleanup();
       return rejected(error);

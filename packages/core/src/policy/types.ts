@@ -7,6 +7,15 @@ export interface ExecutionContext {
   signal: AbortSignal;
   /** Which attempt this is, counting from 1 (set by the nearest enclosing `retry`). */
   attempt: number;
+  /**
+   * One key for the whole logical call, the same in every attempt: send it as the
+   * `Idempotency-Key` header of a write so the server applies it once however often it
+   * arrives. `protect()` makes one per call and gives the same key to the outbox entry when
+   * the write falls back to the queue; a bare policy makes one on first read (or uses
+   * `ExecuteOptions.idempotencyKey`). Reading it tells retry policies that the operation
+   * carries the key, so a write that is not `idempotent` may be retried after an ambiguous outcome.
+   */
+  readonly idempotencyKey: string;
 }
 
 /** An operation a policy runs: any sync or async function of the context. */
@@ -16,6 +25,15 @@ export type Operation<T> = (ctx: ExecutionContext) => T | Promise<T>;
 export interface ExecuteOptions {
   /** Aborting it aborts `ctx.signal`, ends any retry wait at once and rejects with its reason. */
   signal?: AbortSignal;
+  /** The key every attempt sees as `ctx.idempotencyKey`. Default: a random one, made on first read. */
+  idempotencyKey?: string;
+  /**
+   * Whether running the operation twice has the effect of running it once. Default true.
+   * When false, retry policies do not retry an ambiguous failure (a timeout, a network
+   * failure, a 5xx other than 503: the server may have applied it) unless an earlier attempt
+   * read `ctx.idempotencyKey`, that is, sent the key the server dedupes on.
+   */
+  idempotent?: boolean;
 }
 
 /** Something that runs operations under a resilience rule. */

@@ -123,7 +123,10 @@ describe('protect', () => {
 
   it('queues a write whose retryable failure outlasts the retries', async () => {
     const p = make();
-    const fn = vi.fn(() => Promise.reject(networkError()));
+    // Reading the key says the write carries it, so it may be sent again after a lost response.
+    const fn = vi.fn(({ idempotencyKey }: { idempotencyKey: string }) =>
+      Promise.reject(Object.assign(networkError(), { key: idempotencyKey })),
+    );
     const pending = p.protect('save', fn, { offline: { type: 'note', payload: { title: 'x' } } });
     await settle(60_000);
     const result = await pending;
@@ -197,7 +200,7 @@ describe('protect', () => {
     );
     controller.abort();
     const result = await pending;
-    expect(result).toMatchObject({ status: 'failed', failure: { category: 'aborted' } });
+    expect(result).toMatchObject({ status: 'cancelled', failure: { category: 'aborted' } });
     expect(visible(p).toasts).toEqual([]);
   });
 });

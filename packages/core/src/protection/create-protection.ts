@@ -6,6 +6,7 @@ import { classifyFailure } from '../failure/index.js';
 import type { Failure } from '../failure/types.js';
 import { createMessageCenter } from '../messages/index.js';
 import { createOutbox, type Outbox, type OutboxRequestInit } from '../outbox/index.js';
+import { newId } from '../outbox/new-id.js';
 import type { ExecutionContext, Policy } from '../policy/index.js';
 import { createPredictor, EMPTY_PREDICTION_ACCURACY, type Predictor } from '../predict/index.js';
 import { createRecovery } from '../recovery/index.js';
@@ -27,6 +28,25 @@ import { UserMessages } from './user-messages.js';
 
 /** Categories that say nothing about the backend's health: they feed neither connectivity nor prediction. */
 const NOT_A_SIGNAL = new Set<Failure['category']>(['aborted', 'circuit-open', 'client', 'auth', 'storage']);
+
+/**
+ * A call still unanswered after this long asks the connectivity probe to look now: a
+ * backend that hangs is noticed a few seconds in, not only when the call's timeout fires.
+ * A probe is a tiny request, and the monitor runs at most one a second however many calls ask.
+ */
+export const SLOW_CALL_PROBE_MS = 3_000;
+
+/** The `Idempotency-Key` header an 'http' offline payload already carries, if any: the call then uses it. */
+function headerKey(offline: ProtectOptions<unknown>['offline']): string | undefined {
+  if (offline?.type !== 'http') return undefined;
+  const headers = (offline.payload as { headers?: HeadersInit } | null)?.headers;
+  if (headers === undefined) return undefined;
+  try {
+    return new Headers(headers).get('idempotency-key') || undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function isRequestLike(value: unknown): boolean {
   if (typeof Request !== 'undefined' && value instanceof Request) return true;
@@ -51,6 +71,8 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
   });
   const outbox: Outbox | undefined =
     o.outbox === false ? undefined : createOutbox({ connectivity, clock, ...o.outbox });
+  const probing =
+    o.connectivity !== false && o.connectivity?.probe !== undefined && o.connectivity.probe !== false;
   const handlerTypes = new Set(['http', ...Object.keys((o.outbox || {}).handlers ?? {})]);
   const predictor: Predictor | undefined =
     o.predictor === false ? undefined : createPredictor({ clock, ...o.predictor });
@@ -155,7 +177,12 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
   );
   for (const d of dependencies.values()) {
     subscriptions.add(
-      d.policy.events$.subscribe((event) => emit(() => ({ type: 'policy', dependency: d.name, event }))),
+      d.policy.events$.subscribe((event) => {
+        // An attempt that failed on the path and will be retried is news for connectivity now,
+        // not when the last attempt ends (a hang would otherwise take every timeout to show).
+        if (event.type === 'retry') connectivity.report({ ok: false, latencyMs: 0, failure: event.failure });
+        emit(() => ({ type: 'policy', dependency: d.name, event }));
+      }),
     );
     if (d.breaker) subscriptions.add(d.breaker.state$.subscribe(refresh));
   }
@@ -216,9 +243,13 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
     );
   }
 
-  async function enqueue<T>(offline: NonNullable<ProtectOptions<T>['offline']>): Promise<ProtectedResult<T>> {
+  async function enqueue<T>(
+    offline: NonNullable<ProtectOptions<T>['offline']>,
+    idempotencyKey: string,
+  ): Promise<ProtectedResult<T>> {
     if (!outbox) throw new TypeError('protect: `offline` needs the outbox');
-    const o = offline.channel ? { channel: offline.channel } : {};
+    // The call's key: a server that saw an attempt of this write dedupes its replay.
+    const o = offline.channel ? { channel: offline.channel, idempotencyKey } : { idempotencyKey };
     try {
       // An 'http' write is a request to replay: the outbox stores its body as bytes.
       const entry =
@@ -258,6 +289,19 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
       }
     }
     const kind = options.kind ?? (offline ? 'write' : 'read');
+    if (
+      options.idempotencyKey !== undefined &&
+      (typeof options.idempotencyKey !== 'string' || options.idempotencyKey === '')
+    ) {
+      throw new TypeError(`protect("${name}"): option "idempotencyKey" must be a non-empty string`);
+    }
+    if (options.idempotent !== undefined && typeof options.idempotent !== 'boolean') {
+      throw new TypeError(`protect("${name}"): option "idempotent" must be a boolean`);
+    }
+    // A key the caller chose (the option, or the header of its queued request) is one its
+    // request carries: the write may be sent again, like one whose fn read `ctx.idempotencyKey`.
+    const chosenKey = options.idempotencyKey ?? headerKey(offline);
+    const idempotencyKey = chosenKey ?? newId();
     const started = clock.now();
 
     const finish = (result: ProtectedResult<T>): ProtectedResult<T> => {
@@ -268,30 +312,50 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
         kind,
         status: result.status,
         durationMs: clock.now() - started,
-        ...(result.status === 'failed' || result.status === 'fallback' ? { failure: result.failure } : {}),
+        ...('failure' in result ? { failure: result.failure } : {}),
       }));
       return result;
     };
 
+    // Aborted before it started: nothing to run, and nothing to queue on its behalf.
+    if (options.signal?.aborted) {
+      const failure = classifyFailure(options.signal.reason, { signal: options.signal });
+      if (failure.category === 'aborted') return finish({ status: 'cancelled', failure });
+    }
     // Offline and the write can wait: queue it now rather than wait for a timeout.
-    if (offline && connectivity.snapshot.status === 'offline') return finish(await enqueue<T>(offline));
+    if (offline && connectivity.snapshot.status === 'offline')
+      return finish(await enqueue<T>(offline, idempotencyKey));
 
     let failure: Failure;
+    const watchdog = probing
+      ? clock.setTimeout(() => {
+          connectivity.probeSoon();
+        }, SLOW_CALL_PROBE_MS)
+      : undefined;
     try {
-      const value = await dependency.policy.execute(
-        fn,
-        options.signal ? { signal: options.signal } : undefined,
-      );
+      const value = await dependency.policy.execute(fn, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        idempotencyKey,
+        idempotent: options.idempotent ?? (kind === 'read' || chosenKey !== undefined),
+      });
       observe(dependency.name, true, clock.now() - started);
       return finish({ status: 'ok', value });
     } catch (error) {
       const online = (win ?? globalThis).navigator?.onLine;
-      failure = classifyFailure(error, online === false ? { online: false } : {});
+      failure = classifyFailure(error, {
+        ...(online === false ? { online: false } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      // Cancelled (the caller aborted, say an unmounting component): not a failure. Nothing
+      // is recorded, recovered, queued, substituted or said. A deadline stays a timeout.
+      if (failure.category === 'aborted') return finish({ status: 'cancelled', failure });
       observe(dependency.name, false, clock.now() - started, failure);
+    } finally {
+      if (watchdog !== undefined) clock.clearTimeout(watchdog);
     }
 
-    if (failure.category !== 'aborted') void recovery.recover(failure);
-    if (offline && failure.retryable) return finish(await enqueue<T>(offline));
+    void recovery.recover(failure);
+    if (offline && failure.retryable) return finish(await enqueue<T>(offline, idempotencyKey));
     if ('fallback' in options && options.fallback !== undefined) {
       try {
         const fb = options.fallback;

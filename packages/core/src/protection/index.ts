@@ -1,4 +1,4 @@
-export { createProtection } from './create-protection.js';
+export { createProtection, SLOW_CALL_PROBE_MS } from './create-protection.js';
 export { proposeDegradation } from './degradation-rules.js';
 export type { DegradationCause, DegradationInputs, DegradationProposal } from './degradation-rules.js';
 export { describeSituation } from './situation.js';

@@ -48,16 +48,39 @@ export interface ProtectOptions<T> {
   /** Queue this write when it cannot be delivered now. */
   offline?: { type: string; payload: unknown; channel?: string };
   fallback?: T | ((f: Failure) => T | Promise<T>);
+  /**
+   * Aborting it cancels the call: the result is `cancelled`, with no fallback, no message,
+   * and nothing recorded against the dependency (an abort says nothing about its health).
+   */
   signal?: AbortSignal;
   /** Tell the user nothing about this call. */
   silent?: boolean;
+  /**
+   * Whether running `fn` twice has the effect of running it once. Default: true for reads and
+   * for writes whose key the caller chose (`idempotencyKey`, or the `Idempotency-Key` header of
+   * an `'http'` offline payload), false for other writes. A write that is not idempotent is
+   * retried after an ambiguous failure (a timeout, a lost connection or response, a 5xx other
+   * than 503) only if `fn` read `ctx.idempotencyKey`, that is, sent the key the server dedupes on.
+   */
+  idempotent?: boolean;
+  /**
+   * The call's idempotency key (`ctx.idempotencyKey` in every attempt, and the outbox
+   * entry's key if the write is queued). Default: the `Idempotency-Key` header of an
+   * `'http'` offline payload, else a fresh random key.
+   */
+  idempotencyKey?: string;
 }
 
+/**
+ * How a call ended. `cancelled`: its caller aborted it (`signal`, a component unmounting);
+ * `failure.category` is `'aborted'`. Not a failure: no fallback ran and nobody was told.
+ */
 export type ProtectedResult<T> =
   | { status: 'ok'; value: T }
   | { status: 'queued'; entry: OutboxEntry }
   | { status: 'fallback'; value: T; failure: Failure }
-  | { status: 'failed'; failure: Failure };
+  | { status: 'failed'; failure: Failure }
+  | { status: 'cancelled'; failure: Failure };
 
 export interface DependencyStatus {
   breaker: BreakerSnapshot;

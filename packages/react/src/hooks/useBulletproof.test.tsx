@@ -237,7 +237,7 @@ describe('useBulletproof', () => {
     expect(signal.aborted).toBe(true);
     expect((signal.reason as DOMException).name).toBe('AbortError');
     gate.reject(signal.reason);
-    await expect(call).resolves.toMatchObject({ status: 'failed', failure: { category: 'aborted' } });
+    await expect(call).resolves.toMatchObject({ status: 'cancelled', failure: { category: 'aborted' } });
     expect(errors).not.toHaveBeenCalled();
     errors.mockRestore();
   });
@@ -279,6 +279,92 @@ describe('useBulletproof', () => {
     outer.abort('stop');
     expect(inner.aborted).toBe(true);
     expect(inner.reason).toBe('stop');
+  });
+
+  it('a call its caller cancels leaves no trace: state and result are what they were before it', async () => {
+    const first = deferred<string>();
+    const second = deferred<string>();
+    const gates = [first, second];
+    const outer = new AbortController();
+    const { result } = setup(() => gates.shift()!.promise, { signal: outer.signal });
+    let call!: Promise<ProtectedResult<string>>;
+    act(() => {
+      call = result.current.run();
+    });
+    await act(async () => {
+      first.resolve('one');
+      await call;
+    });
+    expect(result.current).toMatchObject({ state: 'succeeded', result: { value: 'one' } });
+    act(() => {
+      call = result.current.run();
+    });
+    expect(result.current).toMatchObject({ state: 'running', result: { value: 'one' } });
+    await act(async () => {
+      outer.abort(new DOMException('stopped', 'AbortError'));
+      second.reject(new DOMException('stopped', 'AbortError'));
+      await call;
+    });
+    expect(await call).toMatchObject({ status: 'cancelled', failure: { category: 'aborted' } });
+    expect(result.current.state).toBe('succeeded');
+    expect(result.current.result).toEqual({ status: 'ok', value: 'one' });
+  });
+
+  it('a first call its caller cancels goes back to idle', async () => {
+    const outer = new AbortController();
+    const { result } = setup(() => Promise.reject(new DOMException('stopped', 'AbortError')), {
+      signal: outer.signal,
+    });
+    outer.abort(new DOMException('stopped', 'AbortError'));
+    await act(async () => {
+      expect(await result.current.run()).toMatchObject({ status: 'cancelled' });
+    });
+    expect(result.current.state).toBe('idle');
+    expect(result.current.result).toBeUndefined();
+  });
+
+  it('a StrictMode double mount cancels the first call: no error state, no fallback, nothing posted', async () => {
+    const protection = fakeProtection();
+    const fallback = vi.fn(() => 'cached');
+    const fn = vi.fn(
+      (ctx?: unknown) =>
+        new Promise<string>((resolve, reject) => {
+          const { signal } = ctx as ExecutionContext;
+          if (signal.aborted) reject(signal.reason as Error);
+          signal.addEventListener('abort', () => reject(signal.reason as Error));
+          setTimeout(() => resolve('fresh'), 0);
+        }),
+    );
+    const states: string[] = [];
+    function Loader() {
+      const { run, state } = useBulletproof(
+        'load',
+        function (this: ExecutionContext) {
+          return fn(this);
+        },
+        { fallback },
+      );
+      states.push(state);
+      useStartOnMount(run);
+      return <p>{state}</p>;
+    }
+    const { container } = render(
+      <StrictMode>
+        <BulletproofProvider protection={protection}>
+          <Loader />
+        </BulletproofProvider>
+      </StrictMode>,
+    );
+    await act(async () => {
+      await Promise.all(protection.calls.map((c) => c.outcome.catch(() => undefined)));
+    });
+    expect(protection.calls).toHaveLength(2);
+    await expect(protection.calls[0]!.outcome).rejects.toMatchObject({ name: 'AbortError' });
+    expect(fallback).not.toHaveBeenCalled();
+    expect(states).not.toContain('failed');
+    expect(states).not.toContain('fallback');
+    expect(protection.messages.visible).toEqual({ banners: [], toasts: [] });
+    expect(container.textContent).toBe('succeeded');
   });
 
   it('a call started from a mount effect survives StrictMode’s simulated unmount exactly once', async () => {

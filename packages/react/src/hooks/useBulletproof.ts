@@ -30,8 +30,13 @@ export interface UseBulletproofOptions<T> extends ProtectOptions<T> {
 export interface BulletproofCall<A extends unknown[], T> {
   /** Runs `fn(...args)` through `protection.protect`; never rejects for a failure of `fn`. */
   run: (...args: A) => Promise<ProtectedResult<T>>;
+  /**
+   * A call that ends `cancelled` (its `signal` aborted) leaves no trace: `state` and
+   * `result` go back to what they were before it ran (`running` while other calls run).
+   * One aborted by an unmount changes nothing at all.
+   */
   state: BulletproofCallState;
-  /** The result of the latest call that counted; kept while a new call runs. */
+  /** The result of the latest call that counted (never a `cancelled` one); kept while a new call runs. */
   result?: ProtectedResult<T>;
   /** How the latest call's queued write ended, once it has. */
   settled?: SettledOutcome;
@@ -52,7 +57,7 @@ const STATE_OF = {
   queued: 'queued',
   fallback: 'fallback',
   failed: 'failed',
-} as const satisfies Record<ProtectedResult<unknown>['status'], BulletproofCallState>;
+} as const satisfies Record<Exclude<ProtectedResult<unknown>['status'], 'cancelled'>, BulletproofCallState>;
 
 /**
  * Runs a function through the Protection and tracks its state for rendering.
@@ -81,14 +86,23 @@ export function useBulletproof<A extends unknown[], T>(
 
   // Calls whose result may still change the view; calls still running, with whether
   // an unmount aborts them.
-  const calls = useRef({
-    seq: 0,
-    counted: new Set<number>(),
-    running: new Map<AbortController, boolean>(),
+  // `lastView`: the view as the last call that counted left it, which a cancelled call restores.
+  const calls = useRef<{
+    seq: number;
+    counted: Set<number>;
+    running: Map<AbortController, boolean>;
+    lastView: View<T>;
     /** Calls whose queued write is followed to its end and may still change the view. */
-    followed: new Set<number>(),
+    followed: Set<number>;
     /** The follows under way; let go on unmount. */
-    following: new Set<AbortController>(),
+    following: Set<AbortController>;
+  }>({
+    seq: 0,
+    counted: new Set(),
+    running: new Map(),
+    lastView: IDLE,
+    followed: new Set(),
+    following: new Set(),
   });
 
   useEffect(() => {
@@ -131,6 +145,13 @@ export function useBulletproof<A extends unknown[], T>(
       outer?.removeEventListener('abort', forward);
       // Superseded, reset or unmounted: the caller still gets its result, the view does not.
       if (!c.counted.delete(id)) return;
+      if (result.status === 'cancelled') {
+        // Not an outcome: the view is what it was before this call.
+        const before = c.lastView;
+        setView(c.counted.size > 0 ? { ...before, state: 'running' } : before);
+        return;
+      }
+      c.lastView = { state: STATE_OF[result.status], result };
       setView({ state: c.counted.size > 0 ? 'running' : STATE_OF[result.status], result });
       if (result.status === 'queued') follow(result.entry.id, id, result);
     };
@@ -146,7 +167,9 @@ export function useBulletproof<A extends unknown[], T>(
         (settled) => {
           c.following.delete(follower);
           if (!c.followed.delete(callId) || c.counted.size > 0) return;
-          setView({ state: settled === 'delivered' ? 'synced' : 'failed', result, settled });
+          const view: View<T> = { state: settled === 'delivered' ? 'synced' : 'failed', result, settled };
+          c.lastView = view;
+          setView(view);
         },
         () => {
           c.following.delete(follower);
@@ -179,6 +202,7 @@ export function useBulletproof<A extends unknown[], T>(
   const reset = useCallback(() => {
     calls.current.counted.clear();
     calls.current.followed.clear();
+    calls.current.lastView = IDLE;
     setView(IDLE);
   }, []);
 

@@ -50,6 +50,7 @@ export function fakeConnectivity(initial: Partial<ConnectivitySnapshot> = {}): F
     state$: subject.asObservable(),
     check: () => Promise.resolve(subject.value),
     report() {},
+    probeSoon() {},
     dispose() {
       subject.complete();
     },
@@ -176,7 +177,8 @@ export interface FakeProtectionOptions {
 /**
  * A Protection for component tests: real degradation, message center and
  * recovery; connectivity and outbox driven by the test. `protect` runs `fn`
- * once and maps its outcome like the façade (`ok`, `fallback`, `failed`).
+ * once and maps its outcome like the façade (`ok`, `fallback`, `failed`, `cancelled`); its
+ * idempotency keys are `key-1`, `key-2`, … in call order, unless the call gives one.
  */
 export function fakeProtection(o: FakeProtectionOptions = {}): FakeProtection {
   const clock = o.clock ?? manualClock();
@@ -187,10 +189,19 @@ export function fakeProtection(o: FakeProtectionOptions = {}): FakeProtection {
   const recovery = createRecovery({ clock });
   const events = new Subject<ProtectionEvent>();
   const calls: ProtectCall[] = [];
+  let keys = 0;
+  // Predictable keys, so a test can tell one call's key from another's.
+  const nextKey = () => `key-${String(++keys)}`;
 
   const policy: Policy = {
     execute: (fn, opts) =>
-      Promise.resolve().then(() => fn({ signal: opts?.signal ?? new AbortController().signal, attempt: 1 })),
+      Promise.resolve().then(() =>
+        fn({
+          signal: opts?.signal ?? new AbortController().signal,
+          attempt: 1,
+          idempotencyKey: opts?.idempotencyKey ?? nextKey(),
+        }),
+      ),
     events$: new Subject<PolicyEvent>().asObservable(),
   };
 
@@ -228,13 +239,19 @@ export function fakeProtection(o: FakeProtectionOptions = {}): FakeProtection {
     fn: (ctx: ExecutionContext) => Promise<T>,
     options: ProtectOptions<T> = {},
   ): Promise<ProtectedResult<T>> {
-    const ctx: ExecutionContext = { signal: options.signal ?? new AbortController().signal, attempt: 1 };
+    const ctx: ExecutionContext = {
+      signal: options.signal ?? new AbortController().signal,
+      attempt: 1,
+      idempotencyKey: options.idempotencyKey ?? nextKey(),
+    };
     const outcome = Promise.resolve().then(() => fn(ctx));
     calls.push({ name, options: options, ctx, outcome });
     try {
       return { status: 'ok', value: await outcome };
     } catch (error) {
-      const failure = classifyFailure(error);
+      const failure = classifyFailure(error, { signal: ctx.signal });
+      // Like the façade: the caller gave up, so no fallback and nothing to tell.
+      if (failure.category === 'aborted') return { status: 'cancelled', failure };
       if (options.fallback !== undefined) {
         const fb = options.fallback;
         const value =
