@@ -7,5 +7,6 @@ export type {
   ConnectivityWindow,
   NetworkInformationLike,
   ProbeOptions,
+  ProbeResult,
   Reachability,
 } from './types.js';
