@@ -35,6 +35,8 @@ export class KeyHealth {
   lastAt = Number.NEGATIVE_INFINITY;
   /** Weighted mean time between samples (calls and probes), to tell sparse traffic. */
   meanGapMs = 0;
+  /** When the latest outage ended (its first answered call); calls started before then belong to it. */
+  private outageEndedAt = Number.NEGATIVE_INFINITY;
   private lastSampleAt = Number.NaN;
   probeSamples = 0;
 
@@ -79,13 +81,16 @@ export class KeyHealth {
     this.gap(at);
     if (answered) {
       // The first answer after an outage ends it; what the outage did is no evidence of what comes next.
-      if (!this.outages.active) this.errors.add(false, at);
+      if (this.outages.active) this.outageEndedAt = at;
+      else this.errors.add(false, at);
       if (timedLatency) this.calls.add(latencyMs, at);
       this.outages.success();
       return false;
     }
     if (this.outages.active) return this.outages.failure(at);
-    this.errors.add(true, at);
+    // A call that started before the outage ended (one that hung until its timeout) failed
+    // because of the outage: no evidence of trouble to come.
+    if (at - latencyMs >= this.outageEndedAt) this.errors.add(true, at);
     return this.failed(at);
   }
 

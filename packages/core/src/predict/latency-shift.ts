@@ -111,7 +111,9 @@ export class LatencyShift {
       this.clumpOpenedRun = false;
     }
     const mean = this.clumpSum / this.clumpN;
-    this.level = this.levelBefore + LEVEL_WEIGHT * (this.clumpLogSum / this.clumpN - this.levelBefore);
+    // An observation that stands for more time weighs more in the level too.
+    const levelWeight = 1 - (1 - LEVEL_WEIGHT) ** this.clumpWeight;
+    this.level = this.levelBefore + levelWeight * (this.clumpLogSum / this.clumpN - this.levelBefore);
     this.recentRatio = Math.exp(this.level);
     const next = Math.min(
       MAX_EVIDENCE_THRESHOLDS * this.threshold,
