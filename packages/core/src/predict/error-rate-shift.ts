@@ -11,7 +11,7 @@ const RESET_GAP_MS = 90_000;
  * A failure this soon after the previous one adds no evidence: a network blip fails the calls
  * in flight together, and is one event. A rising failure rate spreads its failures out.
  */
-const FAILURE_CLUMP_MS = 2_000;
+const FAILURE_CLUMP_MS = 1_000;
 const MAX_EVIDENCE_THRESHOLDS = 2;
 /** Evidence fades with time as well as with successes: failures a few minutes old say little about now. */
 const EVIDENCE_TIME_CONSTANT_MS = 60_000;
