@@ -82,6 +82,7 @@ function replay(trace: Trace, detect: Detector): Omit<TraceResult, 'selfReported
       else if (k.outages.failure(e.at)) ledger.outageStarted(k, e.at);
     }
     ledger.expire(k, e.at);
+    k.outages.refresh(e.at);
     const alarm = detect(e);
     if (alarm && k.open === undefined && !k.outages.active) {
       ledger.opened(k, {

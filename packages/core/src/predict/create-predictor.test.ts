@@ -145,6 +145,29 @@ describe('createPredictor', () => {
     });
   });
 
+  it('risk falls back once failures stop: after five answers over 10 s, or as time passes with no outcome', () => {
+    const { predictor, calls, fail, clock } = setup({ persistMs: 0 });
+    calls(120, 100, 500);
+    const failThenAnswer = () => {
+      fail();
+      calls(1, 100);
+      fail();
+      calls(1, 100);
+      fail();
+    };
+    failThenAnswer();
+    expect(predictor.risk('api').level).toBe('high');
+    calls(4, 100, 2_500);
+    expect(predictor.risk('api').level).toBe('high');
+    calls(1, 100, 2_500);
+    expect(predictor.risk('api').level).toBe('low');
+    failThenAnswer();
+    expect(predictor.risk('api').level).toBe('high');
+    // No outcome at all (a breaker open, nothing observed): the evidence fades with time.
+    clock.advance(60_000);
+    expect(predictor.risk('api').level).not.toBe('high');
+  });
+
   it('a network blip (two quick failures) is no prediction; three failures in a row are an outage, missed', () => {
     const { predictor, calls, fail, predictions, clock } = setup();
     calls(120, 100, 500);
@@ -166,6 +189,31 @@ describe('createPredictor', () => {
       recall: 0,
       precision: 0,
     });
+  });
+
+  it('an outage whose calls stopped is over for the score once a probe answers, and over for good after errorWindowMs', () => {
+    const { predictor, calls, fail, clock } = setup();
+    calls(120, 100, 500);
+    fail();
+    fail();
+    fail();
+    expect(predictor.risk('api').level).toBe('high');
+    clock.advance(2_000);
+    predictor.probe({ ok: true, latencyMs: 30 });
+    expect(predictor.risk('api').reasons[0]).toBe('failing now: 3 failures in a row');
+    clock.advance(5_000);
+    predictor.probe({ ok: true, latencyMs: 30 });
+    expect(predictor.risk('api').level).toBe('low');
+    // Without any probe, the outage ends errorWindowMs after its last failure.
+    calls(10, 100, 500);
+    fail();
+    fail();
+    fail();
+    clock.advance(59_000);
+    expect(predictor.risk('api').level).toBe('high');
+    clock.advance(2_000);
+    expect(predictor.risk('api').level).toBe('low');
+    expect(predictor.accuracy().outages).toBe(2);
   });
 
   it('failures further apart than errorWindowMs are not one run', () => {

@@ -13,6 +13,13 @@ const RESET_GAP_MS = 90_000;
  */
 const FAILURE_CLUMP_MS = 1_000;
 const MAX_EVIDENCE_THRESHOLDS = 2;
+/**
+ * This many answers in a row, over at least `RECOVERY_MS` since the last failure, end the
+ * build-up: whatever was rising has stopped (a dependency that recovered must not stay at
+ * high risk while its evidence slowly fades).
+ */
+const RECOVERY_SUCCESSES = 5;
+const RECOVERY_MS = 10_000;
 /** Evidence fades with time as well as with successes: failures a few minutes old say little about now. */
 const EVIDENCE_TIME_CONSTANT_MS = 60_000;
 
@@ -32,19 +39,23 @@ export class ErrorRateShift {
   runCalls = 0;
   private lastAt = Number.NaN;
   private lastFailureAt = Number.NEGATIVE_INFINITY;
+  private successes = 0;
 
   constructor(private readonly threshold: number) {}
 
   add(failed: boolean, at: number): void {
     const dt = Number.isNaN(this.lastAt) ? 0 : at - this.lastAt;
-    this.lastAt = at;
     if (dt > RESET_GAP_MS) this.reset();
     const p0 = Math.max(MIN_NORMAL_RATE, this.normalRate);
     const p1 = Math.max(TROUBLE_RATE, RATE_FACTOR * p0);
     const clumped = failed && at - this.lastFailureAt < FAILURE_CLUMP_MS;
-    if (failed) this.lastFailureAt = at;
+    if (failed) {
+      this.lastFailureAt = at;
+      this.successes = 0;
+    } else this.successes += 1;
     const llr = clumped ? 0 : failed ? Math.log(p1 / p0) : Math.log((1 - p1) / (1 - p0));
-    const before = dt > 0 ? this.evidence * Math.exp(-dt / EVIDENCE_TIME_CONSTANT_MS) : this.evidence;
+    const before = this.evidenceAt(at);
+    this.lastAt = at;
     this.evidence = Math.min(MAX_EVIDENCE_THRESHOLDS * this.threshold, Math.max(0, before + llr));
     if (this.evidence > 0) {
       if (this.runCalls === 0) {
@@ -55,6 +66,7 @@ export class ErrorRateShift {
       this.runCalls += 1;
       if (failed) this.runFailures += 1;
     } else this.reset();
+    if (this.successes >= RECOVERY_SUCCESSES && at - this.lastFailureAt >= RECOVERY_MS) this.reset();
     // While evidence builds up the normal rate learns ten times slower, so a rising rate is
     // judged against what came before it rather than learnt as normal.
     let w = 1 - Math.exp(-Math.min(dt, 30_000) / NORMAL_RATE_TIME_CONSTANT_MS);
@@ -62,13 +74,20 @@ export class ErrorRateShift {
     this.normalRate += w * ((failed ? 1 : 0) - this.normalRate);
   }
 
-  /** Whether a rising rate is established: enough evidence, from failures spread over `minMs`. */
-  persistent(at: number, minMs: number): boolean {
-    return this.evidence >= this.threshold && at - this.runStartAt >= minMs;
+  /** The evidence as of `at`: it fades while no outcome arrives (a breaker open, a quiet page). */
+  evidenceAt(at: number): number {
+    const dt = Number.isNaN(this.lastAt) ? 0 : at - this.lastAt;
+    if (dt > RESET_GAP_MS) return 0;
+    return dt > 0 ? this.evidence * Math.exp(-dt / EVIDENCE_TIME_CONSTANT_MS) : this.evidence;
   }
 
-  score(): number {
-    return Math.min(1, this.evidence / this.threshold);
+  /** Whether a rising rate is established: enough evidence, from failures spread over `minMs`. */
+  persistent(at: number, minMs: number): boolean {
+    return this.evidenceAt(at) >= this.threshold && at - this.runStartAt >= minMs;
+  }
+
+  score(at: number): number {
+    return Math.min(1, this.evidenceAt(at) / this.threshold);
   }
 
   /** Forgets the evidence (an outage explains it, or a long gap makes it stale). */

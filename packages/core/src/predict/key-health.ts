@@ -18,6 +18,9 @@ export interface HealthSettings {
   minLatencyRatio: number;
 }
 
+/** During an outage, a successful probe this long after the last failure means it is over for the score. */
+const QUIET_AFTER_FAILURE_MS = 5_000;
+
 /** Mean time between a key's samples above which its traffic is sparse, and reasons say so. */
 const SPARSE_GAP_MS = 5_000;
 
@@ -35,6 +38,10 @@ export class KeyHealth {
   lastAt = Number.NEGATIVE_INFINITY;
   /** Weighted mean time between samples (calls and probes), to tell sparse traffic. */
   meanGapMs = 0;
+  /** When a probe last succeeded: the backend answering again. */
+  private lastProbeOkAt = Number.NEGATIVE_INFINITY;
+  /** An outage under way with recent failures and no sign of recovery (see `evaluate`). */
+  failingNow = false;
   /** When the latest outage ended (its first answered call); calls started before then belong to it. */
   private outageEndedAt = Number.NEGATIVE_INFINITY;
   private lastSampleAt = Number.NaN;
@@ -113,11 +120,13 @@ export class KeyHealth {
     this.gap(at);
     this.probeSamples += 1;
     if (this.outages.active) {
-      if (!ok) this.outages.failure(at);
+      if (ok) this.lastProbeOkAt = at;
+      else this.outages.failure(at);
       return false;
     }
     this.errors.add(!ok, at);
     if (ok) {
+      this.lastProbeOkAt = at;
       this.probes.add(latencyMs, at);
       return false;
     }
@@ -127,11 +136,18 @@ export class KeyHealth {
   /** Recomputes every signal and the score as of `at`. */
   evaluate(at: number, sharedFrustration: FrustrationMeter): void {
     const { persistMs, minLatencyRatio } = this.settings;
+    this.outages.refresh(at);
+    // An outage is "failing now" while failures are recent or nothing has answered since: a
+    // dependency no longer called (its writes queued) must not stay at high risk once the
+    // backend answers probes again.
+    const last = this.outages.lastFailureAt;
+    this.failingNow =
+      this.outages.active && (this.lastProbeOkAt < last || at - last < QUIET_AFTER_FAILURE_MS);
     this.latencyShift = this.calls.persistent(at, persistMs, minLatencyRatio);
     this.probeShift = this.probes.persistent(at, persistMs, minLatencyRatio);
     this.errorShift = this.errors.persistent(at, persistMs);
-    this.latencyScore = Math.max(this.calls.score(), this.probes.score());
-    this.errorScore = this.errors.score();
+    this.latencyScore = Math.max(this.calls.score(at), this.probes.score(at));
+    this.errorScore = this.errors.score(at);
     this.frustrationScore = Math.max(this.frustration.score(at), sharedFrustration.score(at));
     const combined = combineRisk({
       latency: this.latencyScore,
@@ -141,7 +157,7 @@ export class KeyHealth {
     // Only an established shift (or an outage under way) makes risk high: frustration and
     // evidence still building up can raise it to just below, never across.
     const established = this.latencyShift || this.probeShift || this.errorShift;
-    this.score = this.outages.active
+    this.score = this.failingNow
       ? 1
       : established
         ? Math.max(HIGH_RISK, combined)
@@ -152,7 +168,7 @@ export class KeyHealth {
   /** Diagnostics for the latest evaluation, strongest first (for events and dashboards, not for users). */
   reasons(sharedFrustration: FrustrationMeter): string[] {
     const found: Array<[number, string]> = [];
-    if (this.outages.active) {
+    if (this.failingNow) {
       found.push([2, `failing now: ${this.outages.run} failures in a row`]);
     }
     const sparse = this.meanGapMs > SPARSE_GAP_MS;
@@ -160,10 +176,10 @@ export class KeyHealth {
       [this.latencyShift, this.calls, 'calls'],
       [this.probeShift, this.probes, 'connectivity probes'],
     ] as const) {
-      if (!shift && tracker.score() < 0.5) continue;
+      if (!shift && tracker.score(this.lastAt) < 0.5) continue;
       const seconds = Number.isNaN(tracker.runStartAt) ? 0 : (this.lastAt - tracker.runStartAt) / 1000;
       found.push([
-        tracker.score() + (shift ? 1 : 0),
+        tracker.score(this.lastAt) + (shift ? 1 : 0),
         `${source} ${tracker.recentRatio.toFixed(1)}× slower than their usual ${Math.round(tracker.normalMs)} ms, ${shift ? 'sustained' : 'building up'} over ${tracker.runObservations} observation(s) in ${seconds.toFixed(1)} s`,
       ]);
     }

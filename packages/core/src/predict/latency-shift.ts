@@ -150,6 +150,7 @@ export class LatencyShift {
    */
   persistent(at: number, minMs: number, minRatio: number): boolean {
     return (
+      !this.stale(at) &&
       this.evidence >= this.threshold &&
       this.recentRatio >= minRatio &&
       this.runObservations >= 2 &&
@@ -159,8 +160,14 @@ export class LatencyShift {
   }
 
   /** 0 … 1: how far the evidence has built up towards the threshold. */
-  score(): number {
-    return this.count < LATENCY_WARMUP_SAMPLES ? 0 : Math.min(1, this.evidence / this.threshold);
+  score(at: number): number {
+    if (this.count < LATENCY_WARMUP_SAMPLES || this.stale(at)) return 0;
+    return Math.min(1, this.evidence / this.threshold);
+  }
+
+  /** No sample for so long that the evidence says nothing about now (the next sample restarts it). */
+  private stale(at: number): boolean {
+    return at - this.lastAt > RESET_GAP_MS;
   }
 
   get warm(): boolean {

@@ -3,7 +3,8 @@
  * alike: `failuresToStart` failed requests in a row — calls, or connectivity probes, which
  * with sparse traffic may be most of what there is — with no call answered (a success or a
  * client error, a sign of life) between them, and no more than `windowMs` between one failure
- * and the next. It starts at the last of those failures and lasts until a call is answered.
+ * and the next. It starts at the last of those failures and lasts until a call is answered, or
+ * until `windowMs` passes without a failure (calls may simply have stopped: writes queued for later).
  * Its *first failure* is the first of the run: a warning counts only if it came before that.
  * A probe that succeeds ends no run: the health check answering says nothing of calls failing.
  *
@@ -16,7 +17,7 @@ export class OutageTracker {
   run = 0;
   /** First failure of the current run; NaN when there is none. */
   runStartAt = Number.NaN;
-  private lastFailureAt = Number.NaN;
+  lastFailureAt = Number.NaN;
   /** Whether an outage is under way. */
   active = false;
 
@@ -24,6 +25,15 @@ export class OutageTracker {
     private readonly failuresToStart: number,
     private readonly windowMs: number,
   ) {}
+
+  /** Ends an outage that has seen no failure for `windowMs` by `at`. */
+  refresh(at: number): void {
+    if (this.active && at - this.lastFailureAt > this.windowMs) {
+      this.active = false;
+      this.run = 0;
+      this.runStartAt = Number.NaN;
+    }
+  }
 
   success(): void {
     this.run = 0;
