@@ -83,11 +83,11 @@ export class ErrorRateShift {
 
   /** Whether a rising rate is established: enough evidence, from failures spread over `minMs`. */
   persistent(at: number, minMs: number): boolean {
-    return this.evidenceAt(at) >= this.threshold && at - this.runStartAt >= minMs;
+    return this.evidence > 0 && this.evidenceAt(at) >= this.threshold && at - this.runStartAt >= minMs;
   }
 
   score(at: number): number {
-    return Math.min(1, this.evidenceAt(at) / this.threshold);
+    return this.evidence === 0 ? 0 : Math.min(1, this.evidenceAt(at) / this.threshold);
   }
 
   /** Forgets the evidence (an outage explains it, or a long gap makes it stale). */

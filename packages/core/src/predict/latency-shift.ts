@@ -61,7 +61,9 @@ export class LatencyShift {
   level = 0;
   private levelBefore = 0;
   /** Latest observed latency over normal, for reasons. */
-  recentRatio = 1;
+  get recentRatio(): number {
+    return Math.exp(this.level);
+  }
 
   private readonly warmup = new Float64Array(LATENCY_WARMUP_SAMPLES);
   private lastAt = Number.NaN;
@@ -114,7 +116,6 @@ export class LatencyShift {
     // An observation that stands for more time weighs more in the level too.
     const levelWeight = 1 - (1 - LEVEL_WEIGHT) ** this.clumpWeight;
     this.level = this.levelBefore + levelWeight * (this.clumpLogSum / this.clumpN - this.levelBefore);
-    this.recentRatio = Math.exp(this.level);
     const next = Math.min(
       MAX_EVIDENCE_THRESHOLDS * this.threshold,
       Math.max(0, this.clumpBefore + this.clumpWeight * (mean - ALLOWANCE)),
@@ -152,7 +153,7 @@ export class LatencyShift {
     return (
       !this.stale(at) &&
       this.evidence >= this.threshold &&
-      this.recentRatio >= minRatio &&
+      this.level >= Math.log(minRatio) &&
       this.runObservations >= 2 &&
       at - this.runStartAt >= minMs &&
       this.runSlow * 3 >= this.runObservations * 2
@@ -183,7 +184,6 @@ export class LatencyShift {
   reset(): void {
     this.evidence = 0;
     this.level = 0;
-    this.recentRatio = 1;
     this.runStartAt = Number.NaN;
     this.runObservations = 0;
     this.runSlow = 0;
