@@ -193,7 +193,7 @@ class Builder {
     this.windows(this.tabGaps, r.tabGapEveryMin, () => pick(rng, r.tabGapMin) * MINUTE);
   }
 
-  /** Healthy phenomena stay clear of the incident, so that what the incident is stays clear. */
+  /** Windows of one healthy phenomenon: random lengths, exponential gaps averaging `everyMin`. */
   private windows(into: Window[], everyMin: Range, length: () => number): void {
     const mean = pick(this.rng, everyMin) * MINUTE;
     let t = this.rng.exponential(mean);
@@ -213,7 +213,8 @@ class Builder {
     this.incident = shape;
     this.incidentFrom = from;
     this.incidentTo = to;
-    // Keep the healthy phenomena out of the incident and the two minutes before it.
+    // Healthy phenomena stay out of the incident and the two minutes before it, so that what
+    // the incident's warning signs are stays clear.
     for (const list of [this.stalls, this.clientBursts, this.blips, this.tabGaps]) {
       for (let i = list.length - 1; i >= 0; i--) {
         const w = list[i];

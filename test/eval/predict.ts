@@ -19,7 +19,7 @@ import {
   type Summary,
 } from './score.js';
 
-// `npx tsx test/eval/predict.ts [--tuning] [--verbose]`
+// `npx tsx test/eval/predict.ts [--tuning]` (or `npm run eval:predict -- --tuning`)
 // Prints, for the held-out traces (and with --tuning, separately, for the tuning traces), the
 // predictor beside two baselines from the same run. Exit code 1 when a held-out goal is missed.
 
