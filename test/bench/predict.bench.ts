@@ -4,8 +4,8 @@ import type { BenchGroup } from './harness.js';
 
 // Cost of predictor.record() per sample (goal: ≤ 1 µs), next to the least any per-key
 // latency recorder must do — find the key's state in a Map and update one EWMA — so the
-// ratio says what the extra signals (variance, baseline, slow share, error window, phi,
-// episodes, risk score) cost on top. Samples are generated up front so the cases measure
+// ratio says what the change detection (robust log-latency baseline and CUSUM, error-rate
+// CUSUM, outage runs, risk score) costs on top. Samples are generated up front so the cases measure
 // only the recording.
 
 const SAMPLES = 4_096;

@@ -135,6 +135,25 @@ describe('createConnectivityMonitor', () => {
     expect(monitor.snapshot.status).toBe('online');
   });
 
+  it('probes$ reports every probe that answered or failed, as evidence about the backend', async () => {
+    const { clock, monitor, setAnswer } = setup();
+    const results: Array<{ ok: boolean; latencyMs: number; at: number }> = [];
+    monitor.probes$?.subscribe((r) => results.push(r));
+    await clock.advance(0);
+    expect(results).toEqual([{ ok: true, latencyMs: 0, at: 1_000 }]);
+    setAnswer('network-error');
+    await clock.advance(30_000);
+    const refused = results.slice(1);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) expect(r).toEqual({ ok: false, latencyMs: 0, at: 31_000 });
+    setAnswer('hang');
+    results.length = 0;
+    await clock.advance(10_000);
+    // A probe that hangs is reported when it times out, with the timeout as its latency.
+    expect(results.length).toBeGreaterThan(0);
+    for (const r of results) expect(r).toMatchObject({ ok: false, latencyMs: 5_000 });
+  });
+
   it('without a probe, trusts the online event', () => {
     const { win, monitor } = setup({ probe: false, online: false });
     win.goOnline();

@@ -1,4 +1,4 @@
-import { BehaviorSubject } from 'rxjs';
+import { BehaviorSubject, Subject } from 'rxjs';
 import * as z from 'zod/mini';
 import { systemClock } from '../clock.js';
 import type { Failure } from '../failure/types.js';
@@ -11,6 +11,7 @@ import type {
   ConnectivityMonitorOptions,
   ConnectivitySnapshot,
   ConnectivityWindow,
+  ProbeResult,
 } from './types.js';
 
 /**
@@ -102,6 +103,7 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
   );
   state.networkInformation(readNetworkInformation(win?.navigator?.connection));
   const subject = new BehaviorSubject<ConnectivitySnapshot>(state.snapshot);
+  const probeResults = new Subject<ProbeResult>();
   const disposal = new AbortController();
   let disposed = false;
   let timer: unknown;
@@ -157,6 +159,11 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
       if (disposed) return;
       if (outcome.kind !== 'ok' && round.signal.aborted) return; // cut short on purpose, not a finding
       const now = clock.now();
+      if (outcome.kind === 'ok') probeResults.next({ ok: true, latencyMs: outcome.rttMs, at: now });
+      else if (outcome.kind === 'failed') {
+        const latencyMs = outcome.reason === 'timeout' ? probe.timeoutMs : 0;
+        probeResults.next({ ok: false, latencyMs, at: now });
+      }
       if (outcome.kind === 'ok') {
         publish(state.success(now, outcome.rttMs, true));
         round.abort();
@@ -304,6 +311,7 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
       return state.snapshot;
     },
     state$: subject.asObservable(),
+    probes$: probeResults.asObservable(),
     check,
     report,
     probeSoon,
@@ -319,6 +327,7 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
       win?.removeEventListener('offline', onOffline);
       win?.document?.removeEventListener('visibilitychange', onVisibilityChange);
       subject.complete();
+      probeResults.complete();
     },
   };
 }

@@ -7,6 +7,7 @@ export type {
   ConnectivityWindow,
   NetworkInformationLike,
   ProbeOptions,
+  ProbeResult,
   Reachability,
   UnreachableCause,
 } from './types.js';

@@ -85,9 +85,23 @@ export interface ConnectivityMonitorOptions {
   fetch?: typeof fetch;
 }
 
+/** One probe's outcome, as evidence about the backend (see `ConnectivityMonitor.probes$`). */
+export interface ProbeResult {
+  /** The backend answered as expected. */
+  ok: boolean;
+  /** Round trip of an answered probe; the timeout for one that timed out; 0 for a refused one. */
+  latencyMs: number;
+  at: number;
+}
+
 export interface ConnectivityMonitor {
   readonly snapshot: ConnectivitySnapshot;
   readonly state$: Observable<ConnectivitySnapshot>;
+  /**
+   * Every probe that answered or failed (not one cut short on purpose, nor one a captive portal
+   * answered: neither says anything about the backend). The predictor takes them as samples.
+   */
+  readonly probes$?: Observable<ProbeResult>;
   /** Probes now (joining a probe already under way) and resolves with the resulting snapshot. */
   check(): Promise<ConnectivitySnapshot>;
   /**

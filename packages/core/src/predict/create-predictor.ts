@@ -13,6 +13,7 @@ import type {
   Predictor,
   PredictorOptions,
   PredictorSample,
+  ProbeSample,
   RiskSnapshot,
 } from './types.js';
 
@@ -22,18 +23,30 @@ const sampleSchema = z.object({
   ok: z.boolean(),
   latencyMs: z.number().check(z.gte(0)),
 });
+const probeSchema = z.object({
+  ok: z.boolean(),
+  latencyMs: z.number().check(z.gte(0)),
+  key: z.optional(nonEmptyStringSchema),
+});
 const signalSchema = z.object({ kind: z.enum(FRUSTRATION_KINDS), key: z.optional(nonEmptyStringSchema) });
 
 const optionsSchema = z.strictObject({
   horizonMs: z.optional(z.number().check(z.gt(0))),
-  latencyAlpha: z.optional(z.number().check(z.gt(0), z.lte(1))),
-  slowFactor: z.optional(z.number().check(z.gt(1))),
-  phiThreshold: z.optional(z.number().check(z.gt(0))),
+  latencyThreshold: z.optional(z.number().check(z.gt(0))),
+  errorThreshold: z.optional(z.number().check(z.gt(0))),
+  persistMs: z.optional(z.number().check(z.gte(0))),
+  minLatencyRatio: z.optional(z.number().check(z.gt(1))),
   errorWindowMs: z.optional(z.number().check(z.gt(0))),
   episodeFailures: z.optional(z.int().check(z.gte(1), z.lte(1_000))),
   maxKeys: z.optional(z.int().check(z.gte(1))),
   clock: z.optional(clockSchema),
 });
+
+export const DEFAULT_LATENCY_THRESHOLD = 6;
+export const DEFAULT_ERROR_THRESHOLD = 5.5;
+export const DEFAULT_PERSIST_MS = 2_000;
+export const DEFAULT_MIN_LATENCY_RATIO = 2.5;
+export const DEFAULT_HORIZON_MS = 60_000;
 
 /** A score change this large is news for `risk$` even when the level stays the same. */
 const RISK_EMIT_STEP = 0.1;
@@ -47,22 +60,24 @@ const ANSWERED: ReadonlySet<FailureCategory> = new Set(['client', 'auth']);
 const NOT_OBSERVED: ReadonlySet<FailureCategory> = new Set(['aborted', 'offline', 'circuit-open', 'storage']);
 
 /**
- * Behaviour-pattern failure prediction per key (usually a dependency): latency trends
- * (EWMA and variance against a slow baseline), error rates over a bucketed sliding window,
- * phi accrual over the gaps between successful responses, and user frustration, combined
- * into a 0 … 1 risk score with reasons. It keeps score of its own predictions (`accuracy()`).
- * At most `maxKeys` keys are tracked; past that, the least recently observed is forgotten.
+ * Failure prediction per key (usually a dependency) by change detection: a sustained shift
+ * of log-latency against a long, robust per-key normal (CUSUM), and a rising failure rate
+ * (Bernoulli CUSUM), each required to persist over observations and time; connectivity
+ * probes count as samples; user frustration adds to the score but never decides alone.
+ * It keeps score of its own predictions (`accuracy()`) with the same rules as the offline
+ * evaluation. At most `maxKeys` keys are tracked; past that, the least recently observed is forgotten.
  */
 export function createPredictor(options: PredictorOptions = {}): Predictor {
   const o = parseOptions(optionsSchema, options, 'createPredictor()');
   const clock = o.clock ?? systemClock;
-  const horizonMs = o.horizonMs ?? 30_000;
+  const horizonMs = o.horizonMs ?? DEFAULT_HORIZON_MS;
   const settings: HealthSettings = {
-    latencyAlpha: o.latencyAlpha ?? 0.2,
-    slowFactor: o.slowFactor ?? 3,
-    phiThreshold: o.phiThreshold ?? 8,
     errorWindowMs: o.errorWindowMs ?? 60_000,
     episodeFailures: o.episodeFailures ?? 3,
+    latencyThreshold: o.latencyThreshold ?? DEFAULT_LATENCY_THRESHOLD,
+    errorThreshold: o.errorThreshold ?? DEFAULT_ERROR_THRESHOLD,
+    persistMs: o.persistMs ?? DEFAULT_PERSIST_MS,
+    minLatencyRatio: o.minLatencyRatio ?? DEFAULT_MIN_LATENCY_RATIO,
   };
 
   const maxKeys = o.maxKeys ?? 256;
@@ -106,8 +121,7 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
       if (stalestIdle !== undefined && k.observed >= stalestIdle.observed) continue;
       const at = Math.max(now, k.lastAt);
       ledger.expire(k, at);
-      k.episodes.refresh(at);
-      if (k.open === undefined && !k.episodes.active) stalestIdle = k;
+      if (k.open === undefined && !k.outages.active) stalestIdle = k;
     }
     const victim = stalestIdle ?? stalest;
     if (victim === undefined) return;
@@ -130,7 +144,7 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
   /** After an evaluation: make a prediction if risk just turned high, and tell `risk$`. */
   function afterEvaluate(k: KeyHealth, at: number): void {
     if (k.level === 'high') {
-      if (k.armed && !k.episodes.active && k.open === undefined) {
+      if (k.armed && !k.outages.active && k.open === undefined) {
         const prediction: Prediction = {
           id: `prediction-${++sequence}`,
           key: k.key,
@@ -142,7 +156,7 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
         ledger.opened(k, prediction);
         predictionSubject.next(prediction);
       }
-      // High during an episode or under an open prediction is not "turning" high later on.
+      // High during an outage or under an open prediction is not "turning" high later on.
       k.armed = false;
     } else {
       k.armed = true;
@@ -183,19 +197,45 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
     if (category !== undefined && NOT_OBSERVED.has(category)) return;
 
     const k = health(s.key);
-    const requested = s.at ?? clock.now();
-    // Samples may arrive slightly out of order (parallel calls); time never runs backwards per key.
-    const at = requested > k.lastAt ? requested : k.lastAt;
-    k.lastAt = at;
-    ledger.expire(k, at);
-
-    if (s.ok || (category !== undefined && ANSWERED.has(category))) {
-      k.success(s.latencyMs, at);
-    } else if (k.failure(s.latencyMs, category === 'timeout', at)) {
-      ledger.episodeStarted(k, at);
+    const at = advance(k, s.at ?? clock.now());
+    // A client error is an answer, a sign of life; its latency says little about the dependency.
+    if (k.call(s.ok || (category !== undefined && ANSWERED.has(category)), s.latencyMs, s.ok, at)) {
+      ledger.outageStarted(k, at);
     }
+    ledger.expire(k, at);
     k.evaluate(at, shared);
     afterEvaluate(k, at);
+  }
+
+  /** Samples may arrive slightly out of order (parallel calls); time never runs backwards per key. */
+  function advance(k: KeyHealth, requested: number): number {
+    const at = requested > k.lastAt ? requested : k.lastAt;
+    k.lastAt = at;
+    return at;
+  }
+
+  function probe(s: ProbeSample): void {
+    const okGiven: unknown = s.ok;
+    const latencyMs: unknown = s.latencyMs;
+    const keyGiven: unknown = s.key;
+    if (
+      typeof okGiven !== 'boolean' ||
+      typeof latencyMs !== 'number' ||
+      !(latencyMs >= 0) ||
+      (keyGiven !== undefined && (typeof keyGiven !== 'string' || keyGiven === ''))
+    ) {
+      parseOptions(probeSchema, s, 'probe()', 'sample');
+    }
+    const requested = s.at ?? clock.now();
+    const apply = (k: KeyHealth) => {
+      const at = advance(k, requested);
+      if (k.probe(s.ok, s.latencyMs, at)) ledger.outageStarted(k, at);
+      ledger.expire(k, at);
+      k.evaluate(at, shared);
+      afterEvaluate(k, at);
+    };
+    if (s.key !== undefined) apply(health(s.key));
+    else for (const k of keys.values()) apply(k);
   }
 
   function signal(s: FrustrationSignal): void {
@@ -220,8 +260,7 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
   }
 
   function touch(k: KeyHealth, requested: number): void {
-    const at = requested > k.lastAt ? requested : k.lastAt;
-    k.lastAt = at;
+    const at = advance(k, requested);
     ledger.expire(k, at);
     k.evaluate(at, shared);
     afterEvaluate(k, at);
@@ -240,6 +279,7 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
 
   return {
     record,
+    probe,
     signal,
     risk(key: string): RiskSnapshot {
       const k = keys.get(key);

@@ -12,6 +12,7 @@ export type {
   Predictor,
   PredictorOptions,
   PredictorSample,
+  ProbeSample,
   RiskLevel,
   RiskSnapshot,
 } from './types.js';

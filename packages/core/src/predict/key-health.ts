@@ -1,54 +1,64 @@
-import { ErrorWindow } from './error-window.js';
-import { EpisodeDetector } from './failure-episodes.js';
+import { ErrorRateShift } from './error-rate-shift.js';
 import { FrustrationMeter } from './frustration-meter.js';
-import { clamp01, LatencyTracker } from './latency-tracker.js';
-import { GapStats, MIN_GAPS_FOR_PHI, phi } from './phi-accrual.js';
-import { combineRisk, riskLevel } from './risk-score.js';
+import { LatencyShift } from './latency-shift.js';
+import { OutageTracker } from './outage-tracker.js';
+import { combineRisk, HIGH_RISK, riskLevel } from './risk-score.js';
 import type { Prediction, RiskLevel } from './types.js';
 
-/** Calls in the window before its error rate is trusted on its own. */
-const MIN_CALLS_FOR_RATE = 5;
-
 export interface HealthSettings {
-  latencyAlpha: number;
-  slowFactor: number;
-  phiThreshold: number;
   errorWindowMs: number;
   episodeFailures: number;
+  /** Evidence (latency CUSUM, in robust spreads) at which a latency shift is established. */
+  latencyThreshold: number;
+  /** Evidence (error-rate CUSUM, log-likelihood ratio) at which a rising failure rate is established. */
+  errorThreshold: number;
+  /** Evidence must have built up over at least this long. */
+  persistMs: number;
+  /** Latency must be at least this many times normal (recent level) for a shift to count. */
+  minLatencyRatio: number;
 }
 
+/** During an outage, a successful probe this long after the last failure means it is over for the score. */
+const QUIET_AFTER_FAILURE_MS = 5_000;
+
+/** Mean time between a key's samples above which its traffic is sparse, and reasons say so. */
+const SPARSE_GAP_MS = 5_000;
+
 /**
- * Everything the predictor knows about one key, in fixed-size fields and typed arrays:
- * memory grows with the number of keys, never with the number of samples.
+ * Everything the predictor knows about one key, in fixed-size fields: memory grows with the
+ * number of keys, never with the number of samples.
  */
 export class KeyHealth {
-  readonly latency: LatencyTracker;
-  readonly window: ErrorWindow;
-  readonly episodes: EpisodeDetector;
-  readonly gaps = new GapStats();
+  readonly calls: LatencyShift;
+  /** Connectivity probes: their own latency normal (a health check is not an API call). */
+  readonly probes: LatencyShift;
+  readonly errors: ErrorRateShift;
+  readonly outages: OutageTracker;
   readonly frustration = new FrustrationMeter();
-
-  /** Weighted share of recent calls that failed, fading with time when calls stop. */
-  errorRate = 0;
-  private errorRateAt = Number.NaN;
-  lastSuccessAt = Number.NaN;
-  /** First failure since the last success; NaN while the latest outcome was a success. */
-  streakStartAt = Number.NaN;
   lastAt = Number.NEGATIVE_INFINITY;
+  /** Weighted mean time between samples (calls and probes), to tell sparse traffic. */
+  meanGapMs = 0;
+  /** When a probe last succeeded: the backend answering again. */
+  private lastProbeOkAt = Number.NEGATIVE_INFINITY;
+  /** An outage under way with recent failures and no sign of recovery (see `evaluate`). */
+  failingNow = false;
+  /** When the latest outage ended (its first answered call); calls started before then belong to it. */
+  private outageEndedAt = Number.NEGATIVE_INFINITY;
+  private lastSampleAt = Number.NaN;
+  probeSamples = 0;
 
   // Latest evaluation, kept so reasons can be worded without recomputing.
   latencyScore = 0;
   errorScore = 0;
-  silenceScore = 0;
   frustrationScore = 0;
-  phiValue = 0;
-  silenceMs = 0;
+  latencyShift = false;
+  probeShift = false;
+  errorShift = false;
   score = 0;
   level: RiskLevel = 'low';
 
   // Prediction bookkeeping.
   open: Prediction | undefined = undefined;
-  /** False once risk has been high, until it drops again: a prediction is made when risk *turns* high. */
   armed = true;
   emittedLevel: RiskLevel = 'low';
   emittedScore = 0;
@@ -59,118 +69,137 @@ export class KeyHealth {
     readonly key: string,
     private readonly settings: HealthSettings,
   ) {
-    this.latency = new LatencyTracker(settings.latencyAlpha, settings.slowFactor);
-    this.window = new ErrorWindow(settings.errorWindowMs);
-    this.episodes = new EpisodeDetector(settings.episodeFailures, settings.errorWindowMs);
+    this.calls = new LatencyShift(settings.latencyThreshold);
+    this.probes = new LatencyShift(settings.latencyThreshold);
+    this.errors = new ErrorRateShift(settings.errorThreshold);
+    this.outages = new OutageTracker(settings.episodeFailures, settings.errorWindowMs);
   }
 
-  /** A response that proves the dependency alive. */
-  success(latencyMs: number, at: number): void {
-    this.latency.add(latencyMs, at);
-    this.window.add(at, false);
-    this.updateErrorRate(0, at);
-    if (!Number.isNaN(this.lastSuccessAt)) this.gaps.add(at - this.lastSuccessAt);
-    this.lastSuccessAt = at;
-    this.streakStartAt = Number.NaN;
-    this.episodes.refresh(at);
-  }
-
-  /** A failure that says something about the dependency; true when it starts an episode. */
-  failure(latencyMs: number, timedOut: boolean, at: number): boolean {
-    // Only a timeout's duration says how slow the dependency is; a refused connection fails fast.
-    if (timedOut) this.latency.add(latencyMs, at);
-    this.window.add(at, true);
-    this.updateErrorRate(1, at);
-    if (Number.isNaN(this.streakStartAt)) this.streakStartAt = at;
-    return this.episodes.failure(at);
-  }
-
-  private updateErrorRate(failed: 0 | 1, at: number): void {
-    if (!Number.isNaN(this.errorRateAt) && at > this.errorRateAt) {
-      this.errorRate *= Math.exp(-(at - this.errorRateAt) / (this.settings.errorWindowMs / 2));
+  private gap(at: number): void {
+    if (!Number.isNaN(this.lastSampleAt)) {
+      const dt = Math.min(at - this.lastSampleAt, 60_000);
+      this.meanGapMs += 0.2 * (dt - this.meanGapMs);
     }
-    this.errorRateAt = at;
-    this.errorRate += this.settings.latencyAlpha * (failed - this.errorRate);
+    this.lastSampleAt = at;
+  }
+
+  /** A call's outcome. `answered`: the dependency replied (a success or a client error). Returns true when it starts an outage. */
+  call(answered: boolean, latencyMs: number, timedLatency: boolean, at: number): boolean {
+    this.gap(at);
+    if (answered) {
+      // The first answer after an outage ends it; what the outage did is no evidence of what comes next.
+      if (this.outages.active) this.outageEndedAt = at;
+      else this.errors.add(false, at);
+      if (timedLatency) this.calls.add(latencyMs, at);
+      this.outages.success();
+      return false;
+    }
+    if (this.outages.active) return this.outages.failure(at);
+    // A call that started before the outage ended (one that hung until its timeout) failed
+    // because of the outage: no evidence of trouble to come.
+    if (at - latencyMs >= this.outageEndedAt) this.errors.add(true, at);
+    return this.failed(at);
+  }
+
+  private failed(at: number): boolean {
+    const started = this.outages.failure(at);
+    if (started) {
+      // The outage explains the evidence; what comes after it is judged afresh.
+      this.calls.reset();
+      this.probes.reset();
+      this.errors.reset();
+    }
+    return started;
+  }
+
+  /**
+   * A connectivity probe's outcome: evidence like a call's. A failed probe counts in a run of
+   * failures like a failed call (see `OutageTracker`); returns true when it starts an outage.
+   */
+  probe(ok: boolean, latencyMs: number, at: number): boolean {
+    this.gap(at);
+    this.probeSamples += 1;
+    if (this.outages.active) {
+      if (ok) this.lastProbeOkAt = at;
+      else this.outages.failure(at);
+      return false;
+    }
+    this.errors.add(!ok, at);
+    if (ok) {
+      this.lastProbeOkAt = at;
+      this.probes.add(latencyMs, at);
+      return false;
+    }
+    return this.failed(at);
   }
 
   /** Recomputes every signal and the score as of `at`. */
   evaluate(at: number, sharedFrustration: FrustrationMeter): void {
-    this.episodes.refresh(at);
-    this.latencyScore = this.latency.score();
-
-    let errorRate = this.errorRate;
-    if (!Number.isNaN(this.errorRateAt) && at > this.errorRateAt) {
-      errorRate *= Math.exp(-(at - this.errorRateAt) / (this.settings.errorWindowMs / 2));
-    }
-    this.window.count(at);
-    const windowed =
-      this.window.total >= MIN_CALLS_FOR_RATE
-        ? clamp01((this.window.failures / this.window.total - 0.1) / 0.4)
-        : 0;
-    // One failure among successes scores a third, two in a row most of the way: enough to
-    // tip an already slow dependency into `high`, not enough on their own.
-    this.errorScore = Math.max(clamp01((errorRate - 0.1) / 0.3), windowed);
-
-    this.phiValue = 0;
-    this.silenceMs = 0;
-    if (
-      !Number.isNaN(this.streakStartAt) &&
-      !Number.isNaN(this.lastSuccessAt) &&
-      this.gaps.count >= MIN_GAPS_FOR_PHI
-    ) {
-      // Idle time before the failures began counts for at most one usual gap: a user who
-      // paused is not a silent server; silence while calls fail is.
-      const idleBefore = Math.min(this.streakStartAt - this.lastSuccessAt, this.gaps.mean);
-      this.silenceMs = at - this.streakStartAt + idleBefore;
-      this.phiValue = phi(this.silenceMs, this.gaps.mean, this.gaps.stdDev);
-    }
-    this.silenceScore = clamp01(this.phiValue / this.settings.phiThreshold);
-
+    const { persistMs, minLatencyRatio } = this.settings;
+    this.outages.refresh(at);
+    // An outage is "failing now" while failures are recent or nothing has answered since: a
+    // dependency no longer called (its writes queued) must not stay at high risk once the
+    // backend answers probes again.
+    const last = this.outages.lastFailureAt;
+    this.failingNow =
+      this.outages.active && (this.lastProbeOkAt < last || at - last < QUIET_AFTER_FAILURE_MS);
+    this.latencyShift = this.calls.persistent(at, persistMs, minLatencyRatio);
+    this.probeShift = this.probes.persistent(at, persistMs, minLatencyRatio);
+    this.errorShift = this.errors.persistent(at, persistMs);
+    this.latencyScore = Math.max(this.calls.score(at), this.probes.score(at));
+    this.errorScore = this.errors.score(at);
     this.frustrationScore = Math.max(this.frustration.score(at), sharedFrustration.score(at));
-    this.score = combineRisk({
+    const combined = combineRisk({
       latency: this.latencyScore,
       errors: this.errorScore,
-      silence: this.silenceScore,
       frustration: this.frustrationScore,
     });
+    // Only an established shift (or an outage under way) makes risk high: frustration and
+    // evidence still building up can raise it to just below, never across.
+    const established = this.latencyShift || this.probeShift || this.errorShift;
+    this.score = this.failingNow
+      ? 1
+      : established
+        ? Math.max(HIGH_RISK, combined)
+        : Math.min(HIGH_RISK - 0.01, combined);
     this.level = riskLevel(this.score);
   }
 
-  /** Human-readable causes of the latest evaluation, strongest first. */
+  /** Diagnostics for the latest evaluation, strongest first (for events and dashboards, not for users). */
   reasons(sharedFrustration: FrustrationMeter): string[] {
     const found: Array<[number, string]> = [];
-    const { errorWindowMs, episodeFailures } = this.settings;
-    const windowS = formatSeconds(errorWindowMs);
-    if (this.episodes.active) {
-      found.push([2, `failing now: ${episodeFailures} or more failures within ${windowS}`]);
+    if (this.failingNow) {
+      found.push([2, `failing now: ${this.outages.run} failures in a row`]);
     }
-    if (this.latencyScore >= 0.25) {
+    const sparse = this.meanGapMs > SPARSE_GAP_MS;
+    for (const [shift, tracker, source] of [
+      [this.latencyShift, this.calls, 'calls'],
+      [this.probeShift, this.probes, 'connectivity probes'],
+    ] as const) {
+      if (!shift && tracker.score(this.lastAt) < 0.5) continue;
+      const seconds = Number.isNaN(tracker.runStartAt) ? 0 : (this.lastAt - tracker.runStartAt) / 1000;
       found.push([
-        this.latencyScore,
-        `responses ${this.latency.ratio.toFixed(1)}× slower than usual (${Math.round(this.latency.fast)} ms vs ${Math.round(this.latency.baseline)} ms)`,
+        tracker.score(this.lastAt) + (shift ? 1 : 0),
+        `${source} ${tracker.recentRatio.toFixed(1)}× slower than their usual ${Math.round(tracker.normalMs)} ms, ${shift ? 'sustained' : 'building up'} over ${tracker.runObservations} observation(s) in ${seconds.toFixed(1)} s`,
       ]);
     }
-    if (this.errorScore >= 0.25) {
+    if (this.errorShift || this.errorScore >= 0.5) {
+      const e = this.errors;
       found.push([
-        this.errorScore,
-        `${this.window.failures} of ${this.window.total} calls failed in the last ${windowS}`,
-      ]);
-    }
-    if (this.silenceScore >= 0.25) {
-      found.push([
-        this.silenceScore,
-        `no successful response for ${formatSeconds(this.silenceMs)}, usually one every ${formatSeconds(this.gaps.mean)} (φ ${this.phiValue.toFixed(1)})`,
+        this.errorScore + (this.errorShift ? 1 : 0),
+        `failure rate rising: ${e.runFailures} of ${e.runCalls} recent outcomes failed, usually ${(100 * e.normalRate).toFixed(1)} %`,
       ]);
     }
     if (this.frustrationScore >= 0.25) {
       const kinds = new Set([...this.frustration.kinds(), ...sharedFrustration.kinds()]);
       found.push([this.frustrationScore, `users show frustration (${[...kinds].join(', ')})`]);
     }
+    if (sparse && found.length > 0) {
+      found.push([
+        0,
+        `sparse traffic: about one sample every ${(this.meanGapMs / 1000).toFixed(0)} s; judged on few samples${this.probeSamples > 0 ? `, connectivity probes included (${this.probeSamples} so far)` : ''}`,
+      ]);
+    }
     return found.sort((a, b) => b[0] - a[0]).map(([, text]) => text);
   }
-}
-
-function formatSeconds(ms: number): string {
-  const s = ms / 1000;
-  return `${s >= 10 || Number.isInteger(s) ? Math.round(s) : s.toFixed(1)} s`;
 }

@@ -1,73 +1,109 @@
-import type { KeyHealth } from './key-health.js';
+import type { OutageTracker } from './outage-tracker.js';
 import type { Prediction, PredictionAccuracy } from './types.js';
-
-/** A prediction must come at least this long before its episode to count as foreseeing it. */
-export const MIN_LEAD_MS = 1_000;
 
 /** The accuracy before anything was predicted or happened, e.g. where no predictor runs. */
 export const EMPTY_PREDICTION_ACCURACY: Readonly<PredictionAccuracy> = Object.freeze({
   predictions: 0,
   confirmed: 0,
   falseAlarms: 0,
+  late: 0,
+  outages: 0,
   missed: 0,
   precision: 0,
   recall: 0,
   meanLeadTimeMs: 0,
 });
 
+/** What the ledger needs of a key: its open prediction and its outage state. */
+export interface LedgerKey {
+  readonly key: string;
+  open: Prediction | undefined;
+  /** False once a prediction was made, until risk drops or the prediction is settled. */
+  armed: boolean;
+  readonly outages: OutageTracker;
+}
+
+/** How one prediction was judged. */
+export type PredictionVerdict =
+  | { kind: 'confirmed'; prediction: Prediction; leadMs: number; firstFailureAt: number }
+  | { kind: 'false-alarm'; prediction: Prediction }
+  | { kind: 'late'; prediction: Prediction; firstFailureAt: number };
+
+/** One outage, and the prediction that foresaw it if any. */
+export interface OutageRecord {
+  key: string;
+  firstFailureAt: number;
+  startedAt: number;
+  foreseen: boolean;
+}
+
+/** Listeners for an offline evaluation that wants every verdict, not just the totals. */
+export interface LedgerListeners {
+  verdict?(v: PredictionVerdict): void;
+  outage?(o: OutageRecord): void;
+}
+
 /**
- * Scores the predictor against what happened next, exactly as the contract defines it:
- * a prediction is confirmed when an episode for its key starts within `horizonMs`, a false
- * alarm otherwise; an episode with no prediction at least 1 s ahead of it is missed.
- * Expiry is decided by comparing timestamps whenever the ledger is touched, so no timer
- * is needed and a throttled tab cannot skew the numbers.
+ * Scores predictions against what happened next, live (`predictor.accuracy()`) and offline
+ * (the evaluation replays traces through this same class):
+ * - **confirmed**: an outage (see `OutageTracker`) whose first failure came after the
+ *   prediction (lead > 0) and within `horizonMs` of it; the lead is measured to that first failure;
+ * - **late**: the outage's first failure came before the prediction — raised during the run of
+ *   failures that became the outage. Neither a success nor a false alarm, counted apart;
+ * - **false alarm**: no such outage within the horizon.
+ * An outage is foreseen when a prediction was confirmed by it; any other is missed.
+ * Expiry compares timestamps whenever the ledger is touched, so no timer is needed and a
+ * throttled tab cannot skew the numbers.
  */
 export class PredictionLedger {
   private predictions = 0;
   private confirmed = 0;
   private falseAlarms = 0;
+  private late = 0;
   private missed = 0;
-  private episodes = 0;
+  private outages = 0;
   private leadSumMs = 0;
-  private readonly open = new Set<KeyHealth>();
+  private readonly open = new Set<LedgerKey>();
   /**
-   * Open predictions whose key was forgotten (see `detach`), by key name. They are still
-   * settled by timestamp, and go back to the key if it is tracked again within the horizon.
+   * Open predictions whose key was forgotten (see `detach`), by key name. They are settled by
+   * timestamp, and go back to the key if it is tracked again within the horizon.
    */
   private readonly detached = new Map<string, Prediction>();
 
-  constructor(private readonly horizonMs: number) {}
+  constructor(
+    private readonly horizonMs: number,
+    private readonly listeners: LedgerListeners = {},
+  ) {}
 
-  /** Closes the key's open prediction as a false alarm once its horizon has passed. */
-  expire(k: KeyHealth, at: number): void {
+  /**
+   * Settles the key's open prediction as a false alarm once its horizon has passed — unless a
+   * run of failures that began within the horizon may still become the outage it foretold.
+   */
+  expire(k: LedgerKey, at: number): void {
     const p = k.open;
-    if (p !== undefined && at - p.at > this.horizonMs) {
-      this.falseAlarms += 1;
-      k.open = undefined;
-      this.open.delete(k);
-      // Risk that is still high when its prediction lapses is news again: re-arm, so the
-      // next evaluation that finds it high predicts afresh (a prediction is a claim about
-      // the next `horizonMs`, and a new horizon has begun).
-      k.armed = true;
-    }
+    if (p === undefined || at - p.at <= this.horizonMs) return;
+    const run = k.outages;
+    const pending =
+      run.run > 0 && !run.active && run.runStartAt > p.at && run.runStartAt - p.at <= this.horizonMs;
+    if (pending) return;
+    this.settle(k, { kind: 'false-alarm', prediction: p });
+    // Risk that is still high when its prediction lapses is news again: re-arm, so the next
+    // evaluation that finds it high predicts afresh (a new horizon has begun).
+    k.armed = true;
   }
 
   expireAll(at: number): void {
     for (const k of this.open) this.expire(k, at);
     for (const [key, p] of this.detached) {
       if (at - p.at > this.horizonMs) {
-        this.falseAlarms += 1;
         this.detached.delete(key);
+        this.count({ kind: 'false-alarm', prediction: p });
       }
     }
   }
 
-  /**
-   * The predictor is about to forget `k`. Its open prediction stays open, held by key name:
-   * settling it now would call it a false alarm before its horizon ran out, and dropping it
-   * would leave a prediction that is never scored.
-   */
-  detach(k: KeyHealth): void {
+  /** The predictor is about to forget `k`; its open prediction is held by key name until settled. */
+  detach(k: LedgerKey): void {
     const p = k.open;
     if (p === undefined) return;
     this.detached.set(k.key, p);
@@ -76,7 +112,7 @@ export class PredictionLedger {
   }
 
   /** A forgotten key is tracked again: the prediction it left open is its own once more. */
-  attach(k: KeyHealth): void {
+  attach(k: LedgerKey): void {
     const p = this.detached.get(k.key);
     if (p === undefined) return;
     this.detached.delete(k.key);
@@ -84,27 +120,43 @@ export class PredictionLedger {
     this.open.add(k);
   }
 
-  opened(k: KeyHealth, p: Prediction): void {
+  opened(k: LedgerKey, p: Prediction): void {
     this.predictions += 1;
     k.open = p;
     this.open.add(k);
   }
 
-  episodeStarted(k: KeyHealth, at: number): void {
-    this.expire(k, at);
-    this.episodes += 1;
+  /** `k.outages` has just started an outage at `at`. */
+  outageStarted(k: LedgerKey, at: number): void {
+    const firstFailureAt = k.outages.runStartAt;
+    this.outages += 1;
     const p = k.open;
-    if (p === undefined) {
-      this.missed += 1;
-      return;
+    let foreseen = false;
+    if (p !== undefined) {
+      const leadMs = firstFailureAt - p.at;
+      if (leadMs <= 0) this.settle(k, { kind: 'late', prediction: p, firstFailureAt });
+      else if (leadMs <= this.horizonMs) {
+        foreseen = true;
+        this.settle(k, { kind: 'confirmed', prediction: p, leadMs, firstFailureAt });
+      } else this.settle(k, { kind: 'false-alarm', prediction: p });
     }
-    const lead = at - p.at;
-    this.confirmed += 1;
-    this.leadSumMs += lead;
-    // Confirmed (it was right) yet too late to act on: the episode still counts as missed.
-    if (lead < MIN_LEAD_MS) this.missed += 1;
+    if (!foreseen) this.missed += 1;
+    this.listeners.outage?.({ key: k.key, firstFailureAt, startedAt: at, foreseen });
+  }
+
+  private settle(k: LedgerKey, v: PredictionVerdict): void {
     k.open = undefined;
     this.open.delete(k);
+    this.count(v);
+  }
+
+  private count(v: PredictionVerdict): void {
+    if (v.kind === 'confirmed') {
+      this.confirmed += 1;
+      this.leadSumMs += v.leadMs;
+    } else if (v.kind === 'late') this.late += 1;
+    else this.falseAlarms += 1;
+    this.listeners.verdict?.(v);
   }
 
   active(): Prediction[] {
@@ -120,15 +172,12 @@ export class PredictionLedger {
       predictions: this.predictions,
       confirmed: this.confirmed,
       falseAlarms: this.falseAlarms,
+      late: this.late,
+      outages: this.outages,
       missed: this.missed,
       precision: resolved === 0 ? 0 : this.confirmed / resolved,
-      recall: this.episodes === 0 ? 0 : (this.episodes - this.missed) / this.episodes,
+      recall: this.outages === 0 ? 0 : (this.outages - this.missed) / this.outages,
       meanLeadTimeMs: this.confirmed === 0 ? 0 : this.leadSumMs / this.confirmed,
     };
-  }
-
-  /** Episodes seen so far (the denominator of recall). */
-  get episodeCount(): number {
-    return this.episodes;
   }
 }

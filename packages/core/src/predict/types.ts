@@ -13,7 +13,7 @@ export interface RiskSnapshot {
   reasons: string[];
 }
 
-/** Emitted when a key's risk turns `high` while no prediction for it is open. */
+/** Emitted when a key's risk turns `high` while no prediction for it is open and no outage is under way. */
 export interface Prediction {
   id: string;
   key: string;
@@ -24,17 +24,26 @@ export interface Prediction {
   reasons: string[];
 }
 
-/** How the predictor's own predictions fared against what happened next. */
+/**
+ * How the predictor's own predictions fared against what happened next. An outage is
+ * `episodeFailures` failed calls in a row; its first failure is the first of them.
+ */
 export interface PredictionAccuracy {
   predictions: number;
+  /** Predictions whose outage's first failure came after them (lead > 0) and within the horizon. */
   confirmed: number;
+  /** Predictions with no outage starting within the horizon. */
   falseAlarms: number;
+  /** Predictions raised after the first failure of the outage that followed: neither success nor false alarm. */
+  late: number;
+  outages: number;
+  /** Outages no confirmed prediction foresaw. */
   missed: number;
-  /** confirmed / (confirmed + falseAlarms); 0 until a prediction has been resolved. */
+  /** confirmed / (confirmed + falseAlarms); 0 until a prediction has been settled. */
   precision: number;
-  /** Episodes predicted at least 1 s ahead / episodes; 0 until an episode happened. */
+  /** Outages foreseen (a confirmed prediction, lead > 0) / outages; 0 until an outage happened. */
   recall: number;
-  /** Mean time from a confirmed prediction to the episode it foretold; 0 when none. */
+  /** Mean time from a confirmed prediction to its outage's first failure; 0 when none. */
   meanLeadTimeMs: number;
 }
 
@@ -55,6 +64,19 @@ export interface PredictorSample {
   at?: number;
 }
 
+/**
+ * A connectivity probe's outcome (a health check answered or not). With sparse traffic it is
+ * the only fresh evidence there is; it counts as a sample beside the calls, with its own
+ * latency normal, and never as part of an outage.
+ */
+export interface ProbeSample {
+  ok: boolean;
+  latencyMs: number;
+  /** The dependency it checks; without one it counts for every tracked key. */
+  key?: string;
+  at?: number;
+}
+
 /** A user behaviour that tends to precede or accompany trouble. Without `key` it weighs on every key. */
 export interface FrustrationSignal {
   kind: FrustrationKind;
@@ -63,22 +85,30 @@ export interface FrustrationSignal {
 }
 
 export interface PredictorOptions {
-  /** How far ahead a prediction looks: confirmed only if an episode starts within it. Default 30 000. */
+  /** How far ahead a prediction looks: confirmed only if an outage's first failure comes within it. Default 60 000. */
   horizonMs?: number;
-  /** Weight of the newest sample in the fast latency average. Default 0.2. */
-  latencyAlpha?: number;
-  /** Latency this many times the key's normal counts as slow. Default 3. */
-  slowFactor?: number;
-  /** Phi accrual suspicion at which silence alone scores fully (Akka's default). Default 8. */
-  phiThreshold?: number;
-  /** Sliding window for error rates and for counting an episode's failures. Default 60 000. */
+  /** Failures of one run further apart than this are not one run. Default 60 000. */
   errorWindowMs?: number;
-  /** The n-th failure within `errorWindowMs` starts a failure episode. Default 3. */
+  /** This many failed calls in a row make an outage. Default 3. */
   episodeFailures?: number;
+  /**
+   * Evidence of a latency shift, in robust spreads of log-latency summed over observations
+   * (CUSUM), at which risk turns high. Lower predicts earlier and more often. Default 6.
+   */
+  latencyThreshold?: number;
+  /**
+   * Evidence of a rising failure rate (a log-likelihood ratio summed over outcomes) at which
+   * risk turns high. Default 5.5: two failures close together never reach it, three usually do.
+   */
+  errorThreshold?: number;
+  /** Evidence must have built up over at least this long before risk turns high. Default 2 000. */
+  persistMs?: number;
+  /** Latency counts as shifted only at this many times its normal or more (the recent level). Default 2.5. */
+  minLatencyRatio?: number;
   /**
    * Most keys tracked at once (an integer ≥ 1). A new key beyond it makes the predictor forget
    * the least recently observed one (recorded or signalled), preferring keys with no open
-   * prediction and no ongoing failure episode; an open prediction of a forgotten key is still
+   * prediction and no ongoing outage; an open prediction of a forgotten key is still
    * scored when its horizon ends. Default 256.
    */
   maxKeys?: number;
@@ -87,6 +117,8 @@ export interface PredictorOptions {
 
 export interface Predictor {
   record(sample: PredictorSample): void;
+  /** Feeds a connectivity probe's outcome (see `ProbeSample`). */
+  probe(sample: ProbeSample): void;
   signal(signal: FrustrationSignal): void;
   risk(key: string): RiskSnapshot;
   /** Every key's risk, re-emitted when a key's level changes or its score moves by 0.1 or more. */

@@ -295,6 +295,25 @@ describe('degradation and status', () => {
   });
 });
 
+describe('prediction', () => {
+  it('feeds the connectivity monitor’s probes to the predictor as samples', async () => {
+    const answers: Array<() => Promise<Response>> = [
+      () => Promise.resolve(new Response(null, { status: 204 })),
+      () => Promise.reject(networkError()),
+    ];
+    let n = 0;
+    const fetch = (() =>
+      (answers[Math.min(n++, answers.length - 1)] ?? answers[0])?.()) as typeof globalThis.fetch;
+    const p = make({ connectivity: { probe: { url: '/health', intervalMs: 1_000 }, fetch } });
+    const predictor = p.predictor;
+    if (!predictor) throw new Error('no predictor');
+    const probe = vi.spyOn(predictor, 'probe');
+    await settle(1_000);
+    expect(probe).toHaveBeenCalledWith(expect.objectContaining({ ok: true }));
+    expect(probe).toHaveBeenCalledWith(expect.objectContaining({ ok: false, latencyMs: 0 }));
+  });
+});
+
 describe('recovery', () => {
   it('runs the action registered for a category at most once per cooldown, and counts it in status', async () => {
     const p = make({ dependencies: { default: { policy: retry({ maxAttempts: 1 }) } } });

@@ -200,6 +200,11 @@ export function createProtection(o: ProtectionOptions = {}): Protection {
       }),
     );
   }
+  // Connectivity probes are samples for the predictor: with sparse traffic they are most of
+  // the evidence there is. Without a key they count for every dependency it tracks.
+  if (predictor && connectivity.probes$) {
+    subscriptions.add(connectivity.probes$.subscribe((p) => predictor.probe(p)));
+  }
   if (predictor) {
     subscriptions.add(predictor.risk$.subscribe(refresh));
     subscriptions.add(
