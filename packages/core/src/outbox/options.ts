@@ -5,7 +5,14 @@ import type { ConnectivityMonitor } from '../connectivity/index.js';
 import { backoff as backoffs, backoffSchema } from '../policy/backoff.js';
 import { timeout } from '../policy/timeout.js';
 import type { Backoff, Policy } from '../policy/types.js';
-import { clockSchema, fnSchema, methodsSchema, parseOptions } from '../validate.js';
+import {
+  clockSchema,
+  fnSchema,
+  methodsSchema,
+  msSchema,
+  parseOptions,
+  positiveMsSchema,
+} from '../validate.js';
 import type { OutboxLockManager, OutboxHandler, OutboxOptions, OutboxWindow } from './types.js';
 
 /** Defaults of API.md §3. */
@@ -15,6 +22,8 @@ export const DEFAULT_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_INTERVAL_MS = 30_000;
 export const DEFAULT_LEASE_MS = 60_000;
+/** A server asking for a longer wait is asked again after this: an hour. */
+export const DEFAULT_MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
 
 const positiveInt = z.int().check(z.gte(1));
 
@@ -31,6 +40,7 @@ const optionsSchema = z.optional(
     backoff: z.optional(backoffSchema),
     maxAttempts: z.optional(positiveInt),
     maxAgeMs: z.optional(z.number().check(z.gt(0))),
+    maxRetryAfterMs: z.optional(msSchema),
     concurrency: z.optional(positiveInt),
     autoDrain: z.optional(
       z.union([
@@ -38,7 +48,7 @@ const optionsSchema = z.optional(
         z.object({
           online: z.optional(z.boolean()),
           visible: z.optional(z.boolean()),
-          intervalMs: z.optional(z.union([z.literal(false), z.number().check(z.gt(0))])),
+          intervalMs: z.optional(z.union([z.literal(false), positiveMsSchema])),
           afterEnqueue: z.optional(z.boolean()),
         }),
       ]),
@@ -65,7 +75,7 @@ const optionsSchema = z.optional(
         methodsSchema<Workbox>(['messageSW'], 'must be a Workbox instance (workbox-window)'),
       ]),
     ),
-    leaseMs: z.optional(z.number().check(z.gt(0))),
+    leaseMs: z.optional(positiveMsSchema),
     durability: z.optional(z.enum(['strict', 'relaxed', 'default'])),
     clock: z.optional(clockSchema),
     indexedDB: z.optional(methodsSchema<IDBFactory>(['open'], 'must be an IDBFactory ({ open })')),
@@ -98,6 +108,7 @@ export interface ResolvedOutboxOptions {
   backoff: Backoff;
   maxAttempts: number;
   maxAgeMs: number;
+  maxRetryAfterMs: number;
   concurrency: number;
   autoDrain: { online: boolean; visible: boolean; intervalMs: number | false; afterEnqueue: boolean } | false;
   connectivity: ConnectivityMonitor | undefined;
@@ -140,6 +151,7 @@ export function resolveOutboxOptions(o: OutboxOptions | undefined): ResolvedOutb
     backoff: parsed.backoff ?? backoffs.exponential({ initialMs: 1_000, maxMs: 300_000 }),
     maxAttempts: parsed.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     maxAgeMs: parsed.maxAgeMs ?? DEFAULT_MAX_AGE_MS,
+    maxRetryAfterMs: parsed.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
     concurrency: parsed.concurrency ?? DEFAULT_CONCURRENCY,
     autoDrain:
       auto === false

@@ -1,4 +1,5 @@
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
+import { setTimer } from '../clock.js';
 import * as z from 'zod/mini';
 import type { Failure } from '../failure/types.js';
 import { createSyncRequester } from './background-sync.js';
@@ -299,6 +300,7 @@ class OutboxImpl implements Outbox {
             backoff: this.#o.backoff,
             maxAttempts: this.#o.maxAttempts,
             maxAgeMs: this.#o.maxAgeMs,
+            maxRetryAfterMs: this.#o.maxRetryAfterMs,
             concurrency: this.#o.concurrency,
             leaseMs: this.#o.leaseMs,
             clock: this.#o.clock,
@@ -365,12 +367,16 @@ class OutboxImpl implements Outbox {
     }
     if (this.#drainScheduled) return;
     this.#drainScheduled = true;
-    this.#drainTimer = this.#o.clock.setTimeout(() => {
-      this.#drainScheduled = false;
-      if (this.#closed || this.#paused || !this.#isOnline()) return;
-      // A background drain has nobody to report to: its outcome is in events$ and stats$.
-      this.drain().catch(() => undefined);
-    }, 0);
+    this.#drainTimer = setTimer(
+      this.#o.clock,
+      () => {
+        this.#drainScheduled = false;
+        if (this.#closed || this.#paused || !this.#isOnline()) return;
+        // A background drain has nobody to report to: its outcome is in events$ and stats$.
+        this.drain().catch(() => undefined);
+      },
+      0,
+    );
   }
 
   /** Backoff and leases end without any event to notice it: a timer starts the drain they allow. */
@@ -378,7 +384,7 @@ class OutboxImpl implements Outbox {
     this.#o.clock.clearTimeout(this.#wakeTimer);
     if (wakeAt === undefined || !this.#o.autoDrain || this.#closed) return;
     const delay = Math.max(0, wakeAt - this.#o.clock.now());
-    this.#wakeTimer = this.#o.clock.setTimeout(() => this.#scheduleDrain(), delay);
+    this.#wakeTimer = setTimer(this.#o.clock, () => this.#scheduleDrain(), delay);
   }
 
   #isOnline(): boolean {
@@ -484,7 +490,8 @@ class OutboxImpl implements Outbox {
     if (this.#leaseWakeAt !== undefined && this.#leaseWakeAt <= at) return;
     this.#o.clock.clearTimeout(this.#leaseTimer);
     this.#leaseWakeAt = at;
-    this.#leaseTimer = this.#o.clock.setTimeout(
+    this.#leaseTimer = setTimer(
+      this.#o.clock,
       () => {
         this.#leaseWakeAt = undefined;
         // Recounted against the clock; pushed if changed, and the next lease end armed.

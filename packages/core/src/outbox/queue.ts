@@ -217,7 +217,11 @@ export class EntryQueue {
     if (seqs.length === 0) return 0;
     const results = await this.#change(seqs, (record) => {
       if (record.state === 'dead' && record.deadReason !== 'invalid') {
-        const revived = pendingWith(record, { attempts: 0, nextAttemptAt: now });
+        // A fresh lease of life: an expired entry would otherwise expire again at once.
+        const revived: OutboxRecord = {
+          ...pendingWith(record, { attempts: 0, nextAttemptAt: now }),
+          revivedAt: now,
+        };
         delete revived.deadReason;
         delete revived.lastDelayMs;
         return revived;

@@ -32,6 +32,13 @@ export interface OutboxRecord<P = unknown> extends OutboxEntry<P> {
   leaseUntil?: number;
   /** The backoff delay last used, fed back to decorrelated jitter. */
   lastDelayMs?: number;
+  /** When `retry()` last revived it from dead: its age counts from here instead of `createdAt`. */
+  revivedAt?: number;
+}
+
+/** The time an entry's age (against `maxAgeMs`) counts from. */
+export function ageFrom(record: OutboxRecord): number {
+  return record.revivedAt ?? record.createdAt;
 }
 
 /** A record not yet stored: the store assigns `seq`. */
@@ -77,6 +84,7 @@ const recordSchema = z
     nextAttemptAt: finite,
     leaseUntil: z.optional(finite),
     lastDelayMs: z.optional(finite),
+    revivedAt: z.optional(finite),
     lastFailure: z.optional(
       z.object({ category: z.string(), message: z.string(), status: z.optional(z.int()) }),
     ),
