@@ -267,6 +267,9 @@ export async function drainQueue(deps: DrainDeps, signal: AbortSignal): Promise<
     const channels = new Map<string, OutboxRecord[]>();
     for (const record of await queue.load()) {
       if (record.state === 'dead') continue;
+      // A record newer code wrote holds its channel: what came after it waits for that code.
+      const held = queue.heldFrom(record.channel);
+      if (held !== undefined && record.seq > held) continue;
       const list = channels.get(record.channel);
       if (list) list.push(record);
       else channels.set(record.channel, [record]);

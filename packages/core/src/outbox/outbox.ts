@@ -102,6 +102,7 @@ class OutboxImpl implements Outbox {
         this.#statsChanged();
       },
       o.durability,
+      { clock: o.clock, onRecovered: () => this.#statsChanged() },
     );
     this.#queue = new EntryQueue(this.#store, () => o.clock.now(), {
       quarantined: (entry, issues) => this.#emit(() => ({ type: 'quarantined', entry, issues })),
@@ -402,7 +403,14 @@ class OutboxImpl implements Outbox {
   // ── loading, stats and other contexts ──────────────────────────────────────────────────
 
   #ensureLoaded(): Promise<void> {
-    this.#loaded ??= this.#queue.load().then(() => undefined);
+    // A failed read (storage trouble) is not remembered: the next call reads again.
+    this.#loaded ??= this.#queue.load().then(
+      () => undefined,
+      (error: unknown) => {
+        this.#loaded = undefined;
+        throw error;
+      },
+    );
     return this.#loaded;
   }
 

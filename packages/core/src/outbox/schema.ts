@@ -190,6 +190,24 @@ export function quarantineRecord(raw: unknown, seq: number, now: number): Outbox
   };
 }
 
+/**
+ * A record this code already quarantined, as stored under `seq`; undefined for anything else.
+ * It is taken as it is, even where it does not pass validation (its key may be what made the
+ * original invalid): quarantine happens once, never again over its own result.
+ */
+export function asQuarantined(raw: unknown, seq: number): OutboxRecord | undefined {
+  if (!isPlainObject(raw) || raw.state !== 'dead' || raw.deadReason !== 'invalid') return undefined;
+  if (raw.v !== RECORD_VERSION || typeof raw.id !== 'string' || raw.id === '') return undefined;
+  if (typeof raw.type !== 'string' || typeof raw.channel !== 'string') return undefined;
+  if (typeof raw.idempotencyKey !== 'string') return undefined;
+  if (typeof raw.createdAt !== 'number' || typeof raw.nextAttemptAt !== 'number') return undefined;
+  return {
+    ...(raw as unknown as OutboxRecord),
+    seq,
+    attempts: typeof raw.attempts === 'number' ? raw.attempts : 0,
+  };
+}
+
 /** The public view of a record: bookkeeping fields left out. */
 export function toEntry<P>(record: OutboxRecord<P>): OutboxEntry<P> {
   const entry: OutboxEntry<P> = {
