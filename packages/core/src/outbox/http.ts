@@ -128,7 +128,7 @@ export function createHttpHandler(
     let request = toRequest(payload, ctx.idempotencyKey, ctx.signal);
     if (prepare) request = await prepare(request);
     const response = await fetchFn()(request, { signal: ctx.signal });
-    if (!response.ok) throw await HttpError.from(response);
+    if (!response.ok) throw await HttpError.from(response, { signal: ctx.signal });
     // The body is not needed; cancelling frees the connection at once.
     await response.body?.cancel().catch(() => undefined);
     return response.status;
