@@ -359,3 +359,38 @@ describe('a record written by newer code', () => {
     expect(await outbox.list()).toMatchObject([{ payload: 'later-note', state: 'pending' }]);
   });
 });
+
+describe('credentials in a queued request', () => {
+  const request = {
+    url: 'https://app.example/api/notes?access_token=abc&page=2&api_key=k',
+    method: 'POST',
+    headers: {
+      'X-API-Key': 'k1',
+      'X-Auth-Token': 't1',
+      'X-CSRF-Token': 'c1',
+      Authorization: 'Bearer b',
+      'X-Tenant': 'acme',
+    },
+    body: '{}',
+  };
+
+  it('are never stored by default: credential-like headers and query parameters are left out', async () => {
+    const outbox = make();
+    await outbox.enqueueRequest(request);
+    const [stored] = (await readRaw('h')) as Array<{ payload: { url: string; headers: string[][] } }>;
+    expect(stored?.payload.headers).toEqual([['x-tenant', 'acme']]);
+    expect(stored?.payload.url).toBe('https://app.example/api/notes?page=2');
+    expect(JSON.stringify(stored)).not.toMatch(/k1|t1|c1|abc|Bearer/);
+  });
+
+  it('are stored only when the app opts in by name', async () => {
+    const outbox = make({ keepCredentials: ['X-CSRF-Token', 'api_key'] });
+    await outbox.enqueueRequest(request);
+    const [stored] = (await readRaw('h')) as Array<{ payload: { url: string; headers: string[][] } }>;
+    expect(stored?.payload.headers).toEqual([
+      ['x-csrf-token', 'c1'],
+      ['x-tenant', 'acme'],
+    ]);
+    expect(stored?.payload.url).toBe('https://app.example/api/notes?page=2&api_key=k');
+  });
+});

@@ -68,6 +68,7 @@ const optionsSchema = z.optional(
       ),
     ),
     persistHeaders: z.optional(z.array(z.string())),
+    keepCredentials: z.optional(z.array(z.string())),
     prepare: z.optional(fnSchema<(req: Request) => Request | Promise<Request>>()),
     backgroundSync: z.optional(
       z.union([
@@ -113,6 +114,7 @@ export interface ResolvedOutboxOptions {
   autoDrain: { online: boolean; visible: boolean; intervalMs: number | false; afterEnqueue: boolean } | false;
   connectivity: ConnectivityMonitor | undefined;
   persistHeaders: string[] | undefined;
+  keepCredentials: string[] | undefined;
   prepare: ((req: Request) => Request | Promise<Request>) | undefined;
   backgroundSync: Pick<Workbox, 'messageSW'> | undefined;
   leaseMs: number;
@@ -164,6 +166,7 @@ export function resolveOutboxOptions(o: OutboxOptions | undefined): ResolvedOutb
           },
     connectivity: parsed.connectivity,
     persistHeaders: parsed.persistHeaders,
+    keepCredentials: parsed.keepCredentials,
     prepare: parsed.prepare,
     backgroundSync: parsed.backgroundSync === false ? undefined : parsed.backgroundSync,
     leaseMs: parsed.leaseMs ?? DEFAULT_LEASE_MS,

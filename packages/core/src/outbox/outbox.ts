@@ -5,7 +5,7 @@ import type { Failure } from '../failure/types.js';
 import { createSyncRequester } from './background-sync.js';
 import { drainQueue } from './drain.js';
 import { FallbackRecordStore } from './fallback-store.js';
-import { createHttpHandler, headerFilter, serializeRequest } from './http.js';
+import { createHttpHandler, headerFilter, paramFilter, serializeRequest } from './http.js';
 import { createLeaderLock, type LeaderLock } from './leader-lock.js';
 import { newId } from './new-id.js';
 import { resolveOutboxOptions, type ResolvedOutboxOptions } from './options.js';
@@ -64,6 +64,7 @@ class OutboxImpl implements Outbox {
   readonly #handlers: Record<string, OutboxHandler<never>>;
   readonly #deliverable: (type: string) => boolean;
   readonly #keepHeader: (header: string) => boolean;
+  readonly #keepParam: (name: string) => boolean;
   readonly #requestSync: () => void;
   readonly #events = new Subject<OutboxEvent>();
   readonly #stats: BehaviorSubject<OutboxStats>;
@@ -118,7 +119,8 @@ class OutboxImpl implements Outbox {
     };
     const only = internal.deliverTypes ? new Set(internal.deliverTypes) : undefined;
     this.#deliverable = only ? (type) => only.has(type) : () => true;
-    this.#keepHeader = headerFilter(o.persistHeaders);
+    this.#keepHeader = headerFilter(o.persistHeaders, o.keepCredentials);
+    this.#keepParam = paramFilter(o.keepCredentials);
     this.#requestSync = createSyncRequester(o.backgroundSync, o.name);
     this.#sync = createTabSync(o.name, o.BroadcastChannel, newId(), o.clock, {
       changed: () => this.#remoteChanged(),
@@ -209,7 +211,7 @@ class OutboxImpl implements Outbox {
 
   async enqueueRequest(req: OutboxRequestInit, o?: EnqueueOptions): Promise<OutboxEntry<HttpPayload>> {
     const base = (this.#o.window?.location ?? (globalThis as { location?: { href: string } }).location)?.href;
-    const { payload, idempotencyKey } = await serializeRequest(req, this.#keepHeader, base);
+    const { payload, idempotencyKey } = await serializeRequest(req, this.#keepHeader, base, this.#keepParam);
     const options: EnqueueOptions = { ...o };
     if (options.idempotencyKey === undefined && idempotencyKey !== undefined)
       options.idempotencyKey = idempotencyKey;

@@ -168,8 +168,18 @@ export interface OutboxOptions {
   autoDrain?: AutoDrainOptions | false;
   /** No delivery attempts while it reports `offline`; its return to `online` starts a drain. */
   connectivity?: ConnectivityMonitor;
-  /** HTTP headers kept with a queued request. Default: all but authorization, cookie, proxy-authorization. */
+  /**
+   * HTTP headers kept with a queued request (an allow-list). Default: every header but those
+   * that look like credentials — `Authorization`, `Cookie`, `Proxy-Authorization` and any name
+   * with `auth`, `token`, `key`, `secret`, `session`, `csrf`, … in it (`X-API-Key`, `X-Auth-Token`).
+   */
   persistHeaders?: string[];
+  /**
+   * Credential-like header or query parameter names to store anyway (deny by default). Query
+   * parameters such as `access_token`, `api_key` or `sig` are otherwise removed from a queued
+   * request's URL: `prepare` adds fresh ones at each send.
+   */
+  keepCredentials?: string[];
   /** Runs before every send of an HTTP entry (apply fresh auth here). */
   prepare?: (req: Request) => Request | Promise<Request>;
   /** Registers a Background Sync tag through this Workbox so the service worker replays HTTP entries. */
