@@ -6,7 +6,7 @@ import { createSyncRequester } from './background-sync.js';
 import { drainQueue } from './drain.js';
 import { FallbackRecordStore } from './fallback-store.js';
 import { createHttpHandler, headerFilter, paramFilter, serializeRequest } from './http.js';
-import { createLeaderLock, type LeaderLock } from './leader-lock.js';
+import { createLeaderLock, lockName, type LeaderLock } from './leader-lock.js';
 import { newId } from './new-id.js';
 import { resolveOutboxOptions, type ResolvedOutboxOptions } from './options.js';
 import { EntryQueue } from './queue.js';
@@ -49,6 +49,14 @@ export function createOutboxInternal(o: OutboxOptions | undefined, internal: Int
 }
 
 const EMPTY_REPORT: DrainReport = { delivered: 0, retried: 0, dead: 0 };
+
+/**
+ * The drain under way in this page, per outbox name, whichever outbox object runs it: a page
+ * may hold two outboxes of one name (an app's own beside `createProtection`'s, or one a
+ * component made), and a "Sync now" through either must join the drain the other started
+ * rather than report that this page is not the leader.
+ */
+const drainsInPage = new Map<string, { report: Promise<DrainReport>; rescan: () => void }>();
 
 /** What `enqueue` checks at run time; used only to word an error. */
 const enqueueOptionsSchema = z.optional(
@@ -227,10 +235,23 @@ class OutboxImpl implements Outbox {
       this.#rescan = true;
       return this.#currentDrain;
     }
+    const key = lockName(this.#o.name);
+    const inPage = drainsInPage.get(key);
+    if (inPage) {
+      inPage.rescan();
+      return inPage.report;
+    }
     const drain = this.#runDrain(o?.signal).finally(() => {
       this.#currentDrain = undefined;
+      if (drainsInPage.get(key)?.report === drain) drainsInPage.delete(key);
     });
     this.#currentDrain = drain;
+    drainsInPage.set(key, {
+      report: drain,
+      rescan: () => {
+        this.#rescan = true;
+      },
+    });
     return drain;
   }
 
