@@ -60,7 +60,7 @@ const drainsInPage = new Map<string, { report: Promise<DrainReport>; rescan: () 
 
 /** What `enqueue` checks at run time; used only to word an error. */
 const enqueueOptionsSchema = z.optional(
-  z.object({ channel: z.optional(z.string()), idempotencyKey: z.optional(nonEmptyStringSchema) }),
+  z.strictObject({ channel: z.optional(z.string()), idempotencyKey: z.optional(nonEmptyStringSchema) }),
 );
 
 class OutboxImpl implements Outbox {

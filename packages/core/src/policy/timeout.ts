@@ -16,7 +16,7 @@ export interface TimeoutOptions {
 }
 
 const schema = z.optional(
-  z.object({ mode: z.optional(z.enum(['cooperative', 'aggressive'])), clock: z.optional(clockSchema) }),
+  z.strictObject({ mode: z.optional(z.enum(['cooperative', 'aggressive'])), clock: z.optional(clockSchema) }),
 );
 
 const ignore = () => undefined;

@@ -37,7 +37,7 @@ const optionsSchema = z.strictObject({
 
 const categorySchema = z.enum([...CATEGORIES, '*']);
 
-const actionSchema = z.object({
+const actionSchema = z.strictObject({
   name: z.string().check(z.minLength(1)),
   run: fnSchema<RecoveryAction['run']>(),
   cooldownMs: z.optional(msSchema),
