@@ -188,6 +188,8 @@ export class UserMessages {
 
   private onOutboxStats(stats: OutboxStats): void {
     const { messages } = this.s;
+    // New writes are stored on disk again (the outbox recovered): the warning no longer holds.
+    if (stats.storage === 'indexeddb') messages.dismiss(MESSAGE_KEYS.storage);
     const waiting = stats.pending + stats.inFlight;
     if (waiting > 0) {
       this.emptiedAt = undefined;
