@@ -54,7 +54,7 @@ function hostileServer(random: () => number): Server {
     applied: new Map(),
     acknowledged: new Map(),
     healthy: false,
-    fetch: ((input: RequestInfo | URL, init?: RequestInit) => {
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => {
       const request = input instanceof Request ? input : new Request(input, init);
       const key = request.headers.get('idempotency-key') ?? '';
       const signal = init?.signal ?? request.signal;
@@ -91,7 +91,7 @@ function hostileServer(random: () => number): Server {
         headers.set('content-type', 'application/json');
       }
       return Promise.resolve(new Response(body, { status, headers }));
-    }),
+    },
   };
   return server;
 }
