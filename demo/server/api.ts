@@ -9,6 +9,7 @@ import { apiError, json, readBody, sendResponse, type ApiResponse } from './http
 import { InFlightKeys, MAX_IDEMPOTENCY_KEY_LENGTH, requestFingerprint } from './idempotency.js';
 import { invalid, matchRoute, parseJsonBody, type RouteMatch } from './notes-routes.js';
 import { randomSeed } from './prng.js';
+import { guardRequest } from './request-guard.js';
 import { StatsCounter, type DemoApiStats } from './stats.js';
 import { NotesStore, type IdempotencyRecord } from './store.js';
 import { describeIssues, validate } from './validation.js';
@@ -25,6 +26,11 @@ export interface DemoApiOptions {
   maxBodyBytes?: number;
   /** Where operational warnings go; default `console.warn`. */
   log?: (message: string) => void;
+  /**
+   * Host names (without port) the API answers on besides loopback ones. Any other `Host` is
+   * refused (DNS rebinding), as are cross-origin writes and writes whose body is not JSON.
+   */
+  allowedHosts?: string[];
 }
 
 /** A connect-style middleware: Vite's dev and preview servers and plain `node:http` can all run it. */
@@ -73,6 +79,7 @@ const optionsSchema = z.object({
   idempotencyTtlMs: z.optional(z.int().check(z.gte(1))),
   maxBodyBytes: z.optional(z.int().check(z.gte(1))),
   log: z.optional(z.custom<(message: string) => void>(isFunction, { error: 'expected a function' })),
+  allowedHosts: z.optional(z.array(z.string().check(z.minLength(1)))),
 });
 
 /** Used when no clock is injected; looked up at call time so fake timers apply. */
@@ -106,6 +113,7 @@ export function createDemoApi(options: DemoApiOptions = {}): DemoApi {
   const maxBodyBytes = settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const dataFile = join(settings.dataDir ?? DEFAULT_DATA_DIR, DATA_FILE_NAME);
 
+  const guard = settings.allowedHosts ? { allowedHosts: settings.allowedHosts } : {};
   const chaos = new ChaosController(clock, settings.seed ?? randomSeed());
   const counter = new StatsCounter(clock.now());
   const inFlight = new InFlightKeys();
@@ -382,6 +390,13 @@ export function createDemoApi(options: DemoApiOptions = {}): DemoApi {
       return;
     }
     const method = (req.method ?? 'GET').toUpperCase();
+    const refused = guardRequest(req, method, isWriteMethod(method), guard);
+    if (refused) {
+      // Not read: the body of a refused request is never looked at.
+      res.setHeader('connection', 'close');
+      sendResponse(res, refused);
+      return;
+    }
     handle(req, res, method, path).catch((error: unknown) => {
       if (error instanceof ApiClosedError || req.socket.destroyed) {
         req.socket.destroy();

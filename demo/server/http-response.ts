@@ -22,7 +22,10 @@ export type ApiErrorCode =
   | 'injected_failure'
   | 'rejected'
   | 'unavailable'
-  | 'internal_error';
+  | 'internal_error'
+  | 'misdirected_request'
+  | 'forbidden_origin'
+  | 'unsupported_media_type';
 
 export interface ApiErrorBody {
   readonly error: ApiErrorCode;

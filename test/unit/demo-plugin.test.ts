@@ -30,7 +30,11 @@ async function exerciseApi(base: string): Promise<void> {
     body: JSON.stringify({ id: 'n1', title: 'Through Vite' }),
   });
   expect(created.status).toBe(201);
-  const chaos = await fetch(`${base}/api/_chaos`, { method: 'PUT', body: JSON.stringify({ errorRate: 1 }) });
+  const chaos = await fetch(`${base}/api/_chaos`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ errorRate: 1 }),
+  });
   expect(chaos.status).toBe(200);
   expect((await fetch(`${base}/api/notes/n1`)).status).toBe(503);
   const stats = await (await fetch(`${base}/api/_stats`)).json();

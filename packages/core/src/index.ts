@@ -1,5 +1,5 @@
 export type { Clock } from './clock.js';
-export { systemClock } from './clock.js';
+export { systemClock, MAX_TIMER_MS } from './clock.js';
 export * from './failure/index.js';
 export * from './policy/index.js';
 export * from './predict/index.js';

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { Clock } from './clock.js';
+import { MAX_TIMER_MS, type Clock } from './clock.js';
 
 // zod/mini ships without English messages (they would cost bundle size), so every
 // message is built here from the issue's structured data, in one wording for the
@@ -179,8 +179,11 @@ export const clockSchema = methodsSchema<Clock>(
 /** A string with at least one character: names, keys, types. */
 export const nonEmptyStringSchema = z.string().check(z.minLength(1));
 
-/** A non-negative, finite number of milliseconds. */
-export const msSchema = z.number().check(z.gte(0));
+/** A delay or duration option: a non-negative number of milliseconds that a timer can hold (≤ `MAX_TIMER_MS`). */
+export const msSchema = z.number().check(z.gte(0), z.lte(MAX_TIMER_MS));
+
+/** A delay or duration option that must be above zero (≤ `MAX_TIMER_MS`). */
+export const positiveMsSchema = z.number().check(z.gt(0), z.lte(MAX_TIMER_MS));
 
 /** A fraction in (0, 1]. */
 export const rateSchema = z.number().check(z.gt(0), z.lte(1));

@@ -1,8 +1,15 @@
 import { BehaviorSubject, Subject } from 'rxjs';
 import * as z from 'zod/mini';
-import { systemClock } from '../clock.js';
+import { systemClock, setTimer } from '../clock.js';
 import type { Failure } from '../failure/types.js';
-import { clockSchema, fnSchema, hasMethods, methodsSchema, parseOptions } from '../validate.js';
+import {
+  clockSchema,
+  fnSchema,
+  hasMethods,
+  methodsSchema,
+  parseOptions,
+  positiveMsSchema,
+} from '../validate.js';
 import { ConnectivityState } from './connectivity-state.js';
 import { readNetworkInformation, watchNetworkInformation } from './network-information.js';
 import { probeOnce, type ProbeOutcome } from './probe.js';
@@ -30,22 +37,20 @@ export const HEDGE_AFTER_MS = 500;
  */
 export const PROBE_GUARD_MS = 1_000;
 
-const positiveMs = z.number().check(z.gt(0));
-
 const WINDOW_METHODS = ['addEventListener', 'removeEventListener'];
 
 const probeSchema = z.strictObject({
   url: z.string().check(z.minLength(1)),
-  intervalMs: z.optional(positiveMs),
-  offlineIntervalMs: z.optional(positiveMs),
-  timeoutMs: z.optional(positiveMs),
+  intervalMs: z.optional(positiveMsSchema),
+  offlineIntervalMs: z.optional(positiveMsSchema),
+  timeoutMs: z.optional(positiveMsSchema),
   expect: z.optional(fnSchema<(res: Response) => boolean | Promise<boolean>>()),
 });
 
 const optionsSchema = z.strictObject({
   // Checked on its own below: inside a union, zod would only say "does not match" instead of naming the field.
   probe: z.optional(z.unknown()),
-  slowRttMs: z.optional(positiveMs),
+  slowRttMs: z.optional(positiveMsSchema),
   failuresToUnreachable: z.optional(z.int().check(z.gte(1))),
   clock: z.optional(clockSchema),
   window: z.optional(
@@ -141,11 +146,15 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
       state.failures > 0 && state.failures < failuresToUnreachable && state.status !== 'offline';
     const delay = delayMs ?? (confirming ? 0 : currentInterval());
     timerDueAt = clock.now() + delay;
-    timer = clock.setTimeout(() => {
-      timer = undefined;
-      timerDueAt = Number.POSITIVE_INFINITY;
-      void check();
-    }, delay);
+    timer = setTimer(
+      clock,
+      () => {
+        timer = undefined;
+        timerDueAt = Number.POSITIVE_INFINITY;
+        void check();
+      },
+      delay,
+    );
   }
 
   async function runRound(): Promise<void> {
@@ -190,7 +199,8 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
     launch();
     let hedge: unknown;
     if (failuresToUnreachable - state.failures > 1 && state.status !== 'offline') {
-      hedge = clock.setTimeout(
+      hedge = setTimer(
+        clock,
         () => {
           hedge = undefined;
           if (!round.signal.aborted && !disposed) launch();

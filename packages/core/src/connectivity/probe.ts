@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import { type Clock, setTimer } from '../clock.js';
 
 /** What one probe found. */
 export type ProbeOutcome =
@@ -25,7 +25,7 @@ export interface ProbeRequest {
 export async function probeOnce(req: ProbeRequest): Promise<ProbeOutcome> {
   const controller = new AbortController();
   const timeoutReason = new Error(`no answer within ${req.timeoutMs} ms`);
-  const timer = req.clock.setTimeout(() => controller.abort(timeoutReason), req.timeoutMs);
+  const timer = setTimer(req.clock, () => controller.abort(timeoutReason), req.timeoutMs);
   const timedOut = () => controller.signal.reason === timeoutReason;
   const onAbort = () => controller.abort();
   req.signal?.addEventListener('abort', onAbort, { once: true });

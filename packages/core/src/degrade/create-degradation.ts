@@ -1,6 +1,6 @@
 import { BehaviorSubject, Observable } from 'rxjs';
 import * as z from 'zod/mini';
-import { systemClock } from '../clock.js';
+import { systemClock, setTimer } from '../clock.js';
 import { clockSchema, msSchema, parseOptions } from '../validate.js';
 import { DEGRADATION_LEVELS, levelBelow, levelRank, type DegradationLevel } from './levels.js';
 import type { Degradation, DegradationOptions, DegradationState } from './types.js';
@@ -79,10 +79,14 @@ export function createDegradation(options: DegradationOptions = {}): Degradation
     }
     if (disposed || levelRank(computed.level) <= levelRank(target.level)) return;
     const wait = Math.max(0, calmSince + recoverAfterMs - clock.now());
-    timer = clock.setTimeout(() => {
-      timer = undefined;
-      refresh();
-    }, wait);
+    timer = setTimer(
+      clock,
+      () => {
+        timer = undefined;
+        refresh();
+      },
+      wait,
+    );
   }
 
   function refresh(): void {

@@ -1,20 +1,17 @@
 import { BehaviorSubject } from 'rxjs';
 import * as z from 'zod/mini';
-import { systemClock } from '../clock.js';
-import { clockSchema, methodsSchema, nonEmptyStringSchema, parseOptions } from '../validate.js';
+import { systemClock, setTimer } from '../clock.js';
+import { clockSchema, methodsSchema, msSchema, nonEmptyStringSchema, parseOptions } from '../validate.js';
 import { openIdbDraftBackend } from './idb-draft-backend.js';
 import { createMemoryDraftBackend } from './memory-draft-backend.js';
 import type { DraftBackend, DraftPageEvents, DraftStorage, DraftStore, DraftStoreOptions } from './types.js';
-
-/** Browsers fire a timeout longer than a signed 32-bit millisecond count at once. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 const optionsSchema = z.strictObject({
   name: z.optional(z.string().check(z.minLength(1))),
   indexedDB: z.optional(methodsSchema<IDBFactory>(['open'], 'must be an IDBFactory ({ open })')),
   clock: z.optional(clockSchema),
-  debounceMs: z.optional(z.number().check(z.gte(0), z.lte(MAX_TIMER_MS))),
-  maxWaitMs: z.optional(z.number().check(z.gte(0), z.lte(MAX_TIMER_MS))),
+  debounceMs: z.optional(msSchema),
+  maxWaitMs: z.optional(msSchema),
   window: z.optional(
     z.union([
       z.literal(false),
@@ -179,7 +176,7 @@ export function createDraftStore(options: DraftStoreOptions = {}): DraftStore {
         }
         save.waiters.push({ resolve, reject });
         const delay = Math.min(debounceMs, Math.max(0, save.firstSavedAt + maxWaitMs - now));
-        save.timer = clock.setTimeout(() => void commit([key]).catch(() => {}), delay);
+        save.timer = setTimer(clock, () => void commit([key]).catch(() => {}), delay);
       });
     },
 

@@ -1,5 +1,22 @@
-/** How much of an error body `HttpError.from` keeps; a huge error page is not worth holding in memory. */
-const MAX_BODY_CHARS = 64 * 1024;
+import { setTimer, systemClock, type Clock } from '../clock.js';
+
+/**
+ * How much of an error body `HttpError.from` reads: a huge error page is not worth holding in
+ * memory, so the rest is never downloaded.
+ */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/**
+ * How long `HttpError.from` waits for an error body: a body that never ends (a hostile or
+ * broken server) must not hold the failure back. What arrived by then is kept.
+ */
+export const ERROR_BODY_TIME_LIMIT_MS = 10_000;
+
+export interface HttpErrorFromOptions {
+  /** Stops reading the body when aborted (the call's own signal): what arrived is kept. */
+  signal?: AbortSignal;
+  clock?: Clock;
+}
 
 /**
  * How much of the server's own explanation `HttpError.from` puts in the message: enough for a
@@ -53,16 +70,19 @@ export class HttpError extends Error {
    * It is taken from a JSON body's `detail` (RFC 9457), `message`, `error.message`, `error`,
    * the first of `errors` (JSON:API, GraphQL) or `title`, or from a short, single-line
    * `text/plain` body; never from an HTML page.
+   *
+   * At most `MAX_ERROR_BODY_BYTES` of the body are read, for at most `ERROR_BODY_TIME_LIMIT_MS`
+   * or until `o.signal` aborts; the rest of the body is cancelled, never downloaded.
    */
-  static async from(res: Response): Promise<HttpError> {
+  static async from(res: Response, o: HttpErrorFromOptions = {}): Promise<HttpError> {
     let body: unknown;
     let type = '';
     try {
       if (!res.bodyUsed && res.body !== null) {
-        const text = await res.text();
-        body = text.length > MAX_BODY_CHARS ? text.slice(0, MAX_BODY_CHARS) : text;
+        const { text, complete } = await readBounded(res, o);
+        body = text;
         type = res.headers.get('content-type') ?? '';
-        if (/[/+]json\b/i.test(type) && text.length <= MAX_BODY_CHARS) {
+        if (/[/+]json\b/i.test(type) && complete) {
           try {
             body = JSON.parse(text) as unknown;
           } catch {
@@ -93,6 +113,57 @@ export class HttpError extends Error {
     }
     return new HttpError(status, init);
   }
+}
+
+/**
+ * Reads a response body as text, up to `MAX_ERROR_BODY_BYTES`, the time limit or the signal,
+ * whichever comes first; `complete` when the whole body was read.
+ */
+async function readBounded(
+  res: Response,
+  o: HttpErrorFromOptions,
+): Promise<{ text: string; complete: boolean }> {
+  const stream = res.body as ReadableStream<Uint8Array> | null;
+  if (!stream || typeof stream.getReader !== 'function') {
+    // A response-like object without a stream: its text is all there is.
+    const text = await res.text();
+    return { text: text.slice(0, MAX_ERROR_BODY_BYTES), complete: text.length <= MAX_ERROR_BODY_BYTES };
+  }
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  const clock = o.clock ?? systemClock;
+  const signal = o.signal;
+  let text = '';
+  let bytes = 0;
+  let complete = false;
+  let stop: (() => void) | undefined;
+  const stopped = new Promise<undefined>((resolve) => (stop = () => resolve(undefined)));
+  const timer = setTimer(clock, () => stop?.(), ERROR_BODY_TIME_LIMIT_MS);
+  const onAbort = () => stop?.();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    while (!signal?.aborted) {
+      const chunk = await Promise.race([reader.read(), stopped]);
+      if (chunk === undefined) break; // time limit or signal
+      if (chunk.done) {
+        complete = true;
+        break;
+      }
+      const room = MAX_ERROR_BODY_BYTES - bytes;
+      const value = chunk.value.byteLength > room ? chunk.value.subarray(0, room) : chunk.value;
+      bytes += value.byteLength;
+      text += decoder.decode(value, { stream: true });
+      if (bytes >= MAX_ERROR_BODY_BYTES) break;
+    }
+    text += decoder.decode();
+  } finally {
+    clock.clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+    // Whatever is left is not wanted: the connection is freed at once.
+    if (!complete) reader.cancel().catch(() => undefined);
+    else reader.releaseLock();
+  }
+  return { text, complete };
 }
 
 /** `HTTP 422 Unprocessable Entity from /api/notes/x`: the message when the body says nothing more. */

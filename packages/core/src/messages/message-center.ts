@@ -1,7 +1,7 @@
 import { BehaviorSubject } from 'rxjs';
 import * as z from 'zod/mini';
-import { systemClock } from '../clock.js';
-import { clockSchema, fnSchema, nonEmptyStringSchema, parseOptions } from '../validate.js';
+import { systemClock, setTimer } from '../clock.js';
+import { clockSchema, fnSchema, nonEmptyStringSchema, parseOptions, positiveMsSchema } from '../validate.js';
 import { createTemplateFormatter, type TemplateParams } from './format-template.js';
 import { defaultTemplates, templateIds, type TemplateId, type Templates } from './templates.js';
 import { validateTemplates } from './validate-templates.js';
@@ -16,9 +16,6 @@ import type {
 
 /** Toasts are events: long enough to read a sentence or two, short enough not to pile up. */
 export const DEFAULT_TOAST_TTL_MS = 6_000;
-
-/** Browsers fire a timeout longer than a signed 32-bit millisecond count at once. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /** Without an explicit priority, what matters more to the user shows first. */
 const TONE_PRIORITY: Readonly<Record<Tone, number>> = { error: 3, warning: 2, info: 1, success: 0 };
@@ -39,7 +36,7 @@ const inputSchema = z.object({
   title: z.optional(z.string()),
   placement: z.optional(z.enum(['banner', 'toast'])),
   priority: z.optional(z.number()),
-  ttlMs: z.optional(z.nullable(z.number().check(z.positive(), z.lte(MAX_TIMER_MS)))),
+  ttlMs: z.optional(z.nullable(positiveMsSchema)),
   actions: z.optional(
     z.array(
       z.object({
@@ -139,11 +136,15 @@ export function createMessageCenter(options: MessageCenterOptions = {}): Message
     }
     for (const message of shown) {
       if (message.ttlMs === null || timers.has(message.key)) continue;
-      const handle = clock.setTimeout(() => {
-        if (timers.get(message.key)?.message !== message) return;
-        timers.delete(message.key);
-        remove(message.key);
-      }, message.ttlMs);
+      const handle = setTimer(
+        clock,
+        () => {
+          if (timers.get(message.key)?.message !== message) return;
+          timers.delete(message.key);
+          remove(message.key);
+        },
+        message.ttlMs,
+      );
       timers.set(message.key, { handle, message });
     }
   };

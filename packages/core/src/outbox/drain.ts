@@ -1,9 +1,9 @@
-import type { Clock } from '../clock.js';
+import { clampDelay, type Clock } from '../clock.js';
 import { classifyFailure } from '../failure/classify.js';
 import type { Failure } from '../failure/types.js';
 import type { Backoff, Policy } from '../policy/types.js';
 import type { EntryQueue } from './queue.js';
-import { toEntry, type OutboxRecord } from './schema.js';
+import { ageFrom, toEntry, type OutboxRecord } from './schema.js';
 import type { DeadReason, DrainReport, OutboxEntry, OutboxFailureSummary, OutboxHandler } from './types.js';
 
 /**
@@ -30,6 +30,8 @@ export interface DrainDeps {
   backoff: Backoff;
   maxAttempts: number;
   maxAgeMs: number;
+  /** Cap on a server's `Retry-After`. */
+  maxRetryAfterMs: number;
   concurrency: number;
   leaseMs: number;
   clock: Clock;
@@ -140,10 +142,19 @@ export async function drainQueue(deps: DrainDeps, signal: AbortSignal): Promise<
       await deadLetter(record.seq, 'max-attempts', failure, attempt);
       return true;
     }
-    const delayMs = Math.max(deps.backoff.delay(attempt, record.lastDelayMs), failure.retryAfterMs ?? 0);
+    // A server's Retry-After is capped (a hostile or broken one may ask for years), and so is
+    // any delay, by what a timer can hold.
+    const retryAfterMs = Math.min(failure.retryAfterMs ?? 0, deps.maxRetryAfterMs);
+    const delayMs = clampDelay(Math.max(deps.backoff.delay(attempt, record.lastDelayMs), retryAfterMs));
+    const now = clock.now();
+    if (now + delayMs - ageFrom(record) >= deps.maxAgeMs) {
+      // It would be expired by its next attempt: say so now instead of keeping the user waiting.
+      await deadLetter(record.seq, 'expired', failure, attempt);
+      return true;
+    }
     const patch: Parameters<EntryQueue['reschedule']>[1] = {
       attempts: attempt,
-      nextAttemptAt: clock.now() + delayMs,
+      nextAttemptAt: now + delayMs,
       lastDelayMs: delayMs,
       lastFailure: failureSummary(failure),
     };
@@ -167,7 +178,7 @@ export async function drainQueue(deps: DrainDeps, signal: AbortSignal): Promise<
       wakeAt = Math.min(wakeAt, record.nextAttemptAt);
       return 'wait';
     }
-    if (now - record.createdAt >= deps.maxAgeMs) return 'expired';
+    if (now - ageFrom(record) >= deps.maxAgeMs) return 'expired';
     return deps.handler(record.type) ? 'deliver' : 'unknown-type';
   };
 
@@ -257,6 +268,9 @@ export async function drainQueue(deps: DrainDeps, signal: AbortSignal): Promise<
     const channels = new Map<string, OutboxRecord[]>();
     for (const record of await queue.load()) {
       if (record.state === 'dead') continue;
+      // A record newer code wrote holds its channel: what came after it waits for that code.
+      const held = queue.heldFrom(record.channel);
+      if (held !== undefined && record.seq > held) continue;
       const list = channels.get(record.channel);
       if (list) list.push(record);
       else channels.set(record.channel, [record]);

@@ -13,6 +13,20 @@ import type { HttpPayload, OutboxHandler, OutboxRequestInit } from './types.js';
 /** Headers never persisted by default: credentials must not sit on disk, and go stale anyway. */
 export const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 
+/**
+ * Header and query parameter names that look like they carry a credential (`X-API-Key`,
+ * `X-Auth-Token`, `X-CSRF-Token`, `access_token`, `sig`, …). Deny by default: such a value is
+ * not stored unless the app names it in `keepCredentials` (or lists the header in
+ * `persistHeaders`), since a secret on disk outlives the session it belongs to.
+ */
+const CREDENTIAL_LIKE =
+  /auth|token|secret|passw|pwd|cookie|session|csrf|xsrf|api[-_]?key|credential|signature|bearer|jwt|^(key|sig)$/i;
+
+/** Whether a header or query parameter name looks like it carries a credential. */
+export function isCredentialLike(name: string): boolean {
+  return CREDENTIAL_HEADERS.includes(name.toLowerCase()) || CREDENTIAL_LIKE.test(name);
+}
+
 const IDEMPOTENCY_HEADER = 'idempotency-key';
 
 export interface SerializedRequest {
@@ -36,6 +50,7 @@ export async function serializeRequest(
   input: OutboxRequestInit,
   keep: (header: string) => boolean,
   base: string | undefined,
+  keepParam: (name: string) => boolean = paramFilter(undefined),
 ): Promise<SerializedRequest> {
   let url: string;
   let method: string;
@@ -83,7 +98,7 @@ export async function serializeRequest(
     else if (keep(name)) persisted.push([name, value]);
   });
   const payload: HttpPayload = {
-    url,
+    url: withoutCredentialParams(url, keepParam),
     method,
     headers: persisted,
     body:
@@ -96,13 +111,37 @@ export async function serializeRequest(
   return idempotencyKey ? { payload, idempotencyKey } : { payload };
 }
 
-/** Which headers to persist: an allow-list when given, otherwise everything but credentials. */
-export function headerFilter(persistHeaders: string[] | undefined): (header: string) => boolean {
+/**
+ * Which headers to persist: an allow-list when given, otherwise everything but what looks
+ * like a credential (unless named in `keepCredentials`).
+ */
+export function headerFilter(
+  persistHeaders: string[] | undefined,
+  keepCredentials: readonly string[] = [],
+): (header: string) => boolean {
   if (persistHeaders) {
     const allowed = new Set(persistHeaders.map((h) => h.toLowerCase()));
     return (header) => allowed.has(header);
   }
-  return (header) => !CREDENTIAL_HEADERS.includes(header);
+  const kept = new Set(keepCredentials.map((h) => h.toLowerCase()));
+  return (header) => kept.has(header) || !isCredentialLike(header);
+}
+
+/** Which query parameters to persist: all but what looks like a credential (unless named in `keepCredentials`). */
+export function paramFilter(keepCredentials: readonly string[] | undefined): (name: string) => boolean {
+  const kept = new Set((keepCredentials ?? []).map((h) => h.toLowerCase()));
+  return (name) => kept.has(name.toLowerCase()) || !isCredentialLike(name);
+}
+
+/** The URL without the query parameters `keep` refuses; unchanged (byte for byte) when it refuses none. */
+function withoutCredentialParams(url: string, keep: (name: string) => boolean): string {
+  const parsed = new URL(url);
+  if (parsed.search === '') return url;
+  const names = [...new Set(parsed.searchParams.keys())];
+  const refused = names.filter((name) => !keep(name));
+  if (refused.length === 0) return url;
+  for (const name of refused) parsed.searchParams.delete(name);
+  return parsed.href;
 }
 
 /** The request a stored payload stands for, with the entry's idempotency key. */
@@ -128,7 +167,7 @@ export function createHttpHandler(
     let request = toRequest(payload, ctx.idempotencyKey, ctx.signal);
     if (prepare) request = await prepare(request);
     const response = await fetchFn()(request, { signal: ctx.signal });
-    if (!response.ok) throw await HttpError.from(response);
+    if (!response.ok) throw await HttpError.from(response, { signal: ctx.signal });
     // The body is not needed; cancelling frees the connection at once.
     await response.body?.cancel().catch(() => undefined);
     return response.status;

@@ -28,9 +28,15 @@ function upgradeDatabase(db: IDBDatabase, oldVersion: number): void {
 /**
  * Opens (creating or upgrading) the outbox database. `onLost` runs when the connection ends
  * for a reason other than `close()`: another version of the code needs to upgrade it, or the
- * browser closed it (site data cleared).
+ * browser closed it (site data cleared). `onBlocked` runs when the open has to wait for other
+ * connections to close (an older tab that will not let go): it may still succeed later.
  */
-export function openDatabase(factory: IDBFactory, name: string, onLost: () => void): Promise<IDBDatabase> {
+export function openDatabase(
+  factory: IDBFactory,
+  name: string,
+  onLost: () => void,
+  onBlocked?: () => void,
+): Promise<IDBDatabase> {
   return new Promise<IDBDatabase>((resolve, reject) => {
     let request: IDBOpenDBRequest;
     try {
@@ -52,6 +58,7 @@ export function openDatabase(factory: IDBFactory, name: string, onLost: () => vo
       resolve(db);
     };
     request.onerror = () => reject(request.error ?? new Error('IndexedDB open failed'));
+    if (onBlocked) request.onblocked = onBlocked;
   });
 }
 
@@ -77,6 +84,24 @@ interface PendingChange {
 }
 
 const removeRecord: RecordChange = () => null;
+
+/** What a stored value the browser could not read back is replaced by, when read one by one. */
+export interface UnreadableValue {
+  unreadable: string;
+}
+
+export function isUnreadable(value: unknown): value is UnreadableValue {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.keys(value).length === 1 &&
+    typeof (value as { unreadable?: unknown }).unreadable === 'string'
+  );
+}
+
+function unreadable(error: unknown): UnreadableValue {
+  return { unreadable: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+}
 
 function done(tx: IDBTransaction): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -152,7 +177,21 @@ export class IdbRecordStore implements RecordStore {
     };
   };
 
-  scan(): Promise<Array<{ seq: number; value: unknown }>> {
+  /**
+   * Every record, read in one snapshot. When reading them all at once fails (one value the
+   * browser cannot read back makes `getAll` fail for all), they are read one by one instead,
+   * and a value that cannot be read stands as an `UnreadableValue`, to be quarantined: one
+   * bad record must not hide every other one.
+   */
+  async scan(): Promise<Array<{ seq: number; value: unknown }>> {
+    try {
+      return await this.#scanAll();
+    } catch {
+      return this.#scanEach();
+    }
+  }
+
+  #scanAll(): Promise<Array<{ seq: number; value: unknown }>> {
     return new Promise((resolve, reject) => {
       const tx = this.#db.transaction(ENTRIES_STORE, 'readonly');
       const store = tx.objectStore(ENTRIES_STORE);
@@ -165,6 +204,35 @@ export class IdbRecordStore implements RecordStore {
           out[i] = { seq: keys.result[i] as number, value: values.result[i] };
         resolve(out);
       }, reject);
+    });
+  }
+
+  #scanEach(): Promise<Array<{ seq: number; value: unknown }>> {
+    return new Promise((resolve, reject) => {
+      const tx = this.#db.transaction(ENTRIES_STORE, 'readonly');
+      const store = tx.objectStore(ENTRIES_STORE);
+      const out: Array<{ seq: number; value: unknown }> = [];
+      const keys = store.getAllKeys();
+      keys.onsuccess = () => {
+        for (const key of keys.result) {
+          const row: { seq: number; value: unknown } = { seq: key as number, value: undefined };
+          out.push(row);
+          try {
+            const get = store.get(key);
+            get.onsuccess = () => {
+              row.value = get.result as unknown;
+            };
+            get.onerror = (event) => {
+              // Handled: the transaction goes on to the other records.
+              event.preventDefault();
+              row.value = unreadable(get.error);
+            };
+          } catch (error) {
+            row.value = unreadable(error);
+          }
+        }
+      };
+      done(tx).then(() => resolve(out), reject);
     });
   }
 

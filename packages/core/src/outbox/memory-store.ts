@@ -28,6 +28,11 @@ export class MemoryRecordStore implements RecordStore {
     }
   }
 
+  /** Whether it holds no record at all. */
+  empty(): boolean {
+    return this.#records.size === 0;
+  }
+
   owns(seq: number): boolean {
     return seq >= MEMORY_SEQ_BASE;
   }

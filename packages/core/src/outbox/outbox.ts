@@ -1,11 +1,12 @@
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
+import { setTimer } from '../clock.js';
 import * as z from 'zod/mini';
 import type { Failure } from '../failure/types.js';
 import { createSyncRequester } from './background-sync.js';
 import { drainQueue } from './drain.js';
 import { FallbackRecordStore } from './fallback-store.js';
-import { createHttpHandler, headerFilter, serializeRequest } from './http.js';
-import { createLeaderLock, type LeaderLock } from './leader-lock.js';
+import { createHttpHandler, headerFilter, paramFilter, serializeRequest } from './http.js';
+import { createLeaderLock, lockName, type LeaderLock } from './leader-lock.js';
 import { newId } from './new-id.js';
 import { resolveOutboxOptions, type ResolvedOutboxOptions } from './options.js';
 import { EntryQueue } from './queue.js';
@@ -55,9 +56,17 @@ export function createOutboxInternal(o: OutboxOptions | undefined, internal: Int
 
 const EMPTY_REPORT: DrainReport = { delivered: 0, retried: 0, dead: 0 };
 
+/**
+ * The drain under way in this page, per outbox name, whichever outbox object runs it: a page
+ * may hold two outboxes of one name (an app's own beside `createProtection`'s, or one a
+ * component made), and a "Sync now" through either must join the drain the other started
+ * rather than report that this page is not the leader.
+ */
+const drainsInPage = new Map<string, { report: Promise<DrainReport>; rescan: () => void }>();
+
 /** What `enqueue` checks at run time; used only to word an error. */
 const enqueueOptionsSchema = z.optional(
-  z.object({ channel: z.optional(z.string()), idempotencyKey: z.optional(nonEmptyStringSchema) }),
+  z.strictObject({ channel: z.optional(z.string()), idempotencyKey: z.optional(nonEmptyStringSchema) }),
 );
 
 class OutboxImpl implements Outbox {
@@ -70,6 +79,7 @@ class OutboxImpl implements Outbox {
   readonly #handlers: Record<string, OutboxHandler<never>>;
   readonly #deliverable: (type: string) => boolean;
   readonly #keepHeader: (header: string) => boolean;
+  readonly #keepParam: (name: string) => boolean;
   readonly #requestSync: () => void;
   readonly #events = new Subject<OutboxEvent>();
   readonly #stats: BehaviorSubject<OutboxStats>;
@@ -108,6 +118,7 @@ class OutboxImpl implements Outbox {
         this.#statsChanged();
       },
       o.durability,
+      { clock: o.clock, onRecovered: () => this.#statsChanged() },
     );
     this.#queue = new EntryQueue(this.#store, () => o.clock.now(), {
       quarantined: (entry, issues) => this.#emit(() => ({ type: 'quarantined', entry, issues })),
@@ -124,7 +135,8 @@ class OutboxImpl implements Outbox {
     this.#onlineOverride = internal.isOnline;
     const only = internal.deliverTypes ? new Set(internal.deliverTypes) : undefined;
     this.#deliverable = only ? (type) => only.has(type) : () => true;
-    this.#keepHeader = headerFilter(o.persistHeaders);
+    this.#keepHeader = headerFilter(o.persistHeaders, o.keepCredentials);
+    this.#keepParam = paramFilter(o.keepCredentials);
     this.#requestSync = createSyncRequester(o.backgroundSync, o.name);
     this.#sync = createTabSync(o.name, o.BroadcastChannel, newId(), o.clock, {
       changed: () => this.#remoteChanged(),
@@ -215,7 +227,7 @@ class OutboxImpl implements Outbox {
 
   async enqueueRequest(req: OutboxRequestInit, o?: EnqueueOptions): Promise<OutboxEntry<HttpPayload>> {
     const base = (this.#o.window?.location ?? (globalThis as { location?: { href: string } }).location)?.href;
-    const { payload, idempotencyKey } = await serializeRequest(req, this.#keepHeader, base);
+    const { payload, idempotencyKey } = await serializeRequest(req, this.#keepHeader, base, this.#keepParam);
     const options: EnqueueOptions = { ...o };
     if (options.idempotencyKey === undefined && idempotencyKey !== undefined)
       options.idempotencyKey = idempotencyKey;
@@ -231,10 +243,23 @@ class OutboxImpl implements Outbox {
       this.#rescan = true;
       return this.#currentDrain;
     }
+    const key = lockName(this.#o.name);
+    const inPage = drainsInPage.get(key);
+    if (inPage) {
+      inPage.rescan();
+      return inPage.report;
+    }
     const drain = this.#runDrain(o?.signal).finally(() => {
       this.#currentDrain = undefined;
+      if (drainsInPage.get(key)?.report === drain) drainsInPage.delete(key);
     });
     this.#currentDrain = drain;
+    drainsInPage.set(key, {
+      report: drain,
+      rescan: () => {
+        this.#rescan = true;
+      },
+    });
     return drain;
   }
 
@@ -307,6 +332,7 @@ class OutboxImpl implements Outbox {
             backoff: this.#o.backoff,
             maxAttempts: this.#o.maxAttempts,
             maxAgeMs: this.#o.maxAgeMs,
+            maxRetryAfterMs: this.#o.maxRetryAfterMs,
             concurrency: this.#o.concurrency,
             leaseMs: this.#o.leaseMs,
             clock: this.#o.clock,
@@ -373,12 +399,16 @@ class OutboxImpl implements Outbox {
     }
     if (this.#drainScheduled) return;
     this.#drainScheduled = true;
-    this.#drainTimer = this.#o.clock.setTimeout(() => {
-      this.#drainScheduled = false;
-      if (this.#closed || this.#paused || !this.#isOnline()) return;
-      // A background drain has nobody to report to: its outcome is in events$ and stats$.
-      this.drain().catch(() => undefined);
-    }, 0);
+    this.#drainTimer = setTimer(
+      this.#o.clock,
+      () => {
+        this.#drainScheduled = false;
+        if (this.#closed || this.#paused || !this.#isOnline()) return;
+        // A background drain has nobody to report to: its outcome is in events$ and stats$.
+        this.drain().catch(() => undefined);
+      },
+      0,
+    );
   }
 
   /** Backoff and leases end without any event to notice it: a timer starts the drain they allow. */
@@ -386,7 +416,7 @@ class OutboxImpl implements Outbox {
     this.#o.clock.clearTimeout(this.#wakeTimer);
     if (wakeAt === undefined || !this.#o.autoDrain || this.#closed) return;
     const delay = Math.max(0, wakeAt - this.#o.clock.now());
-    this.#wakeTimer = this.#o.clock.setTimeout(() => this.#scheduleDrain(), delay);
+    this.#wakeTimer = setTimer(this.#o.clock, () => this.#scheduleDrain(), delay);
   }
 
   #isOnline(): boolean {
@@ -405,7 +435,14 @@ class OutboxImpl implements Outbox {
   // ── loading, stats and other contexts ──────────────────────────────────────────────────
 
   #ensureLoaded(): Promise<void> {
-    this.#loaded ??= this.#queue.load().then(() => undefined);
+    // A failed read (storage trouble) is not remembered: the next call reads again.
+    this.#loaded ??= this.#queue.load().then(
+      () => undefined,
+      (error: unknown) => {
+        this.#loaded = undefined;
+        throw error;
+      },
+    );
     return this.#loaded;
   }
 
@@ -493,7 +530,8 @@ class OutboxImpl implements Outbox {
     if (this.#leaseWakeAt !== undefined && this.#leaseWakeAt <= at) return;
     this.#o.clock.clearTimeout(this.#leaseTimer);
     this.#leaseWakeAt = at;
-    this.#leaseTimer = this.#o.clock.setTimeout(
+    this.#leaseTimer = setTimer(
+      this.#o.clock,
       () => {
         this.#leaseWakeAt = undefined;
         // Recounted against the clock; pushed if changed, and the next lease end armed.

@@ -1,4 +1,6 @@
+import { isUnreadable } from './idb-store.js';
 import {
+  asQuarantined,
   quarantineRecord,
   readRecord,
   toEntry,
@@ -42,6 +44,10 @@ export class EntryQueue {
   readonly #mirror = new Map<number, OutboxRecord>();
   /** Bumped by every change made here, so a reload that raced one can tell and read again. */
   #version = 0;
+  /** Per channel, the key of the first record newer code wrote: nothing after it may overtake it. */
+  #heldFrom = new Map<string, number>();
+  /** Keys whose quarantine was reported: a record whose rewrite did not stick is not reported twice. */
+  readonly #reported = new Set<number>();
 
   constructor(
     store: RecordStore,
@@ -84,15 +90,31 @@ export class EntryQueue {
     } while (version !== this.#version && ++attempts < 3);
 
     const records: OutboxRecord[] = [];
+    const heldFrom = new Map<string, number>();
     const rewrites = new Map<number, OutboxRecord>();
     const quarantined: Array<{ record: OutboxRecord; issues: string[] }> = [];
     for (const { seq, value } of rows) {
       const read = this.#read(value);
-      if (read.kind === 'future') continue;
+      if (read.kind === 'future') {
+        // Written by newer code: not ours to deliver or show, but it holds its channel.
+        const channel = futureChannel(value);
+        const held = heldFrom.get(channel);
+        if (held === undefined || seq < held) heldFrom.set(channel, seq);
+        continue;
+      }
       if (read.kind === 'invalid') {
+        const held = asQuarantined(value, seq);
+        if (held) {
+          records.push(held);
+          continue;
+        }
         const record = quarantineRecord(value, seq, this.#now());
-        rewrites.set(seq, record);
-        quarantined.push({ record, issues: read.issues });
+        // A value the browser cannot read back cannot be rewritten either: it stays as it is.
+        if (!isUnreadable(value)) rewrites.set(seq, record);
+        if (!this.#reported.has(seq)) {
+          this.#reported.add(seq);
+          quarantined.push({ record, issues: read.issues });
+        }
         records.push(record);
         continue;
       }
@@ -100,15 +122,21 @@ export class EntryQueue {
       records.push(read.record);
     }
     if (rewrites.size > 0) {
-      // Rewritten only if still there and not rewritten meanwhile (by another tab).
-      await this.#store.update([...rewrites.keys()], (current, seq) => {
-        if (current === undefined) return undefined;
-        const read = this.#read(current);
-        return read.kind === 'ok' && !read.migrated ? undefined : rewrites.get(seq);
-      });
+      try {
+        // Rewritten only if still there and not rewritten meanwhile (by another tab).
+        await this.#store.update([...rewrites.keys()], (current, seq) => {
+          if (current === undefined) return undefined;
+          const read = this.#read(current);
+          if (read.kind === 'ok' && !read.migrated) return undefined;
+          return asQuarantined(current, seq) ? undefined : rewrites.get(seq);
+        });
+      } catch {
+        // Storage refused the rewrite: the records are used as read, and the next load tries again.
+      }
     }
     this.#mirror.clear();
     for (const record of records) this.#mirror.set(record.seq, record);
+    this.#heldFrom = heldFrom;
     this.#hooks.changed(false);
     for (const { record, issues } of quarantined) this.#hooks.quarantined(toEntry(record), issues);
     if (quarantined.length > 0) this.#hooks.changed(true);
@@ -217,7 +245,11 @@ export class EntryQueue {
     if (seqs.length === 0) return 0;
     const results = await this.#change(seqs, (record) => {
       if (record.state === 'dead' && record.deadReason !== 'invalid') {
-        const revived = pendingWith(record, { attempts: 0, nextAttemptAt: now });
+        // A fresh lease of life: an expired entry would otherwise expire again at once.
+        const revived: OutboxRecord = {
+          ...pendingWith(record, { attempts: 0, nextAttemptAt: now }),
+          revivedAt: now,
+        };
         delete revived.deadReason;
         delete revived.lastDelayMs;
         return revived;
@@ -291,6 +323,14 @@ export class EntryQueue {
     return counts;
   }
 
+  /**
+   * The key from which a channel is held by a record newer code wrote (as of the last load):
+   * this code cannot deliver it, and no later write of the channel may overtake it.
+   */
+  heldFrom(channel: string): number | undefined {
+    return this.#heldFrom.get(channel);
+  }
+
   /** Whether any record of `type` is still to be delivered (from the mirror). */
   hasPending(type: string): boolean {
     for (const record of this.#mirror.values())
@@ -330,6 +370,12 @@ export class EntryQueue {
     this.#version++;
     if (this.#mirror.delete(seq)) this.#hooks.changed(true);
   }
+}
+
+/** The channel a record of a newer shape names, as far as this code can tell. */
+function futureChannel(raw: unknown): string {
+  const channel = (raw as { channel?: unknown }).channel;
+  return typeof channel === 'string' ? channel : 'default';
 }
 
 function claimChange(

@@ -32,6 +32,13 @@ export interface OutboxRecord<P = unknown> extends OutboxEntry<P> {
   leaseUntil?: number;
   /** The backoff delay last used, fed back to decorrelated jitter. */
   lastDelayMs?: number;
+  /** When `retry()` last revived it from dead: its age counts from here instead of `createdAt`. */
+  revivedAt?: number;
+}
+
+/** The time an entry's age (against `maxAgeMs`) counts from. */
+export function ageFrom(record: OutboxRecord): number {
+  return record.revivedAt ?? record.createdAt;
 }
 
 /** A record not yet stored: the store assigns `seq`. */
@@ -77,6 +84,7 @@ const recordSchema = z
     nextAttemptAt: finite,
     leaseUntil: z.optional(finite),
     lastDelayMs: z.optional(finite),
+    revivedAt: z.optional(finite),
     lastFailure: z.optional(
       z.object({
         category: z.string(),
@@ -184,6 +192,24 @@ export function quarantineRecord(raw: unknown, seq: number, now: number): Outbox
     attempts: 0,
     createdAt: typeof createdAt === 'number' && Number.isFinite(createdAt) ? createdAt : now,
     nextAttemptAt: now,
+  };
+}
+
+/**
+ * A record this code already quarantined, as stored under `seq`; undefined for anything else.
+ * It is taken as it is, even where it does not pass validation (its key may be what made the
+ * original invalid): quarantine happens once, never again over its own result.
+ */
+export function asQuarantined(raw: unknown, seq: number): OutboxRecord | undefined {
+  if (!isPlainObject(raw) || raw.state !== 'dead' || raw.deadReason !== 'invalid') return undefined;
+  if (raw.v !== RECORD_VERSION || typeof raw.id !== 'string' || raw.id === '') return undefined;
+  if (typeof raw.type !== 'string' || typeof raw.channel !== 'string') return undefined;
+  if (typeof raw.idempotencyKey !== 'string') return undefined;
+  if (typeof raw.createdAt !== 'number' || typeof raw.nextAttemptAt !== 'number') return undefined;
+  return {
+    ...(raw as unknown as OutboxRecord),
+    seq,
+    attempts: typeof raw.attempts === 'number' ? raw.attempts : 0,
   };
 }
 

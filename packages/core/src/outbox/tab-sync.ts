@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import { type Clock, setTimer } from '../clock.js';
 import type { DeadReason, OutboxEntry } from './types.js';
 
 /**
@@ -76,7 +76,7 @@ export function createTabSync(
     }
   };
   const schedule = (): void => {
-    if (timer === undefined && !closed) timer = clock.setTimeout(flush, SYNC_FLUSH_MS);
+    if (timer === undefined && !closed) timer = setTimer(clock, flush, SYNC_FLUSH_MS);
   };
 
   channel.onmessage = (event: MessageEvent<unknown>) => {

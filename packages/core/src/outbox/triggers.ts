@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import { type Clock, setTimer } from '../clock.js';
 import type { ConnectivityMonitor } from '../connectivity/index.js';
 import type { OutboxWindow } from './types.js';
 
@@ -41,10 +41,10 @@ export function installTriggers(o: TriggerOptions, onTrigger: (trigger: DrainTri
     // A chain of timeouts rather than setInterval: the clock interface has only timeouts,
     // and a tick that arrives late (throttled tab) does not queue up catch-up ticks.
     const tick = () => {
-      handle = o.clock.setTimeout(tick, every);
+      handle = setTimer(o.clock, tick, every);
       onTrigger('interval');
     };
-    handle = o.clock.setTimeout(tick, every);
+    handle = setTimer(o.clock, tick, every);
     cleanups.push(() => o.clock.clearTimeout(handle));
   }
   if (o.connectivity) {

@@ -153,16 +153,36 @@ export interface OutboxOptions {
   backoff?: Backoff;
   /** Counted attempts before an entry is dead-lettered (`max-attempts`). Default 12. */
   maxAttempts?: number;
-  /** Age after which an undelivered entry is dead-lettered (`expired`). Default 7 days. */
+  /**
+   * Age after which an undelivered entry is dead-lettered (`expired`). Default 7 days. Age
+   * counts from the enqueue, or from the last `retry()` that brought the entry back from dead:
+   * a revived entry gets a full `maxAgeMs` again. A failed attempt whose next wait would end
+   * past that age dead-letters the entry at once, rather than keep it waiting for nothing.
+   */
   maxAgeMs?: number;
+  /**
+   * Longest wait a server's `Retry-After` may impose on an entry; a longer one is cut to this.
+   * Default 3 600 000 (an hour); at most 2 147 483 647 (what timers hold, about 24.8 days).
+   */
+  maxRetryAfterMs?: number;
   /** Channels delivered in parallel; one entry in flight per channel. Default 4. */
   concurrency?: number;
   /** When to drain without being asked; `false` for manual `drain()` only. */
   autoDrain?: AutoDrainOptions | false;
   /** No delivery attempts while it reports `offline`; its return to `online` starts a drain. */
   connectivity?: ConnectivityMonitor;
-  /** HTTP headers kept with a queued request. Default: all but authorization, cookie, proxy-authorization. */
+  /**
+   * HTTP headers kept with a queued request (an allow-list). Default: every header but those
+   * that look like credentials — `Authorization`, `Cookie`, `Proxy-Authorization` and any name
+   * with `auth`, `token`, `key`, `secret`, `session`, `csrf`, … in it (`X-API-Key`, `X-Auth-Token`).
+   */
   persistHeaders?: string[];
+  /**
+   * Credential-like header or query parameter names to store anyway (deny by default). Query
+   * parameters such as `access_token`, `api_key` or `sig` are otherwise removed from a queued
+   * request's URL: `prepare` adds fresh ones at each send.
+   */
+  keepCredentials?: string[];
   /** Runs before every send of an HTTP entry (apply fresh auth here). */
   prepare?: (req: Request) => Request | Promise<Request>;
   /** Registers a Background Sync tag through this Workbox so the service worker replays HTTP entries. */
@@ -196,7 +216,10 @@ export interface Outbox {
   enqueueRequest(req: OutboxRequestInit, o?: EnqueueOptions): Promise<OutboxEntry<HttpPayload>>;
   drain(o?: { signal?: AbortSignal }): Promise<DrainReport>;
   list(o?: { state?: OutboxEntryState }): Promise<OutboxEntry[]>;
-  /** Dead entries → pending with attempts reset; pending ones become due now. Returns how many changed. */
+  /**
+   * Dead entries → pending with attempts reset and a fresh `maxAgeMs` (an expired entry can
+   * be sent again); pending ones become due now. Returns how many changed.
+   */
   retry(ids: string[] | 'dead'): Promise<number>;
   discard(ids: string[]): Promise<number>;
   /** Lifts the pause an `auth` failure set, and drains. */

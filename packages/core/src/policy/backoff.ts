@@ -27,10 +27,10 @@ export interface ExponentialBackoffOptions {
 /** Any object with a `delay(attempt, previousDelayMs?)` method. */
 export const backoffSchema = methodsSchema<Backoff>(['delay'], 'must be a Backoff ({ delay(attempt) })');
 
-const linearSchema = z.object({ initialMs: msSchema, stepMs: msSchema, maxMs: z.optional(msSchema) });
+const linearSchema = z.strictObject({ initialMs: msSchema, stepMs: msSchema, maxMs: z.optional(msSchema) });
 
 const exponentialSchema = z.optional(
-  z.object({
+  z.strictObject({
     initialMs: z.optional(msSchema),
     factor: z.optional(z.number().check(z.gte(1))),
     maxMs: z.optional(msSchema),

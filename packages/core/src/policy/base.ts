@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock, type Clock, setTimer } from '../clock.js';
 import { classifyFailure } from '../failure/classify.js';
 import { newId } from '../outbox/new-id.js';
 import { Emitter } from './emitter.js';
@@ -165,10 +165,14 @@ export function sleep(ms: number, signal: AbortSignal, clock: Clock): Promise<vo
       clock.clearTimeout(handle);
       reject(signal.reason as Error);
     };
-    const handle = clock.setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
+    const handle = setTimer(
+      clock,
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      ms,
+    );
     if (signal !== NEVER_ABORTED) signal.addEventListener('abort', onAbort, { once: true });
   });
 }

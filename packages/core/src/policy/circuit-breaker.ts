@@ -70,9 +70,9 @@ export interface CircuitBreaker extends Policy {
 const intAtLeast1 = z.number().check(z.int(), z.gte(1));
 
 const windowSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('consecutive'), failures: intAtLeast1 }),
+  z.strictObject({ kind: z.literal('consecutive'), failures: intAtLeast1 }),
   z
-    .object({
+    .strictObject({
       kind: z.literal('count'),
       size: intAtLeast1,
       failureRate: rateSchema,
@@ -84,7 +84,7 @@ const windowSchema = z.discriminatedUnion('kind', [
         path: ['minimumCalls'],
       }),
     ),
-  z.object({
+  z.strictObject({
     kind: z.literal('time'),
     durationMs: z.number().check(z.gte(1)),
     failureRate: rateSchema,
@@ -92,13 +92,13 @@ const windowSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-const schema = z.object({
+const schema = z.strictObject({
   name: z.string().check(z.minLength(1)),
   window: z.optional(windowSchema),
-  slowCall: z.optional(z.object({ thresholdMs: msSchema, rate: rateSchema })),
+  slowCall: z.optional(z.strictObject({ thresholdMs: msSchema, rate: rateSchema })),
   openForMs: z.optional(z.union([msSchema, backoffSchema])),
   halfOpen: z.optional(
-    z.object({ probes: z.optional(intAtLeast1), successesToClose: z.optional(intAtLeast1) }),
+    z.strictObject({ probes: z.optional(intAtLeast1), successesToClose: z.optional(intAtLeast1) }),
   ),
   countIf: z.optional(fnSchema<(f: Failure) => boolean>()),
   share: z.optional(z.union([z.literal(false), z.literal('tabs')])),

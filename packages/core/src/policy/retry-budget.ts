@@ -15,7 +15,7 @@ export interface RetryBudgetOptions {
 }
 
 const schema = z.optional(
-  z.object({
+  z.strictObject({
     ratio: z.optional(z.number().check(z.gte(0))),
     minPerSecond: z.optional(z.number().check(z.gte(0))),
     windowMs: z.optional(z.number().check(z.gte(1))),

@@ -33,7 +33,7 @@ const maxAttemptsSchema = z.custom<number>(
 );
 
 const schema = z.optional(
-  z.object({
+  z.strictObject({
     maxAttempts: z.optional(maxAttemptsSchema),
     backoff: z.optional(backoffSchema),
     retryIf: z.optional(fnSchema<(f: Failure, attempt: number) => boolean>()),

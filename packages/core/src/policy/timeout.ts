@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
-import type { Clock } from '../clock.js';
+import { type Clock, setTimer } from '../clock.js';
 import { TimeoutError } from '../failure/errors.js';
 import { NEVER_ABORTED, PolicyBase, rejected, runNext, type Call, type ChainLink } from './base.js';
 import type { Operation, Policy } from './types.js';
-import { clockSchema, parseOptions } from '../validate.js';
+import { clockSchema, parseOptions, positiveMsSchema } from '../validate.js';
 
 export interface TimeoutOptions {
   /**
@@ -15,9 +15,8 @@ export interface TimeoutOptions {
   clock?: Clock;
 }
 
-const msSchema = z.number().check(z.gt(0));
 const schema = z.optional(
-  z.object({ mode: z.optional(z.enum(['cooperative', 'aggressive'])), clock: z.optional(clockSchema) }),
+  z.strictObject({ mode: z.optional(z.enum(['cooperative', 'aggressive'])), clock: z.optional(clockSchema) }),
 );
 
 const ignore = () => undefined;
@@ -55,14 +54,18 @@ class TimeoutPolicy extends PolicyBase {
       controller.abort(outer.reason);
       rejectEarly?.(outer.reason);
     };
-    const handle = clock.setTimeout(() => {
-      cleanup();
-      timedOut = true;
-      const error = new TimeoutError(undefined, ms);
-      controller.abort(error);
-      if (this.events.observed) this.events.next({ type: 'timeout', afterMs: ms });
-      rejectEarly?.(error);
-    }, ms);
+    const handle = setTimer(
+      clock,
+      () => {
+        cleanup();
+        timedOut = true;
+        const error = new TimeoutError(undefined, ms);
+        controller.abort(error);
+        if (this.events.observed) this.events.next({ type: 'timeout', afterMs: ms });
+        rejectEarly?.(error);
+      },
+      ms,
+    );
     if (outer !== NEVER_ABORTED) outer.addEventListener('abort', onOuterAbort, { once: true });
 
     let inner: Promise<T>;
@@ -103,7 +106,7 @@ class TimeoutPolicy extends PolicyBase {
  * One timer per call, always cleared.
  */
 export function timeout(ms: number, o?: TimeoutOptions): Policy {
-  const limit = parseOptions(msSchema, ms, 'timeout()', 'ms');
+  const limit = parseOptions(positiveMsSchema, ms, 'timeout()', 'ms');
   const parsed = parseOptions(schema, o, 'timeout()');
   return new TimeoutPolicy(limit, parsed?.mode === 'aggressive', parsed?.clock);
 }

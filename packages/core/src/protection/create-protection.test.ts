@@ -183,7 +183,7 @@ describe('protect', () => {
       noOutbox.protect('x', () => Promise.resolve(1), { offline: { type: 'http', payload: 1 } }),
     ).rejects.toThrow(TypeError);
     expect(() => createProtection({ dependencies: { api: { policy: {} as never } } })).toThrow(
-      /dependencies.api.policy must be a Policy/,
+      /option "dependencies.api.policy" must be a Policy/,
     );
   });
 

@@ -11,6 +11,7 @@ import type { ExecutionContext, Policy } from '../policy/index.js';
 import { createPredictor, EMPTY_PREDICTION_ACCURACY, type Predictor } from '../predict/index.js';
 import { createRecovery } from '../recovery/index.js';
 import { createDependencies, type Dependency } from './dependencies.js';
+import { parseProtectionOptions, withinSection } from './options.js';
 import { proposeDegradation } from './degradation-rules.js';
 import { healthScore } from './health.js';
 import { describeSituation } from './situation.js';
@@ -58,27 +59,66 @@ function isRequestLike(value: unknown): boolean {
  * The façade: one object that wires connectivity, the outbox, prediction,
  * degradation, messages and recovery, and runs the app's calls through them.
  */
-export function createProtection(o: ProtectionOptions = {}): Protection {
-  if (typeof o !== 'object') throw new TypeError('createProtection: options must be an object');
+export function createProtection(options?: ProtectionOptions): Protection {
+  const o = parseProtectionOptions(options);
   const clock: Clock = o.clock ?? systemClock;
   const win = o.window;
 
-  const dependencies = createDependencies(o.dependencies, clock);
-  const connectivity: ConnectivityMonitor = createConnectivityMonitor({
-    ...(o.connectivity === false ? { probe: false } : o.connectivity),
-    clock,
-    ...(win ? { window: win } : {}),
-  });
-  const outbox: Outbox | undefined =
-    o.outbox === false ? undefined : createOutbox({ connectivity, clock, ...o.outbox });
+  // What is built is disposed again if a later part throws (a bad option deeper down):
+  // nothing half-made keeps probing or holding a database open.
+  const built: Array<() => unknown> = [];
+  let dependencies: Map<string, Dependency>;
+  let connectivity: ConnectivityMonitor;
+  let outbox: Outbox | undefined;
+  let predictor: Predictor | undefined;
+  let degradation: ReturnType<typeof createDegradation>;
+  let messages: ReturnType<typeof createMessageCenter>;
+  let recovery: ReturnType<typeof createRecovery>;
+  try {
+    dependencies = createDependencies(o.dependencies, clock);
+    const owned = dependencies;
+    built.push(() => {
+      for (const d of owned.values()) if (d.owned) d.breaker?.dispose();
+    });
+    const monitor = withinSection('connectivity', () =>
+      createConnectivityMonitor({
+        ...(o.connectivity === false ? { probe: false } : o.connectivity),
+        clock,
+        ...(win ? { window: win } : {}),
+      }),
+    );
+    connectivity = monitor;
+    built.push(() => monitor.dispose());
+    const queue =
+      o.outbox === false
+        ? undefined
+        : withinSection('outbox', () => createOutbox({ connectivity: monitor, clock, ...o.outbox }));
+    outbox = queue;
+    if (queue) built.push(() => queue.close());
+    predictor =
+      o.predictor === false
+        ? undefined
+        : withinSection('predictor', () => createPredictor({ clock, ...o.predictor }));
+    const levels = withinSection('degradation', () => createDegradation({ clock, ...o.degradation }));
+    degradation = levels;
+    built.push(() => levels.dispose());
+    const center = withinSection('messages', () => createMessageCenter({ clock, ...o.messages }));
+    messages = center;
+    built.push(() => center.dispose());
+    recovery = createRecovery({ clock });
+  } catch (error) {
+    for (const dispose of built.reverse()) {
+      try {
+        void Promise.resolve(dispose()).catch(() => undefined);
+      } catch {
+        // Disposing what was built must not hide why building failed.
+      }
+    }
+    throw error;
+  }
   const probing =
     o.connectivity !== false && o.connectivity?.probe !== undefined && o.connectivity.probe !== false;
   const handlerTypes = new Set(['http', ...Object.keys((o.outbox || {}).handlers ?? {})]);
-  const predictor: Predictor | undefined =
-    o.predictor === false ? undefined : createPredictor({ clock, ...o.predictor });
-  const degradation = createDegradation({ clock, ...o.degradation });
-  const messages = createMessageCenter({ clock, ...o.messages });
-  const recovery = createRecovery({ clock });
 
   const events = new Subject<ProtectionEvent>();
   const emit = (make: () => ProtectionEvent) => {

@@ -1,8 +1,8 @@
 import { Subject } from 'rxjs';
 import * as z from 'zod/mini';
-import { systemClock } from '../clock.js';
+import { systemClock, setTimer } from '../clock.js';
 import type { Failure, FailureCategory } from '../failure/types.js';
-import { clockSchema, fnSchema, parseOptions } from '../validate.js';
+import { clockSchema, fnSchema, msSchema, parseOptions, positiveMsSchema } from '../validate.js';
 import type {
   Recovery,
   RecoveryAction,
@@ -30,9 +30,6 @@ const CATEGORY_SET: Record<FailureCategory, true> = {
 };
 const CATEGORIES = Object.keys(CATEGORY_SET) as [FailureCategory, ...FailureCategory[]];
 
-/** Browsers fire a timeout longer than a signed 32-bit millisecond count at once. */
-const MAX_TIMER_MS = 2_147_483_647;
-
 const optionsSchema = z.strictObject({
   clock: z.optional(clockSchema),
   historyLimit: z.optional(z.int().check(z.gte(1))),
@@ -40,11 +37,11 @@ const optionsSchema = z.strictObject({
 
 const categorySchema = z.enum([...CATEGORIES, '*']);
 
-const actionSchema = z.object({
+const actionSchema = z.strictObject({
   name: z.string().check(z.minLength(1)),
   run: fnSchema<RecoveryAction['run']>(),
-  cooldownMs: z.optional(z.number().check(z.gte(0))),
-  timeoutMs: z.optional(z.number().check(z.positive(), z.lte(MAX_TIMER_MS))),
+  cooldownMs: z.optional(msSchema),
+  timeoutMs: z.optional(positiveMsSchema),
 });
 
 const failureSchema = z.looseObject({ category: z.enum(CATEGORIES) });
@@ -118,11 +115,15 @@ export function createRecovery(options: RecoveryOptions = {}): Recovery {
         }
         resolve(ok);
       };
-      const timer = clock.setTimeout(() => {
-        const error = new Error(`Recovery action "${reg.name}" timed out after ${reg.timeoutMs} ms`);
-        finish('timed-out', error); // before abort, whose listener would otherwise record 'threw'
-        controller.abort(error);
-      }, reg.timeoutMs);
+      const timer = setTimer(
+        clock,
+        () => {
+          const error = new Error(`Recovery action "${reg.name}" timed out after ${reg.timeoutMs} ms`);
+          finish('timed-out', error); // before abort, whose listener would otherwise record 'threw'
+          controller.abort(error);
+        },
+        reg.timeoutMs,
+      );
       controller.signal.addEventListener(
         'abort',
         () => finish('threw', controller.signal.reason as unknown),

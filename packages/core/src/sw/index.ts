@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
 import type { Clock } from '../clock.js';
 import { REGISTER_SYNC_MESSAGE, syncTag } from '../outbox/background-sync.js';
+import { outboxOptionShape } from '../outbox/options.js';
 import { createOutboxInternal } from '../outbox/outbox.js';
 import type { DrainReport } from '../outbox/types.js';
 import type { Backoff, Policy } from '../policy/types.js';
-import { fnSchema, parseOptions } from '../validate.js';
+import { parseOptions } from '../validate.js';
 
 /**
  * `@bulletproof/core/sw`: the service worker half of the outbox.
@@ -54,10 +55,18 @@ export interface ExtendableMessageEventLike {
   waitUntil(promise: Promise<unknown>): void;
 }
 
+/** The outbox options a service worker takes, checked when it installs (not at its first sync). */
 const optionsSchema = z.optional(
-  z.object({
-    name: z.optional(z.string()),
-    prepare: z.optional(fnSchema<(req: Request) => Request | Promise<Request>>()),
+  z.strictObject({
+    name: outboxOptionShape.name,
+    prepare: outboxOptionShape.prepare,
+    policy: outboxOptionShape.policy,
+    backoff: outboxOptionShape.backoff,
+    maxAttempts: outboxOptionShape.maxAttempts,
+    leaseMs: outboxOptionShape.leaseMs,
+    clock: outboxOptionShape.clock,
+    fetch: outboxOptionShape.fetch,
+    indexedDB: outboxOptionShape.indexedDB,
   }),
 );
 
@@ -77,11 +86,7 @@ export function installOutboxSync(
   o?: OutboxSyncOptions,
   scope: ServiceWorkerScopeLike = globalThis as unknown as ServiceWorkerScopeLike,
 ): () => void {
-  const parsed = parseOptions(
-    optionsSchema,
-    o ? { name: o.name, prepare: o.prepare } : undefined,
-    'installOutboxSync()',
-  );
+  const parsed = parseOptions(optionsSchema, o, 'installOutboxSync()');
   const name = parsed?.name ?? 'default';
   const tag = syncTag(name);
 
