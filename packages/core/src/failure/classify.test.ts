@@ -77,6 +77,19 @@ describe('classifyFailure', () => {
     expect(classifyFailure(http(503, { 'retry-after': 'garbage' })).category).toBe('server');
   });
 
+  it('409 to a keyed request, or with Retry-After, is a write still in progress: try again later', () => {
+    expect(classifyFailure(http(409), { keyed: true })).toMatchObject({
+      category: 'rate-limited',
+      retryable: true,
+    });
+    expect(classifyFailure(http(409, { 'retry-after': '1' }))).toMatchObject({
+      category: 'rate-limited',
+      retryAfterMs: 1_000,
+    });
+    // Without either, a conflict is the server's refusal.
+    expect(classifyFailure(http(409)).category).toBe('client');
+  });
+
   it('401/403 → auth; other 4xx → client; 408 → timeout', () => {
     expect(classifyFailure(http(401))).toMatchObject({ category: 'auth', retryable: false });
     expect(classifyFailure(http(403)).category).toBe('auth');

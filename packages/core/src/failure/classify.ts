@@ -9,6 +9,12 @@ export interface ClassifyHints {
   signal?: AbortSignal;
   /** Clock time used to turn a `Retry-After` HTTP date into a delay; defaults to `Date.now()`. */
   now?: number;
+  /**
+   * The request carried an `Idempotency-Key`. A `409 Conflict` to such a request says the
+   * same write is still being processed (the IETF Idempotency-Key draft; express-idempotency
+   * and @node-idempotency answer so): it is worth another try, not a refusal.
+   */
+  keyed?: boolean;
 }
 
 const RETRYABLE: Record<FailureCategory, boolean> = {
@@ -140,6 +146,10 @@ function classifyStatus(
   const extra = { status, retryAfterMs };
   if (status === 429) return make('rate-limited', message, error, extra);
   if (status === 503 && retryAfterMs !== undefined) return make('rate-limited', message, error, extra);
+  // A conflict that says when to ask again, or an earlier request with the same key still running.
+  if (status === 409 && (retryAfterMs !== undefined || hints?.keyed === true)) {
+    return make('rate-limited', message, error, extra);
+  }
   // 501 says the server will never support this request: asking again cannot help.
   if (status === 501) return make('client', message, error, extra);
   if (status >= 500) return make('server', message, error, extra);

@@ -120,7 +120,8 @@ export async function drainQueue(deps: DrainDeps, signal: AbortSignal): Promise<
       return false;
     }
     const online = deps.isOnline();
-    const failure = classifyFailure(error, { online, now: clock.now() });
+    // Every delivery carries the entry's idempotency key (a 409 is then "still in progress").
+    const failure = classifyFailure(error, { online, now: clock.now(), keyed: true });
     if (failure.category === 'offline' || !online) {
       // Every other channel would fail the same way; the attempt is not held against the entry.
       await queue.release(record.seq);

@@ -202,6 +202,21 @@ describe('delivery order', () => {
     expect(await outbox.drain()).toEqual({ delivered: 0, retried: 0, dead: 0 });
   });
 
+  it('retries a 409 (the same key still being processed), then delivers it', async () => {
+    let answered409 = false;
+    const handler: OutboxHandler<string> = async () => {
+      if (!answered409) {
+        answered409 = true;
+        throw new HttpError(409);
+      }
+    };
+    const outbox = make({ handlers: { w: handler } });
+    await outbox.enqueue('w', 'x');
+    expect(await outbox.drain()).toEqual({ delivered: 0, retried: 1, dead: 0 });
+    vi.setSystemTime(Date.now() + 60_000);
+    expect(await outbox.drain()).toEqual({ delivered: 1, retried: 0, dead: 0 });
+  });
+
   it('delivers entries enqueued during a drain in the same drain', async () => {
     const delivered: number[] = [];
     const handler: OutboxHandler<number> = async (p) => {
