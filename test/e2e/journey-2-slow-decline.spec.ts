@@ -48,7 +48,9 @@ test('slow decline: warned and degraded before the first failure, back to none a
   await expect(level).toHaveAttribute('data-level', 'minimal');
   await expect(search).toHaveAttribute('data-mode', 'on-enter');
   await expect(
-    banners(page).getByText('The connection looks unstable — some features are simplified for now.'),
+    banners(page).getByText(
+      'Things are running slowly right now, so some features are simplified. Your work is safe.',
+    ),
   ).toBeVisible();
   await screenshot(page, 'journey-2-slow-decline-warned');
 

@@ -47,7 +47,7 @@ async function open(page: Page) {
 }
 
 const indicator = (page: Page) => page.getByRole('status').filter({ has: page.locator('[data-bp-dot]') });
-const banner = (page: Page) => page.locator('[data-bp-degradation]');
+const banners = (page: Page) => page.locator('[data-bp-placement="banner"]');
 
 async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: axePath });
@@ -73,8 +73,9 @@ test('the indicator and the banner follow the browser going offline and back', a
   await context.setOffline(true);
   await expect(indicator(page)).toHaveText('Offline');
   await expect(indicator(page)).toHaveAttribute('data-bp-connectivity', 'offline');
-  await expect(banner(page)).toHaveAttribute('data-bp-degradation', 'severe');
-  await expect(banner(page)).toContainText('The device is offline');
+  // One banner tells it: the degradation banner stays quiet beside the message center's.
+  await expect(banners(page)).toHaveCount(1);
+  await expect(page.locator('[data-bp-degradation]')).toHaveCount(0);
   // The message center shows the offline banner above the content and announces it politely.
   await expect(page.locator('[data-bp-banners] [data-bp-message]')).toContainText("You're offline");
   await expect(page.locator('[data-bp-live="polite"]')).toContainText("You're offline");
@@ -93,7 +94,8 @@ test("the indicator says it can't reach the server when the backend stops answer
 
   await page.route('**/api/health', (route) => route.abort('connectionrefused'));
   await expect(indicator(page)).toHaveText("Can't reach the server");
-  await expect(banner(page)).toContainText("The server can't be reached");
+  await expect(banners(page)).toHaveCount(1);
+  await expect(banners(page)).toContainText("We can't reach the server right now");
   expect(await axeViolations(page)).toEqual([]);
 
   await page.unroute('**/api/health');
