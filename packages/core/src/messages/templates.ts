@@ -58,6 +58,7 @@ export interface Templates {
   statusOnline: TemplateText;
   statusOffline: TemplateText;
   statusUnreachable: TemplateText;
+  statusServerTrouble: TemplateText;
   statusSlow: TemplateText;
   statusChecking: TemplateText;
 
@@ -139,6 +140,7 @@ export const defaultTemplates: Readonly<Templates> = Object.freeze({
   statusOnline: 'Online',
   statusOffline: 'Offline',
   statusUnreachable: "Can't reach the server",
+  statusServerTrouble: 'Service trouble',
   statusSlow: 'Slow connection',
   statusChecking: 'Checking connection…',
 

@@ -43,6 +43,12 @@ describe('ConnectivityIndicator', () => {
       protection.connectivity.set({ status: 'unreachable' });
     });
     expect(status.textContent).toBe("Can't reach the server");
+    // A server answering the probe with errors is there but failing: said as the banner says it.
+    act(() => {
+      protection.connectivity.set({ status: 'unreachable', cause: 'server' });
+    });
+    expect(status.textContent).toBe('Service trouble');
+    expect(status.getAttribute('data-bp-connectivity')).toBe('server-trouble');
   });
 
   it('keeps an empty status region while online with hideWhenOnline', async () => {

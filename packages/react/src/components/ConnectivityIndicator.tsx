@@ -3,19 +3,25 @@ import type { ReactNode } from 'react';
 import { useConnectivity } from '../hooks/useConnectivity.js';
 import { useText } from '../hooks/useText.js';
 
-/** What the indicator says: `slow` is an online connection whose round trips are too long. */
-export type ConnectivityKind = 'online' | 'offline' | 'unreachable' | 'slow' | 'unknown';
+/**
+ * What the indicator says: `slow` is an online connection whose round trips are too long;
+ * `server-trouble` is a server that answers, but with errors (a 502 or 503 to the probe), so
+ * the indicator agrees with the banner that says the service is having trouble.
+ */
+export type ConnectivityKind = 'online' | 'offline' | 'unreachable' | 'server-trouble' | 'slow' | 'unknown';
 
 /** The template each kind's label comes from (the Protection's message templates). */
 export const connectivityTemplates: Readonly<Record<ConnectivityKind, TemplateId>> = {
   online: 'statusOnline',
   offline: 'statusOffline',
   unreachable: 'statusUnreachable',
+  'server-trouble': 'statusServerTrouble',
   slow: 'statusSlow',
   unknown: 'statusChecking',
 };
 
 export function connectivityKind(snapshot: ConnectivitySnapshot): ConnectivityKind {
+  if (snapshot.status === 'unreachable' && snapshot.cause === 'server') return 'server-trouble';
   return snapshot.status === 'online' && snapshot.quality === 'slow' ? 'slow' : snapshot.status;
 }
 
