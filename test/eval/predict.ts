@@ -13,8 +13,11 @@ import {
   meanLeadMs,
   METHODS,
   MIN_PRECURSOR_SAMPLES,
+  nonSudden,
+  pairedLeadMs,
   precision,
   recall,
+  recallAll,
   summarise,
   type Summary,
 } from './score.js';
@@ -32,16 +35,26 @@ function table(label: string, traces: Trace[]): Summary[] {
   const first = summaries[0];
   if (!first) return summaries;
   console.log(
-    `\n${label}: ${traces.length} traces, ${first.predictable} predictable incidents, ${first.sudden} sudden outages, ${first.unobservable} with fewer than ${MIN_PRECURSOR_SAMPLES} samples of their warning signs, ${first.noOutage} whose outage never showed as 3 failures in a row, ${first.healthyHours.toFixed(0)} healthy hours (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+    `\n${label}: ${traces.length} traces, ${first.predictable} predictable incidents, ${first.sudden} sudden outages, ${first.unobservable} with fewer than ${MIN_PRECURSOR_SAMPLES} samples of their warning signs, ${first.noOutage} whose outage never showed (80 % of requests failing for 10 s; ${first.noOutageNotSudden} of them not sudden), ${first.healthyHours.toFixed(0)} healthy hours (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
   );
   console.log(
-    '| method | precision | recall (predictable) | mean lead before first failure | false alarms / healthy hour | late (after first failure) | sudden outages foreseen | unobservable foreseen |',
+    '| method | precision | recall (predictable) | recall (all non-sudden) | mean lead before first failure | false alarms / healthy hour | late (after first failure) | sudden outages foreseen | unobservable foreseen |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of summaries) {
     console.log(
-      `| ${s.method} | ${pct(precision(s))} | ${pct(recall(s))} (${s.foreseen}/${s.predictable}) | ${secs(meanLeadMs(s))} | ${falseAlarmsPerHour(s).toFixed(2)} | ${s.late} | ${s.suddenForeseen}/${s.sudden} | ${s.unobservableForeseen}/${s.unobservable} |`,
+      `| ${s.method} | ${pct(precision(s))} | ${pct(recall(s))} (${s.foreseen}/${s.predictable}) | ${pct(recallAll(s))} (${s.foreseen + s.unobservableForeseen}/${nonSudden(s)}) | ${secs(meanLeadMs(s))} | ${falseAlarmsPerHour(s).toFixed(2)} | ${s.late} | ${s.suddenForeseen}/${s.sudden} | ${s.unobservableForeseen}/${s.unobservable} |`,
     );
+  }
+  const [predictor, ...baselines] = summaries;
+  if (predictor) {
+    console.log('\nlead on the incidents both foresaw (any incident family):');
+    for (const b of baselines) {
+      const p = pairedLeadMs(predictor, b);
+      console.log(
+        `  predictor vs ${b.method}: ${p.n} incident(s)${p.n > 0 ? `, ${secs(p.aMs)} vs ${secs(p.bMs)}` : ''}`,
+      );
+    }
   }
   console.log('\nrecall by family and rate (foreseen / incidents):');
   for (const s of summaries) {

@@ -1,6 +1,6 @@
 import type { Clock } from '../../packages/core/src/clock.js';
 import type { FailureCategory } from '../../packages/core/src/failure/types.js';
-import { OutageTracker } from '../../packages/core/src/predict/outage-tracker.js';
+import { OutageDetector } from '../../packages/core/src/predict/outage-detector.js';
 import {
   PredictionLedger,
   type LedgerKey,
@@ -17,16 +17,16 @@ import type { Trace, TraceEvent } from './families.js';
 
 /**
  * Replays traces through a method and scores its alarms with the predictor's own ledger
- * (`PredictionLedger`, `OutageTracker`), so the evaluation and `predictor.accuracy()` judge by
- * one definition: an outage is 3 failed requests (calls or probes) in a row, no call answered between; an alarm is confirmed when the first
- * failure of an outage comes after it and within 60 s; raised after that first failure, it is
- * late (neither a success nor a false alarm); otherwise it is a false alarm. Alarms while an
- * alarm is open or an outage is under way are not alarms, for every method alike.
+ * (`PredictionLedger`, `OutageDetector`), so the evaluation and `predictor.accuracy()` judge by
+ * one definition: an outage is a stretch from a failed request (call or probe) on in which at
+ * least 80 % of requests failed over at least 10 s, with at least 3 failures; an alarm is
+ * confirmed when the first failure of an outage comes after it and within 60 s; raised after
+ * that first failure, it is late (neither a success nor a false alarm); otherwise it is a false
+ * alarm. Alarms while an alarm is open or an outage is known to be under way are not alarms,
+ * for every method alike.
  */
 
 export const HORIZON_MS = 60_000;
-export const OUTAGE_FAILURES = 3;
-export const RUN_WINDOW_MS = 60_000;
 
 export type Method = 'predictor' | '3 consecutive failures' | 'EWMA > 3× 5-min median';
 export const METHODS: Method[] = ['predictor', '3 consecutive failures', 'EWMA > 3× 5-min median'];
@@ -73,18 +73,18 @@ function replay(trace: Trace, detect: Detector): Omit<TraceResult, 'selfReported
     key: 'api',
     open: undefined,
     armed: true,
-    outages: new OutageTracker(OUTAGE_FAILURES, RUN_WINDOW_MS),
+    scoring: new OutageDetector(),
   };
   let sequence = 0;
   for (const e of trace.events) {
     if (e.type === 'call' || (e.type === 'probe' && !e.ok)) {
-      if (e.type === 'call' && answered(e)) k.outages.success();
-      else if (k.outages.failure(e.at)) ledger.outageStarted(k, e.at);
+      if (e.type === 'call' && answered(e)) k.scoring.answer();
+      else if (k.scoring.failure(e.at)) ledger.outageStarted(k, e.at);
     }
     ledger.expire(k, e.at);
-    k.outages.refresh(e.at);
+    k.scoring.refresh(e.at);
     const alarm = detect(e);
-    if (alarm && k.open === undefined && !k.outages.active) {
+    if (alarm && k.open === undefined && !k.scoring.active) {
       ledger.opened(k, {
         id: `alarm-${++sequence}`,
         key: 'api',
@@ -208,8 +208,9 @@ export interface Summary {
   disagreements: string[];
   /** Outages in healthy traces: the generator promised none. */
   unexpectedOutages: number;
-  /** Incidents whose outage never showed as one (sparse calls while it was down). */
+  /** Incidents whose outage never showed as one (sparse calls while it was down), and how many of them are not sudden. */
   noOutage: number;
+  noOutageNotSudden: number;
   /**
    * Incidents whose warning signs held fewer than `MIN_PRECURSOR_SAMPLES` answers before the
    * first failure of the outage (a short step under sparse traffic), or, for a rising failure
@@ -218,6 +219,8 @@ export interface Summary {
    */
   unobservable: number;
   unobservableForeseen: number;
+  /** Lead per foreseen incident (predictable or not), by trace id: to compare methods on the same incidents. */
+  leads: Map<string, number>;
 }
 
 /** Samples (answered calls and probes) of the warning signs below which an incident is unobservable. */
@@ -249,8 +252,10 @@ export function summarise(method: Method, traces: Trace[], options: PredictorOpt
     disagreements: [],
     unexpectedOutages: 0,
     noOutage: 0,
+    noOutageNotSudden: 0,
     unobservable: 0,
     unobservableForeseen: 0,
+    leads: new Map(),
   };
   for (const trace of traces) {
     const r = runMethod(method, trace, options);
@@ -270,8 +275,9 @@ export function summarise(method: Method, traces: Trace[], options: PredictorOpt
     }
     const outage = incidentOutage(r);
     if (!outage) {
-      // Too few calls while it was down to make 3 failures in a row: no outage to foresee.
+      // Too few requests while it was down to show 10 s of failures: no outage to foresee.
       s.noOutage += 1;
+      if (trace.family !== 'sudden') s.noOutageNotSudden += 1;
       continue;
     }
     const foreseen = outage.foreseen;
@@ -285,6 +291,8 @@ export function summarise(method: Method, traces: Trace[], options: PredictorOpt
       if (foreseen) s.suddenForeseen += 1;
       continue;
     }
+    const v = r.verdicts.find((x) => x.kind === 'confirmed' && x.firstFailureAt === outage.firstFailureAt);
+    if (foreseen && v?.kind === 'confirmed') s.leads.set(trace.id, v.leadMs);
     const i = trace.incident;
     const before = trace.events.filter(
       (e): e is Exclude<TraceEvent, { type: 'signal' }> =>
@@ -301,7 +309,6 @@ export function summarise(method: Method, traces: Trace[], options: PredictorOpt
     s.predictable += 1;
     if (foreseen) {
       s.foreseen += 1;
-      const v = r.verdicts.find((x) => x.kind === 'confirmed' && x.firstFailureAt === outage.firstFailureAt);
       if (v?.kind === 'confirmed') s.leadSumMs += v.leadMs;
     }
   }
@@ -312,6 +319,31 @@ export const precision = (s: Summary): number | undefined =>
   s.confirmed + s.falseAlarms === 0 ? undefined : s.confirmed / (s.confirmed + s.falseAlarms);
 export const recall = (s: Summary): number | undefined =>
   s.predictable === 0 ? undefined : s.foreseen / s.predictable;
+/**
+ * Recall over every non-sudden incident the generator made — the unobservable ones and those
+ * whose outage never showed (nothing to confirm a warning, so never foreseen) included: no
+ * filter to trust.
+ */
+export const nonSudden = (s: Summary): number => s.predictable + s.unobservable + s.noOutageNotSudden;
+export const recallAll = (s: Summary): number | undefined =>
+  nonSudden(s) === 0 ? undefined : (s.foreseen + s.unobservableForeseen) / nonSudden(s);
+/**
+ * Mean leads of two methods over the incidents both foresaw, and how many: a method that
+ * foresees a handful of incidents has a mean lead over those alone, not comparable as such.
+ */
+export function pairedLeadMs(a: Summary, b: Summary): { n: number; aMs: number; bMs: number } {
+  let n = 0;
+  let aMs = 0;
+  let bMs = 0;
+  for (const [id, lead] of a.leads) {
+    const other = b.leads.get(id);
+    if (other === undefined) continue;
+    n += 1;
+    aMs += lead;
+    bMs += other;
+  }
+  return n === 0 ? { n, aMs: 0, bMs: 0 } : { n, aMs: aMs / n, bMs: bMs / n };
+}
 export const meanLeadMs = (s: Summary): number | undefined =>
   s.foreseen === 0 ? undefined : s.leadSumMs / s.foreseen;
 export const falseAlarmsPerHour = (s: Summary): number =>
@@ -329,8 +361,13 @@ export function goalsMet(predictor: Summary, consecutive: Summary, ewma: Summary
   if (lead < 5_000) failures.push(`mean lead ${(lead / 1000).toFixed(1)} s < 5 s`);
   if (fa > 1) failures.push(`${fa.toFixed(2)} false alarms per healthy hour > 1`);
   if (r <= (recall(ewma) ?? 0)) failures.push('recall not above the EWMA baseline');
-  if (lead <= (meanLeadMs(consecutive) ?? 0))
-    failures.push('lead not above the 3-consecutive-failures baseline');
+  const consecutiveLead = meanLeadMs(consecutive);
+  if (consecutiveLead === undefined)
+    failures.push('lead not comparable: the 3-consecutive-failures baseline foresaw nothing');
+  else if (lead <= consecutiveLead)
+    failures.push(
+      `mean lead ${(lead / 1000).toFixed(1)} s not above the 3-consecutive-failures baseline's ${(consecutiveLead / 1000).toFixed(1)} s`,
+    );
   if (predictor.disagreements.length > 0)
     failures.push(`${predictor.disagreements.length} disagreement(s) with accuracy()`);
   return failures;

@@ -131,7 +131,8 @@ describe('createPredictor', () => {
     clock.advance(5_000);
     const firstFailure = clock.now() + 1_000;
     predictor.record({ key: 'api', ok: true, latencyMs: 100 });
-    for (let i = 0; i < 3; i++) outcome(1);
+    // Every call fails for 10 s: the outage, which began at the first of them.
+    for (let i = 0; i < 11; i++) outcome(1);
     expect(predictor.accuracy()).toEqual({
       predictions: 1,
       confirmed: 1,
@@ -168,7 +169,7 @@ describe('createPredictor', () => {
     expect(predictor.risk('api').level).not.toBe('high');
   });
 
-  it('a network blip (two quick failures) is no prediction; three failures in a row are an outage, missed', () => {
+  it('a network blip (two quick failures) is no prediction; failures for 10 s are an outage, missed', () => {
     const { predictor, calls, fail, predictions, clock } = setup();
     calls(120, 100, 500);
     fail('network');
@@ -182,6 +183,11 @@ describe('createPredictor', () => {
     fail();
     fail();
     expect(predictor.risk('api').reasons[0]).toBe('failing now: 3 failures in a row');
+    // Three failures in 2 s are not yet an outage by the scoring definition: 10 s of them are.
+    expect(predictor.accuracy().outages).toBe(0);
+    for (let i = 0; i < 7; i++) fail();
+    expect(predictor.accuracy().outages).toBe(0);
+    fail();
     expect(predictor.accuracy()).toMatchObject({
       predictions: 0,
       outages: 1,
@@ -194,21 +200,17 @@ describe('createPredictor', () => {
   it('an outage whose calls stopped is over for the score once a probe answers, and over for good after errorWindowMs', () => {
     const { predictor, calls, fail, clock } = setup();
     calls(120, 100, 500);
-    fail();
-    fail();
-    fail();
+    for (let i = 0; i < 11; i++) fail();
     expect(predictor.risk('api').level).toBe('high');
     clock.advance(2_000);
     predictor.probe({ ok: true, latencyMs: 30 });
-    expect(predictor.risk('api').reasons[0]).toBe('failing now: 3 failures in a row');
+    expect(predictor.risk('api').reasons[0]).toBe('failing now: 11 failures in a row');
     clock.advance(5_000);
     predictor.probe({ ok: true, latencyMs: 30 });
     expect(predictor.risk('api').level).toBe('low');
     // Without any probe, the outage ends errorWindowMs after its last failure.
     calls(10, 100, 500);
-    fail();
-    fail();
-    fail();
+    for (let i = 0; i < 11; i++) fail();
     clock.advance(59_000);
     expect(predictor.risk('api').level).toBe('high');
     clock.advance(2_000);
@@ -216,14 +218,22 @@ describe('createPredictor', () => {
     expect(predictor.accuracy().outages).toBe(2);
   });
 
-  it('failures further apart than errorWindowMs are not one run', () => {
+  it('failures further apart than errorWindowMs are no episode; the scored outage has its own fixed gap', () => {
     const { predictor, clock, calls } = setup({ errorWindowMs: 10_000 });
     calls(30, 100);
     for (let i = 0; i < 5; i++) {
       clock.advance(11_000);
       predictor.record({ key: 'api', ok: false, latencyMs: 40 });
     }
-    expect(predictor.accuracy().outages).toBe(0);
+    expect(predictor.risk('api').reasons[0] ?? '').not.toMatch(/^failing now/);
+    // Nothing answered for 44 s, every request failed: an outage, whatever the predictor's options.
+    expect(predictor.accuracy().outages).toBe(1);
+    calls(1, 100);
+    for (let i = 0; i < 5; i++) {
+      clock.advance(61_000);
+      predictor.record({ key: 'api', ok: false, latencyMs: 40 });
+    }
+    expect(predictor.accuracy().outages).toBe(1);
   });
 
   it('a prediction raised after the first failure of the outage is late: neither confirmed nor a false alarm', () => {
@@ -232,7 +242,7 @@ describe('createPredictor', () => {
     fail();
     fail();
     expect(predictions).toHaveLength(1);
-    fail();
+    for (let i = 0; i < 9; i++) fail();
     expect(predictor.accuracy()).toMatchObject({
       predictions: 1,
       confirmed: 0,
@@ -291,7 +301,7 @@ describe('createPredictor', () => {
   it('no prediction is made during an outage, and its evidence does not outlive it', () => {
     const { predictor, calls, fail, predictions } = setup();
     calls(120, 100, 500);
-    for (let i = 0; i < 10; i++) fail();
+    for (let i = 0; i < 11; i++) fail();
     expect(predictor.accuracy().missed).toBe(1);
     expect(predictions).toHaveLength(0);
     calls(20, 100, 500);
@@ -383,6 +393,11 @@ describe('createPredictor', () => {
     predictor.record({ key: 'api', ok: false, latencyMs: 10, at: 10_000 });
     predictor.record({ key: 'api', ok: false, latencyMs: 10, at: 9_000 });
     predictor.record({ key: 'api', ok: false, latencyMs: 10, at: 5_000 });
+    expect(predictor.risk('api').reasons[0]).toBe('failing now: 3 failures in a row');
+    // Failing since 10 000: an outage once that has lasted 10 s.
+    predictor.record({ key: 'api', ok: false, latencyMs: 10, at: 19_999 });
+    expect(predictor.accuracy().outages).toBe(0);
+    predictor.record({ key: 'api', ok: false, latencyMs: 10, at: 20_000 });
     expect(predictor.accuracy().outages).toBe(1);
   });
 
@@ -454,9 +469,7 @@ describe('maxKeys: how many keys are tracked', () => {
     const t = setup({ maxKeys: 3 });
     const { predictor, calls, fail } = t;
     predictFor(t, 'slow');
-    fail('server', 50, 'down');
-    fail('server', 50, 'down');
-    fail('server', 50, 'down');
+    for (let i = 0; i < 11; i++) fail('server', 50, 'down');
     calls(1, 50, 1_000, 'idle');
     expect(predictor.accuracy()).toMatchObject({ predictions: 1, missed: 1 });
     calls(1, 50, 1_000, 'new');
@@ -496,8 +509,7 @@ describe('maxKeys: how many keys are tracked', () => {
     const firstFailureAt = clock.now();
     expect(predictor.keys()).toEqual(['api']);
     expect(predictor.activePredictions()).toEqual([p]);
-    fail('server', 50, 'api');
-    fail('server', 50, 'api');
+    for (let i = 0; i < 10; i++) fail('server', 50, 'api');
     expect(predictions).toHaveLength(1);
     expect(predictor.accuracy()).toEqual({
       predictions: 1,

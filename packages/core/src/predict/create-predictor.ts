@@ -121,7 +121,7 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
       if (stalestIdle !== undefined && k.observed >= stalestIdle.observed) continue;
       const at = Math.max(now, k.lastAt);
       ledger.expire(k, at);
-      if (k.open === undefined && !k.outages.active) stalestIdle = k;
+      if (k.open === undefined && !k.outages.active && k.scoring.failures === 0) stalestIdle = k;
     }
     const victim = stalestIdle ?? stalest;
     if (victim === undefined) return;
@@ -144,7 +144,7 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
   /** After an evaluation: make a prediction if risk just turned high, and tell `risk$`. */
   function afterEvaluate(k: KeyHealth, at: number): void {
     if (k.level === 'high') {
-      if (k.armed && !k.outages.active && k.open === undefined) {
+      if (k.armed && !k.outages.active && !k.scoring.active && k.open === undefined) {
         const prediction: Prediction = {
           id: `prediction-${++sequence}`,
           key: k.key,

@@ -1,6 +1,7 @@
 import { ErrorRateShift } from './error-rate-shift.js';
 import { FrustrationMeter } from './frustration-meter.js';
 import { LatencyShift } from './latency-shift.js';
+import { OutageDetector } from './outage-detector.js';
 import { OutageTracker } from './outage-tracker.js';
 import { combineRisk, HIGH_RISK, riskLevel } from './risk-score.js';
 import type { Prediction, RiskLevel } from './types.js';
@@ -33,7 +34,10 @@ export class KeyHealth {
   /** Connectivity probes: their own latency normal (a health check is not an API call). */
   readonly probes: LatencyShift;
   readonly errors: ErrorRateShift;
+  /** The predictor's own failure episode (a run of failures): it explains evidence away. */
   readonly outages: OutageTracker;
+  /** The outage predictions are scored against (see `OutageDetector`), apart from the episode. */
+  readonly scoring = new OutageDetector();
   readonly frustration = new FrustrationMeter();
   lastAt = Number.NEGATIVE_INFINITY;
   /** Weighted mean time between samples (calls and probes), to tell sparse traffic. */
@@ -83,10 +87,14 @@ export class KeyHealth {
     this.lastSampleAt = at;
   }
 
-  /** A call's outcome. `answered`: the dependency replied (a success or a client error). Returns true when it starts an outage. */
+  /**
+   * A call's outcome. `answered`: the dependency replied (a success or a client error).
+   * Returns true when it makes a scored outage (see `OutageDetector`).
+   */
   call(answered: boolean, latencyMs: number, timedLatency: boolean, at: number): boolean {
     this.gap(at);
     if (answered) {
+      this.scoring.answer();
       // The first answer after an outage ends it; what the outage did is no evidence of what comes next.
       if (this.outages.active) this.outageEndedAt = at;
       else this.errors.add(false, at);
@@ -94,49 +102,55 @@ export class KeyHealth {
       this.outages.success();
       return false;
     }
-    if (this.outages.active) return this.outages.failure(at);
+    const scored = this.scoring.failure(at);
+    if (this.outages.active) {
+      this.outages.failure(at);
+      return scored;
+    }
     // A call that started before the outage ended (one that hung until its timeout) failed
     // because of the outage: no evidence of trouble to come.
     if (at - latencyMs >= this.outageEndedAt) this.errors.add(true, at);
-    return this.failed(at);
+    this.failed(at);
+    return scored;
   }
 
-  private failed(at: number): boolean {
-    const started = this.outages.failure(at);
-    if (started) {
-      // The outage explains the evidence; what comes after it is judged afresh.
+  private failed(at: number): void {
+    if (this.outages.failure(at)) {
+      // The episode explains the evidence; what comes after it is judged afresh.
       this.calls.reset();
       this.probes.reset();
       this.errors.reset();
     }
-    return started;
   }
 
   /**
-   * A connectivity probe's outcome: evidence like a call's. A failed probe counts in a run of
-   * failures like a failed call (see `OutageTracker`); returns true when it starts an outage.
+   * A connectivity probe's outcome: evidence like a call's. A failed probe counts like a failed
+   * call, in the episode and in the scored outage; returns true when it makes a scored outage.
    */
   probe(ok: boolean, latencyMs: number, at: number): boolean {
     this.gap(at);
     this.probeSamples += 1;
+    const scored = ok ? false : this.scoring.failure(at);
     if (this.outages.active) {
       if (ok) this.lastProbeOkAt = at;
       else this.outages.failure(at);
-      return false;
+      return scored;
     }
     this.errors.add(!ok, at);
     if (ok) {
       this.lastProbeOkAt = at;
       this.probes.add(latencyMs, at);
-      return false;
+      return scored;
     }
-    return this.failed(at);
+    this.failed(at);
+    return scored;
   }
 
   /** Recomputes every signal and the score as of `at`. */
   evaluate(at: number, sharedFrustration: FrustrationMeter): void {
     const { persistMs, minLatencyRatio } = this.settings;
     this.outages.refresh(at);
+    this.scoring.refresh(at);
     // An outage is "failing now" while failures are recent or nothing has answered since: a
     // dependency no longer called (its writes queued) must not stay at high risk once the
     // backend answers probes again.

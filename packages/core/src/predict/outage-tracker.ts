@@ -1,16 +1,14 @@
 /**
- * What counts as an outage, for the predictor's own scoring and for the offline evaluation
- * alike: `failuresToStart` failed requests in a row — calls, or connectivity probes, which
- * with sparse traffic may be most of what there is — with no call answered (a success or a
- * client error, a sign of life) between them, and no more than `windowMs` between one failure
- * and the next. It starts at the last of those failures and lasts until a call is answered, or
- * until `windowMs` passes without a failure (calls may simply have stopped: writes queued for later).
- * Its *first failure* is the first of the run: a warning counts only if it came before that.
- * A probe that succeeds ends no run: the health check answering says nothing of calls failing.
+ * The predictor's own failure episode: `failuresToStart` failed requests in a row — calls, or
+ * connectivity probes — with no call answered between them, and no more than `windowMs`
+ * between one failure and the next. It lasts until a call is answered, or until `windowMs`
+ * passes without a failure. While it lasts the predictor explains its evidence away and makes
+ * no prediction. This is a detector's notion, not what predictions are scored against: that
+ * is `OutageDetector`, a property of the requests alone.
  *
  * A run rather than "n failures within a window": under a rising error rate (1 % → 25 %)
  * scattered failures fill any window long before the dependency is down, so a count in a
- * window would call the warning sign itself the outage and leave nothing to predict.
+ * window would call the warning sign itself an episode and explain it away.
  */
 export class OutageTracker {
   /** Failures in the current run; 0 after a success. */

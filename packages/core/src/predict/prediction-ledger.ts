@@ -1,4 +1,4 @@
-import type { OutageTracker } from './outage-tracker.js';
+import type { OutageDetector } from './outage-detector.js';
 import type { Prediction, PredictionAccuracy } from './types.js';
 
 /** The accuracy before anything was predicted or happened, e.g. where no predictor runs. */
@@ -20,7 +20,8 @@ export interface LedgerKey {
   open: Prediction | undefined;
   /** False once a prediction was made, until risk drops or the prediction is settled. */
   armed: boolean;
-  readonly outages: OutageTracker;
+  /** The scoring definition of an outage (see `OutageDetector`), fed every request of the key. */
+  readonly scoring: OutageDetector;
 }
 
 /** How one prediction was judged. */
@@ -46,9 +47,9 @@ export interface LedgerListeners {
 /**
  * Scores predictions against what happened next, live (`predictor.accuracy()`) and offline
  * (the evaluation replays traces through this same class):
- * - **confirmed**: an outage (see `OutageTracker`) whose first failure came after the
+ * - **confirmed**: an outage (see `OutageDetector`) whose first failure came after the
  *   prediction (lead > 0) and within `horizonMs` of it; the lead is measured to that first failure;
- * - **late**: the outage's first failure came before the prediction — raised during the run of
+ * - **late**: the outage's first failure came before the prediction — raised during the
  *   failures that became the outage. Neither a success nor a false alarm, counted apart;
  * - **false alarm**: no such outage within the horizon.
  * An outage is foreseen when a prediction was confirmed by it; any other is missed.
@@ -82,9 +83,9 @@ export class PredictionLedger {
   expire(k: LedgerKey, at: number): void {
     const p = k.open;
     if (p === undefined || at - p.at <= this.horizonMs) return;
-    const run = k.outages;
-    const pending =
-      run.run > 0 && !run.active && run.runStartAt > p.at && run.runStartAt - p.at <= this.horizonMs;
+    const run = k.scoring;
+    run.refresh(at);
+    const pending = run.pending && run.runStartAt > p.at && run.runStartAt - p.at <= this.horizonMs;
     if (pending) return;
     this.settle(k, { kind: 'false-alarm', prediction: p });
     // Risk that is still high when its prediction lapses is news again: re-arm, so the next
@@ -126,9 +127,9 @@ export class PredictionLedger {
     this.open.add(k);
   }
 
-  /** `k.outages` has just started an outage at `at`. */
+  /** `k.scoring` has just found an outage, known at `at`, that began at its first failure. */
   outageStarted(k: LedgerKey, at: number): void {
-    const firstFailureAt = k.outages.runStartAt;
+    const firstFailureAt = k.scoring.runStartAt;
     this.outages += 1;
     const p = k.open;
     let foreseen = false;

@@ -25,8 +25,9 @@ export interface Prediction {
 }
 
 /**
- * How the predictor's own predictions fared against what happened next. An outage is
- * `episodeFailures` failed calls in a row; its first failure is the first of them.
+ * How the predictor's own predictions fared against what happened next. An outage is a
+ * stretch from a failed request on in which at least 80 % of requests failed over at least
+ * 10 s, with at least 3 failures (see `OutageDetector`); its first failure is the stretch's first.
  */
 export interface PredictionAccuracy {
   predictions: number;
@@ -89,7 +90,10 @@ export interface PredictorOptions {
   horizonMs?: number;
   /** Failures of one run further apart than this are not one run. Default 60 000. */
   errorWindowMs?: number;
-  /** This many failed calls in a row make an outage. Default 3. */
+  /**
+   * This many failed calls in a row make a failure episode, during which the predictor explains
+   * its evidence away and predicts nothing. (Scoring uses its own, fixed outage definition.) Default 3.
+   */
   episodeFailures?: number;
   /**
    * Evidence of a latency shift, in robust spreads of log-latency summed over observations
