@@ -1,5 +1,5 @@
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
-import { setTimer } from '../clock.js';
+import { clampDelay, setTimer } from '../clock.js';
 import * as z from 'zod/mini';
 import type { Failure } from '../failure/types.js';
 import { createSyncRequester } from './background-sync.js';
@@ -130,6 +130,10 @@ class OutboxImpl implements Outbox {
       changed: (local) => {
         this.#statsChanged();
         if (local) this.#sync.changed();
+      },
+      limits: {
+        maxWaitMs: clampDelay(Math.max(o.backoff.maxMs ?? Infinity, o.maxRetryAfterMs)),
+        leaseMs: o.leaseMs,
       },
     });
     this.#lock = createLeaderLock(o.name, o.locks);

@@ -25,6 +25,12 @@ export interface QueueHooks {
   quarantined(entry: OutboxEntry, issues: string[]): void;
   /** The queue changed (here or, after a reload, elsewhere). */
   changed(local: boolean): void;
+  /**
+   * The longest wait before a retry, and the longest lease, this outbox ever sets. A stored
+   * time further ahead was written by a clock that ran ahead (and was put right since) or by
+   * other code: trusted, it would hold the write, and its channel behind it, for that long.
+   */
+  limits?: { maxWaitMs: number; leaseMs: number };
 }
 
 export interface QueueCounts {
@@ -118,8 +124,9 @@ export class EntryQueue {
         records.push(record);
         continue;
       }
-      if (read.migrated) rewrites.set(seq, read.record);
-      records.push(read.record);
+      const repaired = this.#repaired(read.record);
+      if (read.migrated || repaired) rewrites.set(seq, repaired ?? read.record);
+      records.push(repaired ?? read.record);
     }
     if (rewrites.size > 0) {
       try {
@@ -127,7 +134,7 @@ export class EntryQueue {
         await this.#store.update([...rewrites.keys()], (current, seq) => {
           if (current === undefined) return undefined;
           const read = this.#read(current);
-          if (read.kind === 'ok' && !read.migrated) return undefined;
+          if (read.kind === 'ok' && !read.migrated) return this.#repaired(read.record);
           return asQuarantined(current, seq) ? undefined : rewrites.get(seq);
         });
       } catch {
@@ -141,6 +148,27 @@ export class EntryQueue {
     for (const { record, issues } of quarantined) this.#hooks.quarantined(toEntry(record), issues);
     if (quarantined.length > 0) this.#hooks.changed(true);
     return records;
+  }
+
+  /**
+   * The record with a stored time it cannot trust brought back to now: a retry due further
+   * ahead than the longest wait this outbox sets is due now, and a lease longer than its
+   * `leaseMs` has run out. Undefined when there is nothing to repair.
+   */
+  #repaired(record: OutboxRecord): OutboxRecord | undefined {
+    const limits = this.#hooks.limits;
+    if (!limits) return undefined;
+    const now = this.#now();
+    const waitTooLong = record.state !== 'dead' && record.nextAttemptAt > now + limits.maxWaitMs;
+    const leaseTooLong = record.state === 'in-flight' && (record.leaseUntil ?? 0) > now + limits.leaseMs;
+    if (!waitTooLong && !leaseTooLong) return undefined;
+    const next: OutboxRecord = { ...record };
+    if (waitTooLong) next.nextAttemptAt = now;
+    if (leaseTooLong) {
+      next.state = 'pending';
+      delete next.leaseUntil;
+    }
+    return next;
   }
 
   /**
