@@ -54,6 +54,11 @@ export class EntryQueue {
   #heldFrom = new Map<string, number>();
   /** Keys whose quarantine was reported: a record whose rewrite did not stick is not reported twice. */
   readonly #reported = new Set<number>();
+  /**
+   * Keys of records delivered whose delete storage refused: never delivered or listed again
+   * by this page, and deleted at the next load that can.
+   */
+  readonly #delivered = new Set<number>();
 
   constructor(
     store: RecordStore,
@@ -99,7 +104,12 @@ export class EntryQueue {
     const heldFrom = new Map<string, number>();
     const rewrites = new Map<number, OutboxRecord>();
     const quarantined: Array<{ record: OutboxRecord; issues: string[] }> = [];
+    const undeleted: number[] = [];
     for (const { seq, value } of rows) {
+      if (this.#delivered.has(seq)) {
+        undeleted.push(seq);
+        continue;
+      }
       const read = this.#read(value);
       if (read.kind === 'future') {
         // Written by newer code: not ours to deliver or show, but it holds its channel.
@@ -139,6 +149,14 @@ export class EntryQueue {
         });
       } catch {
         // Storage refused the rewrite: the records are used as read, and the next load tries again.
+      }
+    }
+    if (undeleted.length > 0) {
+      try {
+        await this.#store.remove(undeleted);
+        for (const seq of undeleted) this.#delivered.delete(seq);
+      } catch {
+        // Still refused: still skipped, and tried again at the next load.
       }
     }
     this.#mirror.clear();
@@ -192,7 +210,13 @@ export class EntryQueue {
   /** Delivered: the record is deleted. */
   async complete(seq: number): Promise<void> {
     this.#version++;
-    await this.#store.remove([seq]);
+    try {
+      await this.#store.remove([seq]);
+    } catch {
+      // Delivered all the same: sending it again because the disk refused a delete would be
+      // a second delivery. It is deleted at a later load.
+      this.#delivered.add(seq);
+    }
     this.#delete(seq);
   }
 
@@ -209,11 +233,19 @@ export class EntryQueue {
   ): Promise<OutboxRecord | undefined> {
     this.#version++;
     const claim = claimChange(this.#now(), leaseUntil, overrideLease);
-    const [, next] = await this.#store.update([doneSeq, nextSeq], (current, seq) => {
-      if (seq === doneSeq) return current === undefined ? undefined : null;
-      const read = this.#read(current);
-      return read.kind === 'ok' ? claim(read.record) : undefined;
-    });
+    let next: unknown;
+    try {
+      [, next] = await this.#store.update([doneSeq, nextSeq], (current, seq) => {
+        if (seq === doneSeq) return current === undefined ? undefined : null;
+        const read = this.#read(current);
+        return read.kind === 'ok' ? claim(read.record) : undefined;
+      });
+    } catch (error) {
+      // The delivered record is not sent again (see `complete`); the claim failed with it.
+      this.#delivered.add(doneSeq);
+      this.#delete(doneSeq);
+      throw error;
+    }
     this.#delete(doneSeq);
     const claimed = (next as OutboxRecord | undefined) ?? undefined;
     if (claimed) this.#set(claimed);
