@@ -29,7 +29,7 @@ const optionsSchema = z.strictObject({
   onActionError: z.optional(fnSchema<NonNullable<MessageCenterOptions['onActionError']>>()),
 });
 
-const inputSchema = z.object({
+const inputSchema = z.strictObject({
   key: nonEmptyStringSchema,
   tone: z.enum(['info', 'success', 'warning', 'error']),
   text: nonEmptyStringSchema,
@@ -39,7 +39,7 @@ const inputSchema = z.object({
   ttlMs: z.optional(z.nullable(positiveMsSchema)),
   actions: z.optional(
     z.array(
-      z.object({
+      z.strictObject({
         id: nonEmptyStringSchema,
         label: nonEmptyStringSchema,
         run: z.optional(fnSchema<() => void | Promise<void>>()),

@@ -17,14 +17,29 @@ export const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorizati
  * Header and query parameter names that look like they carry a credential (`X-API-Key`,
  * `X-Auth-Token`, `X-CSRF-Token`, `access_token`, `sig`, …). Deny by default: such a value is
  * not stored unless the app names it in `keepCredentials` (or lists the header in
- * `persistHeaders`), since a secret on disk outlives the session it belongs to.
+ * `persistHeaders`), since a secret on disk outlives the session it belongs to. `author` is
+ * not `auth`: dropping a parameter that is no credential would replay another request.
  */
 const CREDENTIAL_LIKE =
-  /auth|token|secret|passw|pwd|cookie|session|csrf|xsrf|api[-_]?key|credential|signature|bearer|jwt|^(key|sig)$/i;
+  /auth(?!or)|token|secret|passw|pwd|cookie|session|csrf|xsrf|api[-_]?key|credential|signature|bearer|jwt|^(key|sig)$/i;
+
+/**
+ * A header with `key` anywhere in its name carries one too (`Ocp-Apim-Subscription-Key`,
+ * `X-Functions-Key`, `X-Master-Key`) — but an idempotency key of another name
+ * (`X-Idempotency-Key`) must be replayed as it was. Query parameters are not judged by `key`
+ * alone: `sort_key` or `page_key` in a URL are not secrets, and dropping one changes the request.
+ */
+const CREDENTIAL_HEADER_LIKE = /key/i;
+const IDEMPOTENCY_LIKE = /idempotency/i;
 
 /** Whether a header or query parameter name looks like it carries a credential. */
 export function isCredentialLike(name: string): boolean {
   return CREDENTIAL_HEADERS.includes(name.toLowerCase()) || CREDENTIAL_LIKE.test(name);
+}
+
+/** Whether a header name looks like it carries a credential (a broader rule than for query parameters). */
+export function isCredentialLikeHeader(name: string): boolean {
+  return isCredentialLike(name) || (CREDENTIAL_HEADER_LIKE.test(name) && !IDEMPOTENCY_LIKE.test(name));
 }
 
 const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -124,7 +139,7 @@ export function headerFilter(
     return (header) => allowed.has(header);
   }
   const kept = new Set(keepCredentials.map((h) => h.toLowerCase()));
-  return (header) => kept.has(header) || !isCredentialLike(header);
+  return (header) => kept.has(header) || !isCredentialLikeHeader(header);
 }
 
 /** Which query parameters to persist: all but what looks like a credential (unless named in `keepCredentials`). */
@@ -133,14 +148,24 @@ export function paramFilter(keepCredentials: readonly string[] | undefined): (na
   return (name) => kept.has(name.toLowerCase()) || !isCredentialLike(name);
 }
 
-/** The URL without the query parameters `keep` refuses; unchanged (byte for byte) when it refuses none. */
+/**
+ * The URL without what may carry a credential: the query parameters `keep` refuses, a user
+ * name and password (`https://user:pass@host`, which `fetch` refuses to send anyway, so the
+ * entry could never be delivered) and the fragment (never sent to a server; where an OAuth
+ * implicit flow puts its `access_token`). Unchanged, byte for byte, when there is none of these.
+ */
 function withoutCredentialParams(url: string, keep: (name: string) => boolean): string {
   const parsed = new URL(url);
-  if (parsed.search === '') return url;
+  if (parsed.search === '' && parsed.username === '' && parsed.password === '' && parsed.hash === '')
+    return url;
   const names = [...new Set(parsed.searchParams.keys())];
   const refused = names.filter((name) => !keep(name));
-  if (refused.length === 0) return url;
+  if (refused.length === 0 && parsed.username === '' && parsed.password === '' && parsed.hash === '')
+    return url;
   for (const name of refused) parsed.searchParams.delete(name);
+  parsed.username = '';
+  parsed.password = '';
+  parsed.hash = '';
   return parsed.href;
 }
 

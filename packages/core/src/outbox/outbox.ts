@@ -1,5 +1,5 @@
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
-import { setTimer } from '../clock.js';
+import { clampDelay, setTimer } from '../clock.js';
 import * as z from 'zod/mini';
 import type { Failure } from '../failure/types.js';
 import { createSyncRequester } from './background-sync.js';
@@ -62,7 +62,10 @@ const EMPTY_REPORT: DrainReport = { delivered: 0, retried: 0, dead: 0 };
  * component made), and a "Sync now" through either must join the drain the other started
  * rather than report that this page is not the leader.
  */
-const drainsInPage = new Map<string, { report: Promise<DrainReport>; rescan: () => void }>();
+const drainsInPage = new Map<
+  string,
+  { report: Promise<DrainReport>; rescan: () => void; signal: AbortSignal | undefined }
+>();
 
 /** What `enqueue` checks at run time; used only to word an error. */
 const enqueueOptionsSchema = z.optional(
@@ -103,6 +106,8 @@ class OutboxImpl implements Outbox {
   #closed = false;
   #draining = false;
   #currentDrain: Promise<DrainReport> | undefined;
+  /** The signal the caller who started the current drain gave, if any. */
+  #currentSignal: AbortSignal | undefined;
   #rescan = false;
   #drainTimer: unknown;
   #drainScheduled = false;
@@ -125,6 +130,10 @@ class OutboxImpl implements Outbox {
       changed: (local) => {
         this.#statsChanged();
         if (local) this.#sync.changed();
+      },
+      limits: {
+        maxWaitMs: clampDelay(Math.max(o.backoff.maxMs ?? Infinity, o.maxRetryAfterMs)),
+        leaseMs: o.leaseMs,
       },
     });
     this.#lock = createLeaderLock(o.name, o.locks);
@@ -241,26 +250,43 @@ class OutboxImpl implements Outbox {
     if (this.#currentDrain) {
       // Joining the drain under way: it makes another pass for whatever is new.
       this.#rescan = true;
-      return this.#currentDrain;
+      return this.#join(this.#currentDrain, this.#currentSignal, o);
     }
     const key = lockName(this.#o.name);
     const inPage = drainsInPage.get(key);
     if (inPage) {
       inPage.rescan();
-      return inPage.report;
+      return this.#join(inPage.report, inPage.signal, o);
     }
-    const drain = this.#runDrain(o?.signal).finally(() => {
+    const signal = o?.signal;
+    const drain = this.#runDrain(signal).finally(() => {
       this.#currentDrain = undefined;
+      this.#currentSignal = undefined;
       if (drainsInPage.get(key)?.report === drain) drainsInPage.delete(key);
     });
     this.#currentDrain = drain;
+    this.#currentSignal = signal;
     drainsInPage.set(key, {
       report: drain,
       rescan: () => {
         this.#rescan = true;
       },
+      signal,
     });
     return drain;
+  }
+
+  /**
+   * The report of a drain joined. Its starter may abort it with its own signal: that cancels
+   * its request, not the joiner's, who then gets a drain of its own.
+   */
+  #join(
+    running: Promise<DrainReport>,
+    startersSignal: AbortSignal | undefined,
+    o: { signal?: AbortSignal } | undefined,
+  ): Promise<DrainReport> {
+    if (!startersSignal) return running;
+    return running.then((report) => (startersSignal.aborted && !this.#closed ? this.drain(o) : report));
   }
 
   async list(o?: { state?: OutboxEntryState }): Promise<OutboxEntry[]> {
@@ -368,6 +394,9 @@ class OutboxImpl implements Outbox {
     if (!attempt.acquired) return { ...EMPTY_REPORT, skipped: 'not-leader' };
     const { report, stopped, wakeAt } = attempt.value;
     this.#armWakeTimer(wakeAt);
+    // Aborted by its caller's signal while an enqueue asked for another pass: that request
+    // was not the caller's to cancel.
+    if (stopped === 'aborted' && this.#rescan && this.#o.autoDrain && !this.#closed) this.#scheduleDrain();
     if (stopped === 'offline' || stopped === 'paused') {
       if (report.delivered + report.retried + report.dead === 0) report.skipped = stopped;
     }

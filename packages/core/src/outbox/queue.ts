@@ -25,6 +25,12 @@ export interface QueueHooks {
   quarantined(entry: OutboxEntry, issues: string[]): void;
   /** The queue changed (here or, after a reload, elsewhere). */
   changed(local: boolean): void;
+  /**
+   * The longest wait before a retry, and the longest lease, this outbox ever sets. A stored
+   * time further ahead was written by a clock that ran ahead (and was put right since) or by
+   * other code: trusted, it would hold the write, and its channel behind it, for that long.
+   */
+  limits?: { maxWaitMs: number; leaseMs: number };
 }
 
 export interface QueueCounts {
@@ -48,6 +54,11 @@ export class EntryQueue {
   #heldFrom = new Map<string, number>();
   /** Keys whose quarantine was reported: a record whose rewrite did not stick is not reported twice. */
   readonly #reported = new Set<number>();
+  /**
+   * Keys of records delivered whose delete storage refused: never delivered or listed again
+   * by this page, and deleted at the next load that can.
+   */
+  readonly #delivered = new Set<number>();
 
   constructor(
     store: RecordStore,
@@ -93,7 +104,12 @@ export class EntryQueue {
     const heldFrom = new Map<string, number>();
     const rewrites = new Map<number, OutboxRecord>();
     const quarantined: Array<{ record: OutboxRecord; issues: string[] }> = [];
+    const undeleted: number[] = [];
     for (const { seq, value } of rows) {
+      if (this.#delivered.has(seq)) {
+        undeleted.push(seq);
+        continue;
+      }
       const read = this.#read(value);
       if (read.kind === 'future') {
         // Written by newer code: not ours to deliver or show, but it holds its channel.
@@ -118,8 +134,9 @@ export class EntryQueue {
         records.push(record);
         continue;
       }
-      if (read.migrated) rewrites.set(seq, read.record);
-      records.push(read.record);
+      const repaired = this.#repaired(read.record);
+      if (read.migrated || repaired) rewrites.set(seq, repaired ?? read.record);
+      records.push(repaired ?? read.record);
     }
     if (rewrites.size > 0) {
       try {
@@ -127,11 +144,19 @@ export class EntryQueue {
         await this.#store.update([...rewrites.keys()], (current, seq) => {
           if (current === undefined) return undefined;
           const read = this.#read(current);
-          if (read.kind === 'ok' && !read.migrated) return undefined;
+          if (read.kind === 'ok' && !read.migrated) return this.#repaired(read.record);
           return asQuarantined(current, seq) ? undefined : rewrites.get(seq);
         });
       } catch {
         // Storage refused the rewrite: the records are used as read, and the next load tries again.
+      }
+    }
+    if (undeleted.length > 0) {
+      try {
+        await this.#store.remove(undeleted);
+        for (const seq of undeleted) this.#delivered.delete(seq);
+      } catch {
+        // Still refused: still skipped, and tried again at the next load.
       }
     }
     this.#mirror.clear();
@@ -141,6 +166,27 @@ export class EntryQueue {
     for (const { record, issues } of quarantined) this.#hooks.quarantined(toEntry(record), issues);
     if (quarantined.length > 0) this.#hooks.changed(true);
     return records;
+  }
+
+  /**
+   * The record with a stored time it cannot trust brought back to now: a retry due further
+   * ahead than the longest wait this outbox sets is due now, and a lease longer than its
+   * `leaseMs` has run out. Undefined when there is nothing to repair.
+   */
+  #repaired(record: OutboxRecord): OutboxRecord | undefined {
+    const limits = this.#hooks.limits;
+    if (!limits) return undefined;
+    const now = this.#now();
+    const waitTooLong = record.state !== 'dead' && record.nextAttemptAt > now + limits.maxWaitMs;
+    const leaseTooLong = record.state === 'in-flight' && (record.leaseUntil ?? 0) > now + limits.leaseMs;
+    if (!waitTooLong && !leaseTooLong) return undefined;
+    const next: OutboxRecord = { ...record };
+    if (waitTooLong) next.nextAttemptAt = now;
+    if (leaseTooLong) {
+      next.state = 'pending';
+      delete next.leaseUntil;
+    }
+    return next;
   }
 
   /**
@@ -164,7 +210,13 @@ export class EntryQueue {
   /** Delivered: the record is deleted. */
   async complete(seq: number): Promise<void> {
     this.#version++;
-    await this.#store.remove([seq]);
+    try {
+      await this.#store.remove([seq]);
+    } catch {
+      // Delivered all the same: sending it again because the disk refused a delete would be
+      // a second delivery. It is deleted at a later load.
+      this.#delivered.add(seq);
+    }
     this.#delete(seq);
   }
 
@@ -181,11 +233,19 @@ export class EntryQueue {
   ): Promise<OutboxRecord | undefined> {
     this.#version++;
     const claim = claimChange(this.#now(), leaseUntil, overrideLease);
-    const [, next] = await this.#store.update([doneSeq, nextSeq], (current, seq) => {
-      if (seq === doneSeq) return current === undefined ? undefined : null;
-      const read = this.#read(current);
-      return read.kind === 'ok' ? claim(read.record) : undefined;
-    });
+    let next: unknown;
+    try {
+      [, next] = await this.#store.update([doneSeq, nextSeq], (current, seq) => {
+        if (seq === doneSeq) return current === undefined ? undefined : null;
+        const read = this.#read(current);
+        return read.kind === 'ok' ? claim(read.record) : undefined;
+      });
+    } catch (error) {
+      // The delivered record is not sent again (see `complete`); the claim failed with it.
+      this.#delivered.add(doneSeq);
+      this.#delete(doneSeq);
+      throw error;
+    }
     this.#delete(doneSeq);
     const claimed = (next as OutboxRecord | undefined) ?? undefined;
     if (claimed) this.#set(claimed);

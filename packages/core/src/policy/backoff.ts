@@ -69,13 +69,13 @@ export const backoff = {
   /** The same delay every time. */
   constant(ms: number): Backoff {
     const delayMs = parseOptions(msSchema, ms, 'backoff.constant()', 'ms');
-    return { delay: () => delayMs };
+    return { delay: () => delayMs, maxMs: delayMs };
   },
 
   /** `initialMs + (attempt − 1) · stepMs`, capped at `maxMs`. */
   linear(o: LinearBackoffOptions): Backoff {
     const { initialMs, stepMs, maxMs = Infinity } = parseOptions(linearSchema, o, 'backoff.linear()');
-    return { delay: (attempt) => bounded(initialMs + exponentOf(attempt) * stepMs, maxMs) };
+    return { delay: (attempt) => bounded(initialMs + exponentOf(attempt) * stepMs, maxMs), maxMs };
   },
 
   /**
@@ -99,11 +99,12 @@ export const backoff = {
     const raw = (n: number) => (initialMs === 0 ? 0 : bounded(initialMs * Math.pow(factor, n), maxMs));
     switch (jitter) {
       case 'none':
-        return { delay: (attempt) => raw(exponentOf(attempt)) };
+        return { delay: (attempt) => raw(exponentOf(attempt)), maxMs };
       case 'full':
-        return { delay: (attempt) => bounded(random() * raw(exponentOf(attempt)), maxMs) };
+        return { delay: (attempt) => bounded(random() * raw(exponentOf(attempt)), maxMs), maxMs };
       case 'equal':
         return {
+          maxMs,
           delay: (attempt) => {
             const d = raw(exponentOf(attempt));
             return bounded(d / 2 + (random() * d) / 2, maxMs);
@@ -111,6 +112,7 @@ export const backoff = {
         };
       case 'decorrelated':
         return {
+          maxMs,
           delay: (attempt) => {
             const n = exponentOf(attempt);
             if (initialMs === 0) return 0;

@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
 import * as z from 'zod/mini';
-import type { Clock } from '../clock.js';
+import { clampDelay, type Clock } from '../clock.js';
 import { classifyFailure } from '../failure/classify.js';
 import { CircuitOpenError } from '../failure/errors.js';
 import type { Failure, FailureCategory } from '../failure/types.js';
@@ -175,7 +175,7 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     if (o.persist === 'local') {
       this.storage = o.localStorage ?? (globalThis as { localStorage?: StorageLike }).localStorage;
       const restored = this.storage ? loadRecord(this.storage, this.name) : undefined;
-      if (restored) this.restore(restored);
+      if (restored) this.restore(this.bounded(restored));
     }
     if (o.share === 'tabs') {
       const Channel =
@@ -186,7 +186,7 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
           this.name,
           Channel,
           (record, sender, holds) => {
-            this.applyRemote(record, sender, holds);
+            this.applyRemote(this.bounded(record), sender, holds);
           },
           () =>
             this.lastChangeAt === -Infinity
@@ -443,6 +443,25 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
       return;
     }
     this.transition(record.state, this.clock.now(), record);
+  }
+
+  /**
+   * A record this breaker did not compute — saved before a reload, or sent by another tab —
+   * brought within what this breaker could have written now: no transition after now (a
+   * device clock that ran ahead would otherwise make every later change look older and be
+   * ignored), and no opening that outlasts the longest this breaker's `openForMs` gives (a
+   * year-long `openUntil` would refuse every call for a year).
+   */
+  private bounded(record: BreakerRecord): BreakerRecord {
+    const now = this.clock.now();
+    const longest = clampDelay(
+      typeof this.openFor === 'number' ? this.openFor : (this.openFor.maxMs ?? Infinity),
+    );
+    const next: BreakerRecord = { ...record, at: Math.min(record.at, now) };
+    if (next.openedAt !== undefined) next.openedAt = Math.min(next.openedAt, now);
+    if (next.openUntil !== undefined) next.openUntil = Math.min(next.openUntil, now + longest);
+    if (next.lastOpenMs !== undefined) next.lastOpenMs = Math.min(Math.max(next.lastOpenMs, 0), longest);
+    return next;
   }
 
   /** State saved before a reload. Isolation is not restored: nothing could release it any more. */

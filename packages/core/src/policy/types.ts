@@ -61,6 +61,12 @@ export interface Backoff {
    * @param previousDelayMs the delay this backoff returned for the previous attempt, if any
    */
   delay(attempt: number, previousDelayMs?: number): number;
+  /**
+   * The longest delay it ever returns, when it has one (the built-in backoffs say). A circuit
+   * breaker bounds state it did not compute itself — restored after a reload, sent by another
+   * tab — by it; without it, by `MAX_TIMER_MS`.
+   */
+  readonly maxMs?: number;
 }
 
 /** Caps retries to a share of recent traffic, so a failing dependency is not hammered by retry storms. */

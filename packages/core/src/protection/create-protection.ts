@@ -11,7 +11,7 @@ import type { ExecutionContext, Policy } from '../policy/index.js';
 import { createPredictor, EMPTY_PREDICTION_ACCURACY, type Predictor } from '../predict/index.js';
 import { createRecovery } from '../recovery/index.js';
 import { createDependencies, type Dependency } from './dependencies.js';
-import { parseProtectionOptions, withinSection } from './options.js';
+import { checkProtectOptions, parseProtectionOptions, withinSection } from './options.js';
 import { proposeDegradation } from './degradation-rules.js';
 import { healthScore } from './health.js';
 import { describeSituation } from './situation.js';
@@ -314,6 +314,7 @@ export function createProtection(options?: ProtectionOptions): Protection {
   ): Promise<ProtectedResult<T>> {
     if (disposed) throw new Error('protect: this Protection was disposed');
     if (typeof fn !== 'function') throw new TypeError(`protect("${name}"): fn must be a function`);
+    checkProtectOptions(name, options);
     const dependency = dependencyFor(options.dependency);
     const offline = options.offline;
     if (offline) {

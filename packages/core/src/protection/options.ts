@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { Policy } from '../policy/types.js';
 import { clockSchema, methodsSchema, parseOptions } from '../validate.js';
-import type { ProtectionOptions } from './types.js';
+import type { ProtectionOptions, ProtectOptions } from './types.js';
 
 const WHERE = 'createProtection()';
 
@@ -52,4 +52,28 @@ export function withinSection<T>(path: string, build: () => T): T {
     const named = message.replace(/option(s?) "([^"]+)"/g, `option$1 "${path}.$2"`);
     throw new TypeError(`${WHERE}: ${named}`, { cause: error });
   }
+}
+
+const protectOptionsSchema = z.optional(
+  z.strictObject({
+    // Checked where they are used, with errors of their own.
+    dependency: z.optional(z.unknown()),
+    idempotent: z.optional(z.unknown()),
+    idempotencyKey: z.optional(z.unknown()),
+    fallback: z.optional(z.unknown()),
+    signal: z.optional(z.unknown()),
+    kind: z.optional(z.enum(['read', 'write'])),
+    offline: z.optional(
+      z.strictObject({ type: z.unknown(), payload: z.unknown(), channel: z.optional(z.string()) }),
+    ),
+    silent: z.optional(z.boolean()),
+  }),
+);
+
+/**
+ * Checks one `protect()` call's options for what its own checks do not cover: unknown keys
+ * (a misspelt `offline` would let the write fail instead of queueing it), `kind` and `silent`.
+ */
+export function checkProtectOptions<T>(name: string, o: ProtectOptions<T> | undefined): void {
+  parseOptions(protectOptionsSchema, o, `protect(${JSON.stringify(name)})`);
 }
