@@ -1,4 +1,5 @@
 import { clampDelay, type Clock } from '../clock.js';
+import { isKeyInProgress } from '../failure/ambiguous.js';
 import { classifyFailure } from '../failure/classify.js';
 import type { Failure } from '../failure/types.js';
 import type { Backoff, Policy } from '../policy/types.js';
@@ -133,8 +134,14 @@ export async function drainQueue(deps: DrainDeps, signal: AbortSignal): Promise<
       deps.on.authRequired(toEntry(record), failure);
       return false;
     }
-    // An abort the drain did not ask for (a handler's own controller) is worth another try.
-    if (!failure.retryable && failure.category !== 'aborted') {
+    // An abort the drain did not ask for (a handler's own controller) is worth another try,
+    // and so is a key the server is still processing: an earlier attempt sent it, or the
+    // caller's own attempts did before queuing the write (a key that is not the entry's id).
+    if (
+      !failure.retryable &&
+      failure.category !== 'aborted' &&
+      !isKeyInProgress(failure, attempt > 1 || record.idempotencyKey !== record.id)
+    ) {
       await deadLetter(record.seq, 'rejected', failure, attempt);
       return true;
     }

@@ -441,6 +441,54 @@ describe('failures', () => {
     expect(reasons.sort()).toEqual(['expired', 'max-attempts', 'rejected', 'unknown-type']);
   });
 
+  it('keeps a write whose key the server is still processing (409 after a timed-out attempt), then delivers it', async () => {
+    // The IETF Idempotency-Key draft: a repeat of a key whose first request is still being
+    // processed gets 409 Conflict. The write is being applied: it is not refused.
+    let calls = 0;
+    const outbox = make({
+      handlers: {
+        w: async () => {
+          calls++;
+          if (calls === 1) throw new TypeError('Failed to fetch');
+          if (calls === 2) throw new HttpError(409);
+          return undefined;
+        },
+      },
+    });
+    await outbox.enqueue('w', 1);
+    expect(await outbox.drain()).toEqual({ delivered: 0, retried: 1, dead: 0 });
+    vi.setSystemTime(T0 + 1_000);
+    expect(await outbox.drain()).toEqual({ delivered: 0, retried: 1, dead: 0 });
+    expect(await outbox.list({ state: 'dead' })).toEqual([]);
+    vi.setSystemTime(T0 + 1_000 + 2_000);
+    expect(await outbox.drain()).toEqual({ delivered: 1, retried: 0, dead: 0 });
+    expect(calls).toBe(3);
+  });
+
+  it('keeps a write queued after its caller sent the key (a key not its id) when the server answers 409', async () => {
+    const outbox = make({
+      handlers: {
+        w: async () => {
+          throw new HttpError(409);
+        },
+      },
+    });
+    await outbox.enqueue('w', 1, { idempotencyKey: 'sent-by-protect' });
+    expect(await outbox.drain()).toEqual({ delivered: 0, retried: 1, dead: 0 });
+  });
+
+  it('still refuses a 409 to the first attempt of a key (a real conflict)', async () => {
+    const outbox = make({
+      handlers: {
+        w: async () => {
+          throw new HttpError(409);
+        },
+      },
+    });
+    await outbox.enqueue('w', 1);
+    expect(await outbox.drain()).toEqual({ delivered: 0, retried: 0, dead: 1 });
+  });
+
   it('never loses the entry when a handler throws something unclassifiable', async () => {
     const outbox = make({
       handlers: {

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { createConnectivityMonitor, type ConnectivityMonitor } from '../connectivity/index.js';
 import { createDegradation } from '../degrade/index.js';
 import { classifyFailure } from '../failure/index.js';
+import { isKeyInProgress } from '../failure/ambiguous.js';
 import type { Failure } from '../failure/types.js';
 import { createMessageCenter } from '../messages/index.js';
 import { createOutbox, type Outbox, type OutboxRequestInit } from '../outbox/index.js';
@@ -372,13 +373,28 @@ export function createProtection(options?: ProtectionOptions): Protection {
       return finish(await enqueue<T>(offline, idempotencyKey));
 
     let failure: Failure;
+    // Whether an attempt after the first sent the key: a 409 to it is the server still
+    // processing an earlier attempt (the Idempotency-Key draft), not a refusal.
+    let lastAttempt = 0;
+    let keySent = chosenKey !== undefined;
+    const run = (ctx: ExecutionContext): Promise<T> => {
+      lastAttempt = ctx.attempt;
+      return fn({
+        signal: ctx.signal,
+        attempt: ctx.attempt,
+        get idempotencyKey() {
+          keySent = true;
+          return ctx.idempotencyKey;
+        },
+      });
+    };
     const watchdog = probing
       ? clock.setTimeout(() => {
           connectivity.probeSoon();
         }, SLOW_CALL_PROBE_MS)
       : undefined;
     try {
-      const value = await dependency.policy.execute(fn, {
+      const value = await dependency.policy.execute(run, {
         ...(options.signal ? { signal: options.signal } : {}),
         idempotencyKey,
         idempotent: options.idempotent ?? (kind === 'read' || chosenKey !== undefined),
@@ -394,6 +410,7 @@ export function createProtection(options?: ProtectionOptions): Protection {
       // Cancelled (the caller aborted, say an unmounting component): not a failure. Nothing
       // is recorded, recovered, queued, substituted or said. A deadline stays a timeout.
       if (failure.category === 'aborted') return finish({ status: 'cancelled', failure });
+      if (isKeyInProgress(failure, lastAttempt > 1 && keySent)) failure = { ...failure, retryable: true };
       observe(dependency.name, false, clock.now() - started, failure);
     } finally {
       if (watchdog !== undefined) clock.clearTimeout(watchdog);

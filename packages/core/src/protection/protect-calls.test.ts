@@ -258,6 +258,48 @@ describe('one idempotency key per logical write', () => {
     expect(result).toMatchObject({ status: 'queued', entry: { idempotencyKey: 'from-header' } });
   });
 
+  it('a 409 to a repeat of its key (the server still processing it) is no refusal: tried again, then saved', async () => {
+    const p = make();
+    let calls = 0;
+    const fn = vi.fn((ctx: ExecutionContext) => {
+      expect(ctx.idempotencyKey).toBeTruthy();
+      calls++;
+      if (calls === 1) return Promise.reject(networkError());
+      if (calls === 2) return Promise.reject(new HttpError(409));
+      return Promise.resolve('saved');
+    });
+    const pending = p.protect('save', fn, { kind: 'write' });
+    await settle(30_000);
+    expect(await pending).toEqual({ status: 'ok', value: 'saved' });
+    expect(fn).toHaveBeenCalledTimes(3);
+  });
+
+  it('a write whose key is still being processed when attempts run out is queued, not refused', async () => {
+    const p = make();
+    const fn = vi.fn((ctx: ExecutionContext) => {
+      expect(ctx.idempotencyKey).toBeTruthy();
+      return Promise.reject(fn.mock.calls.length === 1 ? networkError() : new HttpError(409));
+    });
+    const pending = p.protect('save', fn, { offline: { type: 'note', payload: { title: 'x' } } });
+    await settle(30_000);
+    expect(await pending).toMatchObject({ status: 'queued' });
+    expect(p.messages.visible.toasts.map((t) => t.text)).not.toContain(
+      p.messages.template('rejected', { count: 1 }),
+    );
+  });
+
+  it('a 409 to the first send of a key stays a refusal', async () => {
+    const p = make();
+    const fn = vi.fn((ctx: ExecutionContext) => {
+      expect(ctx.idempotencyKey).toBeTruthy();
+      return Promise.reject(new HttpError(409));
+    });
+    const pending = p.protect('save', fn, { kind: 'write' });
+    await settle(30_000);
+    expect(await pending).toMatchObject({ status: 'failed', failure: { category: 'client', status: 409 } });
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
   it('refuses a bad idempotencyKey or idempotent, naming the option', async () => {
     const p = make();
     const fn = () => Promise.resolve(1);

@@ -160,7 +160,10 @@ export class UserMessages {
     const { messages } = this.s;
     // A lasting situation already explains a failed read; a failed write still needs saying.
     if (kind === 'read' && BANNERS[this.situation]) return;
-    const refused = kind === 'write' && (failure.category === 'client' || failure.category === 'auth');
+    const refused =
+      kind === 'write' &&
+      !failure.retryable &&
+      (failure.category === 'client' || failure.category === 'auth');
     messages.post({
       key: MESSAGE_KEYS.callFailed(kind),
       tone: kind === 'write' ? 'error' : 'warning',
