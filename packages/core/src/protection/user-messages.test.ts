@@ -110,6 +110,29 @@ describe('the queue\'s story ends with "synced", whoever delivered', () => {
     expect(toastTexts()).toEqual(['All 3 changes synced.']);
   });
 
+  it('counts a write added after part of the queue was delivered elsewhere, when another tab delivers it too', async () => {
+    const u = start();
+    await flush();
+    u.onStatus(status('offline', 'offline'));
+    stored = [entry('a'), entry('b'), entry('c')];
+    sync();
+    await flush();
+    u.onStatus(status('ok'));
+    // Another tab (the leader) delivers two; then this page saves one more while c still waits.
+    stored = [entry('c')];
+    sync();
+    await flush();
+    stored = [entry('c'), entry('d')];
+    sync();
+    await flush();
+    expect(toastTexts()).toEqual(['2 changes waiting to sync']);
+    // The other tab delivers c and d: this page hears no delivered event, only the empty store.
+    stored = [];
+    sync();
+    await flush();
+    expect(toastTexts()).toEqual(['All 4 changes synced.']);
+  });
+
   it('a reloaded page tells the story of the writes left from before it', async () => {
     stored = [entry('a'), entry('b')];
     sync();

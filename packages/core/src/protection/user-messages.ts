@@ -78,7 +78,7 @@ export class UserMessages {
   private readonly told = new Set<string>();
   private readonly delivered = new Set<string>();
   private readonly discarded = new Set<string>();
-  /** The waiting count when ids were last noted: only growth brings ids not yet known. */
+  /** The waiting count since ids were last noted: only growth brings ids not yet known. */
   private notedWaiting = 0;
   private noting: Promise<void> | undefined;
   private noteAgain = false;
@@ -192,6 +192,9 @@ export class UserMessages {
       if (!this.telling && !WRITES_WAIT.has(this.situation) && !stats.paused) return;
       this.telling = true;
       if (waiting > this.notedWaiting) this.noteWaiting(waiting);
+      // Follow the count down too: a write added after others were delivered elsewhere grows
+      // it again, and must be noted even though the count stays under its earlier peak.
+      else this.notedWaiting = waiting;
       messages.post({
         key: MESSAGE_KEYS.outbox,
         tone: this.trouble ? 'warning' : 'info',
