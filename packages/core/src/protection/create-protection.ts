@@ -1,5 +1,5 @@
 import { BehaviorSubject, Subject, Subscription } from 'rxjs';
-import { systemClock, type Clock } from '../clock.js';
+import { setTimer, systemClock, type Clock } from '../clock.js';
 import { createConnectivityMonitor, type ConnectivityMonitor } from '../connectivity/index.js';
 import { createDegradation } from '../degrade/index.js';
 import { classifyFailure } from '../failure/index.js';
@@ -8,7 +8,7 @@ import type { Failure } from '../failure/types.js';
 import { createMessageCenter } from '../messages/index.js';
 import { createOutbox, type Outbox, type OutboxRequestInit } from '../outbox/index.js';
 import { newId } from '../outbox/new-id.js';
-import type { ExecutionContext, Policy } from '../policy/index.js';
+import type { BreakerState, CircuitBreaker, ExecutionContext, Policy } from '../policy/index.js';
 import { createPredictor, EMPTY_PREDICTION_ACCURACY, type Predictor } from '../predict/index.js';
 import { createRecovery } from '../recovery/index.js';
 import { createDependencies, type Dependency } from './dependencies.js';
@@ -157,12 +157,17 @@ export function createProtection(options?: ProtectionOptions): Protection {
     }
     const snapshot = connectivity.snapshot;
     const outboxStats = outbox?.stats;
+    const now = clock.now();
+    let pauseEnds = Infinity;
     const depList = [...dependencies.values()].map((d) => ({
       name: d.name,
       critical: d.critical,
-      ...(d.breaker ? { breaker: d.breaker.state } : {}),
+      ...(d.breaker
+        ? { breaker: breakerAsTold(d.breaker, now, (at) => (pauseEnds = Math.min(pauseEnds, at))) }
+        : {}),
       ...(deps[d.name]?.risk ? { risk: deps[d.name]?.risk, riskScore: deps[d.name]?.risk?.score } : {}),
     }));
+    wakeAt(pauseEnds);
     const proposal = proposeDegradation({
       connectivity: snapshot,
       dependencies: depList,
@@ -197,6 +202,43 @@ export function createProtection(options?: ProtectionOptions): Protection {
       },
       recovery: recoveryStats,
     };
+  }
+
+  /**
+   * A breaker leaves 'open' only when a call arrives after its pause: with no call it would
+   * stay 'open' for good, and the user would be told features are paused long after they
+   * are not. Past its pause it is told as ready to try again, and the status is recomputed
+   * when the earliest pause ends.
+   */
+  function breakerAsTold(
+    breaker: CircuitBreaker,
+    now: number,
+    pausedUntil: (at: number) => void,
+  ): BreakerState {
+    const state = breaker.state;
+    if (state !== 'open') return state;
+    const until = breaker.snapshot.openUntil;
+    if (until === undefined) return state;
+    if (until <= now) return 'half-open';
+    pausedUntil(until);
+    return state;
+  }
+
+  let pauseTimer: { handle: unknown; at: number } | undefined;
+  function wakeAt(at: number): void {
+    if (pauseTimer && pauseTimer.at === at) return;
+    if (pauseTimer) clock.clearTimeout(pauseTimer.handle);
+    pauseTimer = undefined;
+    if (at === Infinity || disposed) return;
+    const handle = setTimer(
+      clock,
+      () => {
+        pauseTimer = undefined;
+        refresh();
+      },
+      Math.max(0, at - clock.now()),
+    );
+    pauseTimer = { handle, at };
   }
 
   const status$ = new BehaviorSubject<ProtectionStatus>(computeStatus());
@@ -438,6 +480,7 @@ export function createProtection(options?: ProtectionOptions): Protection {
   async function dispose(): Promise<void> {
     if (disposed) return;
     disposed = true;
+    if (pauseTimer) clock.clearTimeout(pauseTimer.handle);
     subscriptions.unsubscribe();
     userMessages.dispose();
     connectivity.dispose();

@@ -370,3 +370,29 @@ describe('a hanging backend is noticed fast', () => {
     expect(await pending).toMatchObject({ status: 'fallback' });
   });
 });
+
+describe('a paused dependency is told only while it is paused', () => {
+  it('once the breaker’s pause is over, the banner goes even if the app makes no call', async () => {
+    const p = make({
+      connectivity: { probe: false },
+      predictor: false,
+      dependencies: { api: { critical: true } },
+    });
+    for (let i = 0; i < 5; i++) {
+      const pending = p.protect('load', () => Promise.reject(new HttpError(500)), {
+        dependency: 'api',
+        silent: true,
+      });
+      await settle(10_000);
+      await pending;
+    }
+    expect(p.status().dependencies.api?.breaker.state).toBe('open');
+    expect(p.status().situation.kind).toBe('server-trouble');
+    expect(p.messages.visible.banners).toHaveLength(1);
+    const until = p.status().dependencies.api?.breaker.openUntil ?? 0;
+    // The pause ends: the next call would go through. Nobody calls; the story must still end.
+    await settle(until - Date.now() + 1_000);
+    expect(p.status().situation.kind).toBe('ok');
+    expect(p.messages.visible.banners).toEqual([]);
+  });
+});
