@@ -38,6 +38,9 @@ const NOT_A_SIGNAL = new Set<Failure['category']>(['aborted', 'circuit-open', 'c
  */
 export const SLOW_CALL_PROBE_MS = 3_000;
 
+/** While a dependency's risk is above low, the status looks at it again this often. */
+const RISK_RECHECK_MS = 5_000;
+
 /** The `Idempotency-Key` header an 'http' offline payload already carries, if any: the call then uses it. */
 function headerKey(offline: ProtectOptions<unknown>['offline']): string | undefined {
   if (offline?.type !== 'http') return undefined;
@@ -167,7 +170,11 @@ export function createProtection(options?: ProtectionOptions): Protection {
         : {}),
       ...(deps[d.name]?.risk ? { risk: deps[d.name]?.risk, riskScore: deps[d.name]?.risk?.score } : {}),
     }));
-    wakeAt(pauseEnds);
+    // A risk above low fades with time, not only with new samples (the predictor evaluates it
+    // when asked): with no traffic and no probe, nothing else would ask, and a warning would
+    // outlive its evidence for good.
+    const atRisk = depList.some((d) => d.risk !== undefined && d.risk.level !== 'low');
+    wakeAt(Math.min(pauseEnds, atRisk ? now + RISK_RECHECK_MS : Infinity));
     const proposal = proposeDegradation({
       connectivity: snapshot,
       dependencies: depList,
@@ -224,21 +231,22 @@ export function createProtection(options?: ProtectionOptions): Protection {
     return state;
   }
 
-  let pauseTimer: { handle: unknown; at: number } | undefined;
+  let recheck: { handle: unknown; at: number } | undefined;
+  /** Recomputes the status at `at` (a breaker's pause ends, a risk to look at again); an earlier wake-up stands. */
   function wakeAt(at: number): void {
-    if (pauseTimer && pauseTimer.at === at) return;
-    if (pauseTimer) clock.clearTimeout(pauseTimer.handle);
-    pauseTimer = undefined;
+    if (recheck && recheck.at <= at) return;
+    if (recheck) clock.clearTimeout(recheck.handle);
+    recheck = undefined;
     if (at === Infinity || disposed) return;
     const handle = setTimer(
       clock,
       () => {
-        pauseTimer = undefined;
+        recheck = undefined;
         refresh();
       },
       Math.max(0, at - clock.now()),
     );
-    pauseTimer = { handle, at };
+    recheck = { handle, at };
   }
 
   const status$ = new BehaviorSubject<ProtectionStatus>(computeStatus());
@@ -480,7 +488,7 @@ export function createProtection(options?: ProtectionOptions): Protection {
   async function dispose(): Promise<void> {
     if (disposed) return;
     disposed = true;
-    if (pauseTimer) clock.clearTimeout(pauseTimer.handle);
+    if (recheck) clock.clearTimeout(recheck.handle);
     subscriptions.unsubscribe();
     userMessages.dispose();
     connectivity.dispose();

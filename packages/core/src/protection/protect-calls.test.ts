@@ -396,3 +396,21 @@ describe('a paused dependency is told only while it is paused', () => {
     expect(p.messages.visible.banners).toEqual([]);
   });
 });
+
+describe('a warning ends when its evidence does, even in silence', () => {
+  it('after a burst of failures and no more calls (no probe), "running slowly" is taken down', async () => {
+    const p = make({ connectivity: { probe: false } });
+    for (let i = 0; i < 3; i++) {
+      const pending = p.protect('load', () => Promise.reject(new HttpError(500)), { silent: true });
+      await settle(10_000);
+      await pending;
+    }
+    expect(p.status().situation.kind).toBe('predicted-trouble');
+    expect(p.messages.visible.banners).toHaveLength(1);
+    // Nothing happens for two minutes: the predictor's own risk has long fallen back.
+    await settle(120_000);
+    expect(p.predictor?.risk('default').level).not.toBe('high');
+    expect(p.status().situation.kind).toBe('ok');
+    expect(p.messages.visible.banners).toEqual([]);
+  });
+});
