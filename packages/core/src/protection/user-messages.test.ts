@@ -217,6 +217,28 @@ describe('one lasting situation, in words for people', () => {
     expect(messages.queued).toBe(0);
   });
 
+  it('never says "back online" after "synced", when the queue was delivered before the page saw the network back', async () => {
+    const u = start();
+    u.onStatus(status('offline', 'offline'));
+    stored = [entry('a')];
+    sync();
+    await flush();
+    // The service worker (or the browser's online event) delivered it while this page's
+    // connectivity still said offline: the probe confirms the network a moment later.
+    stored = [];
+    sync();
+    await flush();
+    expect(toastTexts()).toEqual(['Your change synced.']);
+    vi.advanceTimersByTime(4_500);
+    u.onStatus(status('ok'));
+    const seen = new Set<string>();
+    for (let t = 0; t < 10_000; t += 250) {
+      for (const text of toastTexts()) seen.add(text);
+      vi.advanceTimersByTime(250);
+    }
+    expect([...seen]).toEqual(['Your change synced.']);
+  });
+
   it('a failed read under a lasting situation adds nothing; a failed write is said; a cancel never is', () => {
     const u = start();
     u.onStatus(status('server-trouble'));

@@ -82,6 +82,8 @@ export class UserMessages {
   private notedWaiting = 0;
   private noting: Promise<void> | undefined;
   private noteAgain = false;
+  /** "Synced" was said while the page still saw no network: the end of this outage is told already. */
+  private syncedDuringOutage = false;
   private disposed = false;
 
   constructor(private readonly s: Sources) {
@@ -140,16 +142,22 @@ export class UserMessages {
 
     if (this.reachability === 'offline' || this.reachability === 'unreachable') {
       messages.dismiss(MESSAGE_KEYS.backOnline);
+      if (previous === 'online') this.syncedDuringOutage = false;
     } else if (this.reachability === 'online' && (previous === 'offline' || previous === 'unreachable')) {
-      messages.post({
-        key: MESSAGE_KEYS.backOnline,
-        tone: 'success',
-        placement: 'toast',
-        priority: PRIORITY.backOnline,
-        ttlMs: BACK_ONLINE_TTL_MS,
-        staleAfterMs: EVENT_STALE_MS,
-        text: messages.template('backOnline'),
-      });
+      // Delivered before this page saw the network back (by the service worker, say):
+      // "synced" already said it is over, and "back online" after it would be old news.
+      const told = this.syncedDuringOutage;
+      this.syncedDuringOutage = false;
+      if (!told)
+        messages.post({
+          key: MESSAGE_KEYS.backOnline,
+          tone: 'success',
+          placement: 'toast',
+          priority: PRIORITY.backOnline,
+          ttlMs: BACK_ONLINE_TTL_MS,
+          staleAfterMs: EVENT_STALE_MS,
+          text: messages.template('backOnline'),
+        });
     }
     if (this.s.outbox) this.onOutboxStats(this.s.outbox.stats);
   }
@@ -267,6 +275,8 @@ export class UserMessages {
     }
     // Synced says more than "back online", and says it is over: one toast, not two.
     messages.dismiss(MESSAGE_KEYS.backOnline);
+    if (this.reachability === 'offline' || this.reachability === 'unreachable')
+      this.syncedDuringOutage = true;
     messages.post({
       key: MESSAGE_KEYS.outbox,
       tone: 'success',
