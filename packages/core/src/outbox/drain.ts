@@ -4,7 +4,7 @@ import { classifyFailure } from '../failure/classify.js';
 import type { Failure } from '../failure/types.js';
 import type { Backoff, Policy } from '../policy/types.js';
 import type { EntryQueue } from './queue.js';
-import { ageFrom, toEntry, type OutboxRecord } from './schema.js';
+import { ageFrom, dueAt, toEntry, type OutboxRecord } from './schema.js';
 import type { DeadReason, DrainReport, OutboxEntry, OutboxFailureSummary, OutboxHandler } from './types.js';
 
 /**
@@ -181,8 +181,9 @@ export async function drainQueue(deps: DrainDeps, signal: AbortSignal): Promise<
       wakeAt = Math.min(wakeAt, record.leaseUntil ?? now);
       return 'wait';
     }
-    if (record.nextAttemptAt > now) {
-      wakeAt = Math.min(wakeAt, record.nextAttemptAt);
+    const due = dueAt(record, now);
+    if (due > now) {
+      wakeAt = Math.min(wakeAt, due);
       return 'wait';
     }
     if (now - ageFrom(record) >= deps.maxAgeMs) return 'expired';

@@ -441,6 +441,25 @@ describe('failures', () => {
     expect(reasons.sort()).toEqual(['expired', 'max-attempts', 'rejected', 'unknown-type']);
   });
 
+  it('delivers at once after the wall clock is set back: a write is never held for the length of the jump', async () => {
+    let fail = true;
+    const outbox = make({
+      handlers: {
+        w: async () => {
+          if (fail) throw new HttpError(503);
+        },
+      },
+    });
+    await outbox.enqueue('w', 1);
+    // The first attempt fails: the next one is due in 1 s.
+    expect(await outbox.drain()).toMatchObject({ retried: 1 });
+    fail = false;
+    // NTP (or the user) sets the clock back an hour; a write made now is due at once too.
+    vi.setSystemTime(T0 - 3_600_000);
+    expect(await outbox.drain()).toEqual({ delivered: 1, retried: 0, dead: 0 });
+    expect(await outbox.list()).toEqual([]);
+  });
+
   it('keeps a write whose key the server is still processing (409 after a timed-out attempt), then delivers it', async () => {
     // The IETF Idempotency-Key draft: a repeat of a key whose first request is still being
     // processed gets 409 Conflict. The write is being applied: it is not refused.
