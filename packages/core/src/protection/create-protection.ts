@@ -224,9 +224,10 @@ export function createProtection(options?: ProtectionOptions): Protection {
   ): BreakerState {
     const state = breaker.state;
     if (state !== 'open') return state;
-    const until = breaker.snapshot.openUntil;
+    const { openUntil: until, openedAt } = breaker.snapshot;
     if (until === undefined) return state;
-    if (until <= now) return 'half-open';
+    // Past its pause, or opened "in the future" (the wall clock was set back since).
+    if (until <= now || (openedAt !== undefined && openedAt > now)) return 'half-open';
     pausedUntil(until);
     return state;
   }
