@@ -414,3 +414,27 @@ describe('a warning ends when its evidence does, even in silence', () => {
     expect(p.messages.visible.banners).toEqual([]);
   });
 });
+
+describe('a long Retry-After does not hold the user', () => {
+  it('a 429 asking for an hour answers with the fallback at once, not after two capped waits', async () => {
+    const p = make({ connectivity: { probe: false } });
+    const fn = vi.fn(() => Promise.reject(new HttpError(429, { headers: { 'retry-after': '3600' } })));
+    const pending = p.protect('load', fn, { fallback: 'cached' });
+    await settle(1_000);
+    expect(await pending).toMatchObject({ status: 'fallback', value: 'cached' });
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it('a short Retry-After is still waited for and retried', async () => {
+    const p = make({ connectivity: { probe: false } });
+    let calls = 0;
+    const fn = vi.fn(() =>
+      ++calls === 1
+        ? Promise.reject(new HttpError(429, { headers: { 'retry-after': '5' } }))
+        : Promise.resolve('fresh'),
+    );
+    const pending = p.protect('load', fn, { fallback: 'cached' });
+    await settle(6_000);
+    expect(await pending).toEqual({ status: 'ok', value: 'fresh' });
+  });
+});
