@@ -18,3 +18,14 @@ export function isAmbiguous(failure: Failure): boolean {
       return false;
   }
 }
+
+/**
+ * Whether a failure is the server saying a request with the same idempotency key is still
+ * being processed: the IETF Idempotency-Key draft answers such a repeat with 409 Conflict.
+ * Only a repeat can get that answer, so a 409 to the first send of a key stays a real
+ * conflict. The write is under way, not refused: it is worth another try later, when the
+ * server answers with the outcome it stored.
+ */
+export function isKeyInProgress(failure: Failure, repeat: boolean): boolean {
+  return repeat && failure.status === 409;
+}

@@ -1,9 +1,10 @@
 import { clampDelay, type Clock } from '../clock.js';
+import { isKeyInProgress } from '../failure/ambiguous.js';
 import { classifyFailure } from '../failure/classify.js';
 import type { Failure } from '../failure/types.js';
 import type { Backoff, Policy } from '../policy/types.js';
 import type { EntryQueue } from './queue.js';
-import { ageFrom, toEntry, type OutboxRecord } from './schema.js';
+import { ageFrom, dueAt, toEntry, type OutboxRecord } from './schema.js';
 import type { DeadReason, DrainReport, OutboxEntry, OutboxFailureSummary, OutboxHandler } from './types.js';
 
 /**
@@ -120,8 +121,7 @@ export async function drainQueue(deps: DrainDeps, signal: AbortSignal): Promise<
       return false;
     }
     const online = deps.isOnline();
-    // Every delivery carries the entry's idempotency key (a 409 is then "still in progress").
-    const failure = classifyFailure(error, { online, now: clock.now(), keyed: true });
+    const failure = classifyFailure(error, { online, now: clock.now() });
     if (failure.category === 'offline' || !online) {
       // Every other channel would fail the same way; the attempt is not held against the entry.
       await queue.release(record.seq);
@@ -134,8 +134,14 @@ export async function drainQueue(deps: DrainDeps, signal: AbortSignal): Promise<
       deps.on.authRequired(toEntry(record), failure);
       return false;
     }
-    // An abort the drain did not ask for (a handler's own controller) is worth another try.
-    if (!failure.retryable && failure.category !== 'aborted') {
+    // An abort the drain did not ask for (a handler's own controller) is worth another try,
+    // and so is a key the server is still processing: an earlier attempt sent it, or the
+    // caller's own attempts did before queuing the write (a key that is not the entry's id).
+    if (
+      !failure.retryable &&
+      failure.category !== 'aborted' &&
+      !isKeyInProgress(failure, attempt > 1 || record.idempotencyKey !== record.id)
+    ) {
       await deadLetter(record.seq, 'rejected', failure, attempt);
       return true;
     }
@@ -175,8 +181,9 @@ export async function drainQueue(deps: DrainDeps, signal: AbortSignal): Promise<
       wakeAt = Math.min(wakeAt, record.leaseUntil ?? now);
       return 'wait';
     }
-    if (record.nextAttemptAt > now) {
-      wakeAt = Math.min(wakeAt, record.nextAttemptAt);
+    const due = dueAt(record, now);
+    if (due > now) {
+      wakeAt = Math.min(wakeAt, due);
       return 'wait';
     }
     if (now - ageFrom(record) >= deps.maxAgeMs) return 'expired';

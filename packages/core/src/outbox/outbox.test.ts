@@ -202,21 +202,6 @@ describe('delivery order', () => {
     expect(await outbox.drain()).toEqual({ delivered: 0, retried: 0, dead: 0 });
   });
 
-  it('retries a 409 (the same key still being processed), then delivers it', async () => {
-    let answered409 = false;
-    const handler: OutboxHandler<string> = async () => {
-      if (!answered409) {
-        answered409 = true;
-        throw new HttpError(409);
-      }
-    };
-    const outbox = make({ handlers: { w: handler } });
-    await outbox.enqueue('w', 'x');
-    expect(await outbox.drain()).toEqual({ delivered: 0, retried: 1, dead: 0 });
-    vi.setSystemTime(Date.now() + 60_000);
-    expect(await outbox.drain()).toEqual({ delivered: 1, retried: 0, dead: 0 });
-  });
-
   it('delivers entries enqueued during a drain in the same drain', async () => {
     const delivered: number[] = [];
     const handler: OutboxHandler<number> = async (p) => {
@@ -454,6 +439,73 @@ describe('failures', () => {
     });
     const reasons = events.filter((e) => e.type === 'dead-lettered').map((e) => e.reason);
     expect(reasons.sort()).toEqual(['expired', 'max-attempts', 'rejected', 'unknown-type']);
+  });
+
+  it('delivers at once after the wall clock is set back: a write is never held for the length of the jump', async () => {
+    let fail = true;
+    const outbox = make({
+      handlers: {
+        w: async () => {
+          if (fail) throw new HttpError(503);
+        },
+      },
+    });
+    await outbox.enqueue('w', 1);
+    // The first attempt fails: the next one is due in 1 s.
+    expect(await outbox.drain()).toMatchObject({ retried: 1 });
+    fail = false;
+    // NTP (or the user) sets the clock back an hour; a write made now is due at once too.
+    vi.setSystemTime(T0 - 3_600_000);
+    expect(await outbox.drain()).toEqual({ delivered: 1, retried: 0, dead: 0 });
+    expect(await outbox.list()).toEqual([]);
+  });
+
+  it('keeps a write whose key the server is still processing (409 after a timed-out attempt), then delivers it', async () => {
+    // The IETF Idempotency-Key draft: a repeat of a key whose first request is still being
+    // processed gets 409 Conflict. The write is being applied: it is not refused.
+    let calls = 0;
+    const outbox = make({
+      handlers: {
+        w: async () => {
+          calls++;
+          if (calls === 1) throw new TypeError('Failed to fetch');
+          if (calls === 2) throw new HttpError(409);
+          return undefined;
+        },
+      },
+    });
+    await outbox.enqueue('w', 1);
+    expect(await outbox.drain()).toEqual({ delivered: 0, retried: 1, dead: 0 });
+    vi.setSystemTime(T0 + 1_000);
+    expect(await outbox.drain()).toEqual({ delivered: 0, retried: 1, dead: 0 });
+    expect(await outbox.list({ state: 'dead' })).toEqual([]);
+    vi.setSystemTime(T0 + 1_000 + 2_000);
+    expect(await outbox.drain()).toEqual({ delivered: 1, retried: 0, dead: 0 });
+    expect(calls).toBe(3);
+  });
+
+  it('keeps a write queued after its caller sent the key (a key not its id) when the server answers 409', async () => {
+    const outbox = make({
+      handlers: {
+        w: async () => {
+          throw new HttpError(409);
+        },
+      },
+    });
+    await outbox.enqueue('w', 1, { idempotencyKey: 'sent-by-protect' });
+    expect(await outbox.drain()).toEqual({ delivered: 0, retried: 1, dead: 0 });
+  });
+
+  it('still refuses a 409 to the first attempt of a key (a real conflict)', async () => {
+    const outbox = make({
+      handlers: {
+        w: async () => {
+          throw new HttpError(409);
+        },
+      },
+    });
+    await outbox.enqueue('w', 1);
+    expect(await outbox.drain()).toEqual({ delivered: 0, retried: 0, dead: 1 });
   });
 
   it('never loses the entry when a handler throws something unclassifiable', async () => {

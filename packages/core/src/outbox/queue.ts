@@ -1,6 +1,7 @@
 import { isUnreadable } from './idb-store.js';
 import {
   asQuarantined,
+  dueAt,
   quarantineRecord,
   readRecord,
   toEntry,
@@ -444,7 +445,7 @@ function claimChange(
   overrideLease: boolean,
 ): (record: OutboxRecord) => OutboxRecord | undefined {
   return (record) => {
-    if (record.state === 'dead' || record.nextAttemptAt > now) return undefined;
+    if (record.state === 'dead' || dueAt(record, now) > now) return undefined;
     if (record.state === 'in-flight' && !overrideLease && (record.leaseUntil ?? 0) > now) return undefined;
     return { ...record, state: 'in-flight', leaseUntil };
   };

@@ -41,6 +41,15 @@ export function ageFrom(record: OutboxRecord): number {
   return record.revivedAt ?? record.createdAt;
 }
 
+/**
+ * When the record is due, as seen at `now`. A record scheduled "in the future" (its
+ * `nextAttemptAt` less the delay it was given, none for a new entry) saw the wall clock set
+ * back since (NTP, the user): it is due now, or the write would wait out the jump.
+ */
+export function dueAt(record: OutboxRecord, now: number): number {
+  return record.nextAttemptAt - (record.lastDelayMs ?? 0) > now ? now : record.nextAttemptAt;
+}
+
 /** A record not yet stored: the store assigns `seq`. */
 export type NewOutboxRecord<P = unknown> = Omit<OutboxRecord<P>, 'seq'>;
 

@@ -170,6 +170,15 @@ describe('circuitBreaker', () => {
       expect(breaker.snapshot).toEqual({ name: 'api', state: 'closed', failures: 0, calls: 0, slowCalls: 0 });
     });
 
+    it('a wall clock set back does not stretch an opening by the length of the jump', async () => {
+      const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 1 }, openForMs: 1_000 });
+      await failTimes(breaker, 1);
+      expect(breaker.state).toBe('open');
+      vi.setSystemTime(1_000_000 - 3_600_000);
+      expect(await breaker.execute(ok)).toBe('ok');
+      expect(breaker.state).toBe('closed');
+    });
+
     it('a failed probe opens again for another openForMs', async () => {
       const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 1 }, openForMs: 1_000 });
       await failTimes(breaker, 1);

@@ -267,7 +267,9 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     if (this.current === 'isolated') throw new CircuitOpenError(this.name, Infinity);
     if (this.current === 'open') {
       const now = this.clock.now();
-      const until = this.openUntil ?? now;
+      // Opened "in the future": the wall clock was set back since, and the opening is over
+      // (it would otherwise last as long as the jump).
+      const until = this.openedAt !== undefined && this.openedAt > now ? now : (this.openUntil ?? now);
       if (now < until) throw new CircuitOpenError(this.name, until - now);
       // No timer moved us: the first call after `openUntil` does.
       this.transition('half-open', now);

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { Clock } from '../clock.js';
-import { isAmbiguous } from '../failure/ambiguous.js';
+import { isAmbiguous, isKeyInProgress } from '../failure/ambiguous.js';
 import { classifyFailure } from '../failure/classify.js';
 import type { Failure } from '../failure/types.js';
 import { backoff as backoffs, backoffSchema } from './backoff.js';
@@ -105,7 +105,10 @@ class RetryPolicy extends PolicyBase {
     for (let attempt = 1; ; attempt++) {
       // The caller gave up: stop at once and report what the operation said.
       if (signal.aborted) throw error;
-      const failure = classifyFailure(error);
+      let failure = classifyFailure(error);
+      // A repeat whose key the server is still processing (409) is a write under way: wait and ask again.
+      if (isKeyInProgress(failure, attempt > 1 && call.safeToRepeat))
+        failure = { ...failure, retryable: true };
       // An abort is someone giving up, never a fault to retry; a write that is not idempotent
       // and did not send its key may already be applied when the outcome is ambiguous.
       const delayMs =

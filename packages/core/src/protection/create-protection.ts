@@ -1,13 +1,14 @@
 import { BehaviorSubject, Subject, Subscription } from 'rxjs';
-import { systemClock, type Clock } from '../clock.js';
+import { setTimer, systemClock, type Clock } from '../clock.js';
 import { createConnectivityMonitor, type ConnectivityMonitor } from '../connectivity/index.js';
 import { createDegradation } from '../degrade/index.js';
 import { classifyFailure } from '../failure/index.js';
+import { isKeyInProgress } from '../failure/ambiguous.js';
 import type { Failure } from '../failure/types.js';
 import { createMessageCenter } from '../messages/index.js';
 import { createOutbox, type Outbox, type OutboxRequestInit } from '../outbox/index.js';
 import { newId } from '../outbox/new-id.js';
-import type { ExecutionContext, Policy } from '../policy/index.js';
+import type { BreakerState, CircuitBreaker, ExecutionContext, Policy } from '../policy/index.js';
 import { createPredictor, EMPTY_PREDICTION_ACCURACY, type Predictor } from '../predict/index.js';
 import { createRecovery } from '../recovery/index.js';
 import { createDependencies, type Dependency } from './dependencies.js';
@@ -36,6 +37,9 @@ const NOT_A_SIGNAL = new Set<Failure['category']>(['aborted', 'circuit-open', 'c
  * A probe is a tiny request, and the monitor runs at most one a second however many calls ask.
  */
 export const SLOW_CALL_PROBE_MS = 3_000;
+
+/** While a dependency's risk is above low, the status looks at it again this often. */
+const RISK_RECHECK_MS = 5_000;
 
 /** The `Idempotency-Key` header an 'http' offline payload already carries, if any: the call then uses it. */
 function headerKey(offline: ProtectOptions<unknown>['offline']): string | undefined {
@@ -156,12 +160,21 @@ export function createProtection(options?: ProtectionOptions): Protection {
     }
     const snapshot = connectivity.snapshot;
     const outboxStats = outbox?.stats;
+    const now = clock.now();
+    let pauseEnds = Infinity;
     const depList = [...dependencies.values()].map((d) => ({
       name: d.name,
       critical: d.critical,
-      ...(d.breaker ? { breaker: d.breaker.state } : {}),
+      ...(d.breaker
+        ? { breaker: breakerAsTold(d.breaker, now, (at) => (pauseEnds = Math.min(pauseEnds, at))) }
+        : {}),
       ...(deps[d.name]?.risk ? { risk: deps[d.name]?.risk, riskScore: deps[d.name]?.risk?.score } : {}),
     }));
+    // A risk above low fades with time, not only with new samples (the predictor evaluates it
+    // when asked): with no traffic and no probe, nothing else would ask, and a warning would
+    // outlive its evidence for good.
+    const atRisk = depList.some((d) => d.risk !== undefined && d.risk.level !== 'low');
+    wakeAt(Math.min(pauseEnds, atRisk ? now + RISK_RECHECK_MS : Infinity));
     const proposal = proposeDegradation({
       connectivity: snapshot,
       dependencies: depList,
@@ -196,6 +209,45 @@ export function createProtection(options?: ProtectionOptions): Protection {
       },
       recovery: recoveryStats,
     };
+  }
+
+  /**
+   * A breaker leaves 'open' only when a call arrives after its pause: with no call it would
+   * stay 'open' for good, and the user would be told features are paused long after they
+   * are not. Past its pause it is told as ready to try again, and the status is recomputed
+   * when the earliest pause ends.
+   */
+  function breakerAsTold(
+    breaker: CircuitBreaker,
+    now: number,
+    pausedUntil: (at: number) => void,
+  ): BreakerState {
+    const state = breaker.state;
+    if (state !== 'open') return state;
+    const { openUntil: until, openedAt } = breaker.snapshot;
+    if (until === undefined) return state;
+    // Past its pause, or opened "in the future" (the wall clock was set back since).
+    if (until <= now || (openedAt !== undefined && openedAt > now)) return 'half-open';
+    pausedUntil(until);
+    return state;
+  }
+
+  let recheck: { handle: unknown; at: number } | undefined;
+  /** Recomputes the status at `at` (a breaker's pause ends, a risk to look at again); an earlier wake-up stands. */
+  function wakeAt(at: number): void {
+    if (recheck && recheck.at <= at) return;
+    if (recheck) clock.clearTimeout(recheck.handle);
+    recheck = undefined;
+    if (at === Infinity || disposed) return;
+    const handle = setTimer(
+      clock,
+      () => {
+        recheck = undefined;
+        refresh();
+      },
+      Math.max(0, at - clock.now()),
+    );
+    recheck = { handle, at };
   }
 
   const status$ = new BehaviorSubject<ProtectionStatus>(computeStatus());
@@ -373,13 +425,28 @@ export function createProtection(options?: ProtectionOptions): Protection {
       return finish(await enqueue<T>(offline, idempotencyKey));
 
     let failure: Failure;
+    // Whether an attempt after the first sent the key: a 409 to it is the server still
+    // processing an earlier attempt (the Idempotency-Key draft), not a refusal.
+    let lastAttempt = 0;
+    let keySent = chosenKey !== undefined;
+    const run = (ctx: ExecutionContext): Promise<T> => {
+      lastAttempt = ctx.attempt;
+      return fn({
+        signal: ctx.signal,
+        attempt: ctx.attempt,
+        get idempotencyKey() {
+          keySent = true;
+          return ctx.idempotencyKey;
+        },
+      });
+    };
     const watchdog = probing
       ? clock.setTimeout(() => {
           connectivity.probeSoon();
         }, SLOW_CALL_PROBE_MS)
       : undefined;
     try {
-      const value = await dependency.policy.execute(fn, {
+      const value = await dependency.policy.execute(run, {
         ...(options.signal ? { signal: options.signal } : {}),
         idempotencyKey,
         idempotent: options.idempotent ?? (kind === 'read' || chosenKey !== undefined),
@@ -395,6 +462,7 @@ export function createProtection(options?: ProtectionOptions): Protection {
       // Cancelled (the caller aborted, say an unmounting component): not a failure. Nothing
       // is recorded, recovered, queued, substituted or said. A deadline stays a timeout.
       if (failure.category === 'aborted') return finish({ status: 'cancelled', failure });
+      if (isKeyInProgress(failure, lastAttempt > 1 && keySent)) failure = { ...failure, retryable: true };
       observe(dependency.name, false, clock.now() - started, failure);
     } finally {
       if (watchdog !== undefined) clock.clearTimeout(watchdog);
@@ -422,6 +490,7 @@ export function createProtection(options?: ProtectionOptions): Protection {
   async function dispose(): Promise<void> {
     if (disposed) return;
     disposed = true;
+    if (recheck) clock.clearTimeout(recheck.handle);
     subscriptions.unsubscribe();
     userMessages.dispose();
     connectivity.dispose();

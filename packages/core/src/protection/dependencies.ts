@@ -13,14 +13,29 @@ export interface Dependency {
   owned: boolean;
 }
 
-/** Ten seconds per attempt, three attempts, behind a breaker on the failure rate of the last 20 calls. */
+/** Three 10 s attempts with their backoff fit; a minute's `Retry-After` does not. */
+const DEFAULT_MAX_ELAPSED_MS = 30_000;
+
+/**
+ * Ten seconds per attempt, three attempts, behind a breaker on the failure rate of the last 20
+ * calls. No wait that would end past 30 s from the first attempt: a server asking to come back
+ * in a minute or an hour (`Retry-After`) gets the fallback or the queue at once, rather than
+ * holding the user's call for two capped waits.
+ */
 function defaultPolicy(name: string, clock: Clock): { policy: Policy; breaker: CircuitBreaker } {
   const breaker = circuitBreaker({
     name,
     window: { kind: 'count', size: 20, failureRate: 0.5, minimumCalls: 5 },
     clock,
   });
-  return { breaker, policy: pipeline(breaker, retry({ maxAttempts: 3, clock }), timeout(10_000, { clock })) };
+  return {
+    breaker,
+    policy: pipeline(
+      breaker,
+      retry({ maxAttempts: 3, maxElapsedMs: DEFAULT_MAX_ELAPSED_MS, clock }),
+      timeout(10_000, { clock }),
+    ),
+  };
 }
 
 function isBreaker(value: unknown): value is CircuitBreaker {

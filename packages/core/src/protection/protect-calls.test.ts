@@ -258,6 +258,48 @@ describe('one idempotency key per logical write', () => {
     expect(result).toMatchObject({ status: 'queued', entry: { idempotencyKey: 'from-header' } });
   });
 
+  it('a 409 to a repeat of its key (the server still processing it) is no refusal: tried again, then saved', async () => {
+    const p = make();
+    let calls = 0;
+    const fn = vi.fn((ctx: ExecutionContext) => {
+      expect(ctx.idempotencyKey).toBeTruthy();
+      calls++;
+      if (calls === 1) return Promise.reject(networkError());
+      if (calls === 2) return Promise.reject(new HttpError(409));
+      return Promise.resolve('saved');
+    });
+    const pending = p.protect('save', fn, { kind: 'write' });
+    await settle(30_000);
+    expect(await pending).toEqual({ status: 'ok', value: 'saved' });
+    expect(fn).toHaveBeenCalledTimes(3);
+  });
+
+  it('a write whose key is still being processed when attempts run out is queued, not refused', async () => {
+    const p = make();
+    const fn = vi.fn((ctx: ExecutionContext) => {
+      expect(ctx.idempotencyKey).toBeTruthy();
+      return Promise.reject(fn.mock.calls.length === 1 ? networkError() : new HttpError(409));
+    });
+    const pending = p.protect('save', fn, { offline: { type: 'note', payload: { title: 'x' } } });
+    await settle(30_000);
+    expect(await pending).toMatchObject({ status: 'queued' });
+    expect(p.messages.visible.toasts.map((t) => t.text)).not.toContain(
+      p.messages.template('rejected', { count: 1 }),
+    );
+  });
+
+  it('a 409 to the first send of a key stays a refusal', async () => {
+    const p = make();
+    const fn = vi.fn((ctx: ExecutionContext) => {
+      expect(ctx.idempotencyKey).toBeTruthy();
+      return Promise.reject(new HttpError(409));
+    });
+    const pending = p.protect('save', fn, { kind: 'write' });
+    await settle(30_000);
+    expect(await pending).toMatchObject({ status: 'failed', failure: { category: 'client', status: 409 } });
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
   it('refuses a bad idempotencyKey or idempotent, naming the option', async () => {
     const p = make();
     const fn = () => Promise.resolve(1);
@@ -326,5 +368,73 @@ describe('a hanging backend is noticed fast', () => {
     expect(p.connectivity.snapshot.status).toBe('unreachable');
     await settle(20_000);
     expect(await pending).toMatchObject({ status: 'fallback' });
+  });
+});
+
+describe('a paused dependency is told only while it is paused', () => {
+  it('once the breaker’s pause is over, the banner goes even if the app makes no call', async () => {
+    const p = make({
+      connectivity: { probe: false },
+      predictor: false,
+      dependencies: { api: { critical: true } },
+    });
+    for (let i = 0; i < 5; i++) {
+      const pending = p.protect('load', () => Promise.reject(new HttpError(500)), {
+        dependency: 'api',
+        silent: true,
+      });
+      await settle(10_000);
+      await pending;
+    }
+    expect(p.status().dependencies.api?.breaker.state).toBe('open');
+    expect(p.status().situation.kind).toBe('server-trouble');
+    expect(p.messages.visible.banners).toHaveLength(1);
+    const until = p.status().dependencies.api?.breaker.openUntil ?? 0;
+    // The pause ends: the next call would go through. Nobody calls; the story must still end.
+    await settle(until - Date.now() + 1_000);
+    expect(p.status().situation.kind).toBe('ok');
+    expect(p.messages.visible.banners).toEqual([]);
+  });
+});
+
+describe('a warning ends when its evidence does, even in silence', () => {
+  it('after a burst of failures and no more calls (no probe), "running slowly" is taken down', async () => {
+    const p = make({ connectivity: { probe: false } });
+    for (let i = 0; i < 3; i++) {
+      const pending = p.protect('load', () => Promise.reject(new HttpError(500)), { silent: true });
+      await settle(10_000);
+      await pending;
+    }
+    expect(p.status().situation.kind).toBe('predicted-trouble');
+    expect(p.messages.visible.banners).toHaveLength(1);
+    // Nothing happens for two minutes: the predictor's own risk has long fallen back.
+    await settle(120_000);
+    expect(p.predictor?.risk('default').level).not.toBe('high');
+    expect(p.status().situation.kind).toBe('ok');
+    expect(p.messages.visible.banners).toEqual([]);
+  });
+});
+
+describe('a long Retry-After does not hold the user', () => {
+  it('a 429 asking for an hour answers with the fallback at once, not after two capped waits', async () => {
+    const p = make({ connectivity: { probe: false } });
+    const fn = vi.fn(() => Promise.reject(new HttpError(429, { headers: { 'retry-after': '3600' } })));
+    const pending = p.protect('load', fn, { fallback: 'cached' });
+    await settle(1_000);
+    expect(await pending).toMatchObject({ status: 'fallback', value: 'cached' });
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it('a short Retry-After is still waited for and retried', async () => {
+    const p = make({ connectivity: { probe: false } });
+    let calls = 0;
+    const fn = vi.fn(() =>
+      ++calls === 1
+        ? Promise.reject(new HttpError(429, { headers: { 'retry-after': '5' } }))
+        : Promise.resolve('fresh'),
+    );
+    const pending = p.protect('load', fn, { fallback: 'cached' });
+    await settle(6_000);
+    expect(await pending).toEqual({ status: 'ok', value: 'fresh' });
   });
 });

@@ -110,6 +110,29 @@ describe('the queue\'s story ends with "synced", whoever delivered', () => {
     expect(toastTexts()).toEqual(['All 3 changes synced.']);
   });
 
+  it('counts a write added after part of the queue was delivered elsewhere, when another tab delivers it too', async () => {
+    const u = start();
+    await flush();
+    u.onStatus(status('offline', 'offline'));
+    stored = [entry('a'), entry('b'), entry('c')];
+    sync();
+    await flush();
+    u.onStatus(status('ok'));
+    // Another tab (the leader) delivers two; then this page saves one more while c still waits.
+    stored = [entry('c')];
+    sync();
+    await flush();
+    stored = [entry('c'), entry('d')];
+    sync();
+    await flush();
+    expect(toastTexts()).toEqual(['2 changes waiting to sync']);
+    // The other tab delivers c and d: this page hears no delivered event, only the empty store.
+    stored = [];
+    sync();
+    await flush();
+    expect(toastTexts()).toEqual(['All 4 changes synced.']);
+  });
+
   it('a reloaded page tells the story of the writes left from before it', async () => {
     stored = [entry('a'), entry('b')];
     sync();
@@ -192,6 +215,28 @@ describe('one lasting situation, in words for people', () => {
     vi.advanceTimersByTime(5_000);
     expect(toastTexts()).toEqual([]);
     expect(messages.queued).toBe(0);
+  });
+
+  it('never says "back online" after "synced", when the queue was delivered before the page saw the network back', async () => {
+    const u = start();
+    u.onStatus(status('offline', 'offline'));
+    stored = [entry('a')];
+    sync();
+    await flush();
+    // The service worker (or the browser's online event) delivered it while this page's
+    // connectivity still said offline: the probe confirms the network a moment later.
+    stored = [];
+    sync();
+    await flush();
+    expect(toastTexts()).toEqual(['Your change synced.']);
+    vi.advanceTimersByTime(4_500);
+    u.onStatus(status('ok'));
+    const seen = new Set<string>();
+    for (let t = 0; t < 10_000; t += 250) {
+      for (const text of toastTexts()) seen.add(text);
+      vi.advanceTimersByTime(250);
+    }
+    expect([...seen]).toEqual(['Your change synced.']);
   });
 
   it('a failed read under a lasting situation adds nothing; a failed write is said; a cancel never is', () => {

@@ -78,10 +78,12 @@ export class UserMessages {
   private readonly told = new Set<string>();
   private readonly delivered = new Set<string>();
   private readonly discarded = new Set<string>();
-  /** The waiting count when ids were last noted: only growth brings ids not yet known. */
+  /** The waiting count since ids were last noted: only growth brings ids not yet known. */
   private notedWaiting = 0;
   private noting: Promise<void> | undefined;
   private noteAgain = false;
+  /** "Synced" was said while the page still saw no network: the end of this outage is told already. */
+  private syncedDuringOutage = false;
   private disposed = false;
 
   constructor(private readonly s: Sources) {
@@ -140,16 +142,22 @@ export class UserMessages {
 
     if (this.reachability === 'offline' || this.reachability === 'unreachable') {
       messages.dismiss(MESSAGE_KEYS.backOnline);
+      if (previous === 'online') this.syncedDuringOutage = false;
     } else if (this.reachability === 'online' && (previous === 'offline' || previous === 'unreachable')) {
-      messages.post({
-        key: MESSAGE_KEYS.backOnline,
-        tone: 'success',
-        placement: 'toast',
-        priority: PRIORITY.backOnline,
-        ttlMs: BACK_ONLINE_TTL_MS,
-        staleAfterMs: EVENT_STALE_MS,
-        text: messages.template('backOnline'),
-      });
+      // Delivered before this page saw the network back (by the service worker, say):
+      // "synced" already said it is over, and "back online" after it would be old news.
+      const told = this.syncedDuringOutage;
+      this.syncedDuringOutage = false;
+      if (!told)
+        messages.post({
+          key: MESSAGE_KEYS.backOnline,
+          tone: 'success',
+          placement: 'toast',
+          priority: PRIORITY.backOnline,
+          ttlMs: BACK_ONLINE_TTL_MS,
+          staleAfterMs: EVENT_STALE_MS,
+          text: messages.template('backOnline'),
+        });
     }
     if (this.s.outbox) this.onOutboxStats(this.s.outbox.stats);
   }
@@ -160,7 +168,10 @@ export class UserMessages {
     const { messages } = this.s;
     // A lasting situation already explains a failed read; a failed write still needs saying.
     if (kind === 'read' && BANNERS[this.situation]) return;
-    const refused = kind === 'write' && (failure.category === 'client' || failure.category === 'auth');
+    const refused =
+      kind === 'write' &&
+      !failure.retryable &&
+      (failure.category === 'client' || failure.category === 'auth');
     messages.post({
       key: MESSAGE_KEYS.callFailed(kind),
       tone: kind === 'write' ? 'error' : 'warning',
@@ -189,6 +200,9 @@ export class UserMessages {
       if (!this.telling && !WRITES_WAIT.has(this.situation) && !stats.paused) return;
       this.telling = true;
       if (waiting > this.notedWaiting) this.noteWaiting(waiting);
+      // Follow the count down too: a write added after others were delivered elsewhere grows
+      // it again, and must be noted even though the count stays under its earlier peak.
+      else this.notedWaiting = waiting;
       messages.post({
         key: MESSAGE_KEYS.outbox,
         tone: this.trouble ? 'warning' : 'info',
@@ -261,6 +275,8 @@ export class UserMessages {
     }
     // Synced says more than "back online", and says it is over: one toast, not two.
     messages.dismiss(MESSAGE_KEYS.backOnline);
+    if (this.reachability === 'offline' || this.reachability === 'unreachable')
+      this.syncedDuringOutage = true;
     messages.post({
       key: MESSAGE_KEYS.outbox,
       tone: 'success',

@@ -110,6 +110,30 @@ describe('useBulletproof', () => {
     expect(result.current.result).toEqual(queued);
   });
 
+  it('with keepAll, says synced only once every queued write is delivered, not the first of them', async () => {
+    const protection = fakeProtection({ outbox: [entry('e1'), entry('e2')] });
+    let n = 0;
+    protection.protect = vi.fn(() =>
+      Promise.resolve({ status: 'queued' as const, entry: entry(`e${String(++n)}`) }),
+    );
+    const { result } = setup(() => Promise.resolve('x'), { keepAll: true }, protection);
+    await act(async () => {
+      await Promise.all([result.current.run(), result.current.run()]);
+    });
+    expect(result.current.state).toBe('queued');
+    // The first write is delivered; the second still waits.
+    await act(async () => {
+      protection.outbox!.set([entry('e2')]);
+      await new Promise((r) => setTimeout(r, 0));
+    });
+    expect(result.current.state).toBe('queued');
+    await act(async () => {
+      protection.outbox!.set([]);
+      await new Promise((r) => setTimeout(r, 0));
+    });
+    expect(result.current.state).toBe('synced');
+  });
+
   it('passes the options to protect, with its own abort signal', async () => {
     const { result, protection } = setup(() => Promise.resolve(1), {
       dependency: 'api',

@@ -8,6 +8,7 @@ import { useIsomorphicLayoutEffect } from './use-isomorphic-layout-effect.js';
  * `queued`: kept in the outbox, not delivered yet. The hook follows a queued write to its
  * end, whoever delivers it (this page, another tab, the service worker): `synced` once it
  * is delivered, `failed` if the server refused it or it was discarded (`settled` says which).
+ * With `keepAll`, `synced` waits until every followed write is delivered.
  */
 export type BulletproofCallState =
   'idle' | 'running' | 'queued' | 'synced' | 'succeeded' | 'fallback' | 'failed';
@@ -96,6 +97,8 @@ export function useBulletproof<A extends unknown[], T>(
     followed: Set<number>;
     /** The follows under way; let go on unmount. */
     following: Set<AbortController>;
+    /** A followed write ended without being delivered: the view says `failed`, not `synced`. */
+    followFailed: boolean;
   }>({
     seq: 0,
     counted: new Set(),
@@ -103,6 +106,7 @@ export function useBulletproof<A extends unknown[], T>(
     lastView: IDLE,
     followed: new Set(),
     following: new Set(),
+    followFailed: false,
   });
 
   useEffect(() => {
@@ -127,6 +131,7 @@ export function useBulletproof<A extends unknown[], T>(
     if (!keepAll) {
       c.counted.clear();
       c.followed.clear();
+      c.followFailed = false;
     }
     c.counted.add(id);
 
@@ -167,6 +172,10 @@ export function useBulletproof<A extends unknown[], T>(
         (settled) => {
           c.following.delete(follower);
           if (!c.followed.delete(callId) || c.counted.size > 0) return;
+          // With keepAll several writes are followed: "synced" waits for the last of them,
+          // and a write that was not delivered is said at once and not covered by later ones.
+          if (settled === 'delivered' && (c.followed.size > 0 || c.followFailed)) return;
+          if (settled !== 'delivered') c.followFailed = true;
           const view: View<T> = { state: settled === 'delivered' ? 'synced' : 'failed', result, settled };
           c.lastView = view;
           setView(view);
@@ -202,6 +211,7 @@ export function useBulletproof<A extends unknown[], T>(
   const reset = useCallback(() => {
     calls.current.counted.clear();
     calls.current.followed.clear();
+    calls.current.followFailed = false;
     calls.current.lastView = IDLE;
     setView(IDLE);
   }, []);
