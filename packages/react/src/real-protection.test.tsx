@@ -124,7 +124,7 @@ describe('with the real createProtection', () => {
       await Promise.resolve();
     });
     await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('queued'));
-    expect(await screen.findByRole('checkbox', { name: /^note ·/ })).toBeTruthy();
+    expect(await screen.findByRole('checkbox', { name: /^A change made / })).toBeTruthy();
   });
 
   it('useBulletproof: unmounting aborts the call, which stops through its signal', async () => {

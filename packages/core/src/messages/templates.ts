@@ -74,6 +74,8 @@ export interface Templates {
 
   // --- The outbox panel --------------------------------------------------------------------
   outboxHeading: TemplateText;
+  /** An entry, when the app gives no description of its own: `{time}` it was made. */
+  outboxEntry: TemplateText;
   outboxEmpty: TemplateText;
   outboxPending: TemplateText;
   outboxDead: TemplateText;
@@ -153,6 +155,7 @@ export const defaultTemplates: Readonly<Templates> = Object.freeze({
   regionToasts: 'Notifications',
 
   outboxHeading: 'Changes waiting to sync',
+  outboxEntry: 'A change made {time}',
   outboxEmpty: 'Nothing waiting to sync.',
   outboxPending: 'Waiting to send',
   outboxDead: 'Could not be saved',

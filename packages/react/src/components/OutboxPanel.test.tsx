@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { axeViolations } from '../test-utils/axe.js';
 import { entry, fakeProtection } from '../test-utils/fake-protection.js';
 import { renderWith } from '../test-utils/render.js';
-import { OutboxPanel } from './OutboxPanel.js';
+import { describeEntry, OutboxPanel } from './OutboxPanel.js';
 
 const entries = (): OutboxEntry[] => [
   entry('p1', {
@@ -30,7 +30,8 @@ const entries = (): OutboxEntry[] => [
 async function setup(list = entries(), stats = {}) {
   const protection = fakeProtection({ outbox: [] });
   protection.outbox!.set(list, stats);
-  const view = renderWith(protection, <OutboxPanel className="panel" />);
+  // The developer's description names each entry's type: handy for telling rows apart here.
+  const view = renderWith(protection, <OutboxPanel className="panel" describe={describeEntry} />);
   if (list.length > 0) await screen.findAllByRole('checkbox');
   return { protection, outbox: protection.outbox!, ...view };
 }
@@ -39,6 +40,21 @@ const box = (name: RegExp) => screen.getByRole('checkbox', { name });
 const selectAll = () => screen.getByRole<HTMLInputElement>('checkbox', { name: 'Select all' });
 
 describe('OutboxPanel', () => {
+  it("by default describes an entry in the user's words: no method, URL or type name", async () => {
+    const protection = fakeProtection({ outbox: [] });
+    protection.outbox!.set(entries());
+    renderWith(protection, <OutboxPanel />);
+    const boxes = (await screen.findAllByRole('checkbox')).slice(1);
+    expect(boxes).toHaveLength(4);
+    for (const box of boxes) {
+      const name = box.getAttribute('id')
+        ? document.querySelector(`label[for="${box.id}"]`)?.textContent
+        : '';
+      expect(name).toMatch(/^A change made /);
+      expect(name).not.toMatch(/PUT|\/api\/|note\.|http/i);
+    }
+  });
+
   it('says so when nothing is waiting, with no axe violations', async () => {
     const { container } = await setup([]);
     expect(screen.getByRole('region', { name: 'Changes waiting to sync' })).toBeTruthy();

@@ -63,7 +63,11 @@ export interface OutboxPanelProps {
   labels?: Partial<OutboxPanelLabels>;
   /** Level of the panel's heading; its two groups use the next level. Default 2. */
   headingLevel?: 1 | 2 | 3 | 4 | 5;
-  /** What an entry is, for people: default its type (method and URL for HTTP entries) and time. */
+  /**
+   * What an entry is, for people: say what the change was ("Save “Nest count”"). Default: the
+   * `outboxEntry` template with the time it was made, since the SDK cannot know what a request
+   * means to the user (and a method and URL mean nothing to them).
+   */
   describe?: (entry: OutboxEntry) => ReactNode;
   /** Render nothing while the outbox is empty. Default false. */
   hideWhenEmpty?: boolean;
@@ -74,6 +78,7 @@ export interface OutboxPanelProps {
   focusOnReview?: boolean;
 }
 
+/** The developer's description of an entry (type, or method and URL, and time): for dashboards and logs. */
 export function describeEntry(entry: OutboxEntry): string {
   const p = entry.payload as { method?: unknown; url?: unknown } | null;
   const what =
@@ -104,7 +109,7 @@ export function OutboxPanel({
   className,
   labels,
   headingLevel = 2,
-  describe = describeEntry,
+  describe,
   hideWhenEmpty = false,
   focusOnReview = true,
 }: OutboxPanelProps): ReactNode {
@@ -193,7 +198,11 @@ export function OutboxPanel({
                 }}
                 aria-describedby={`${id}${e.id}-why`}
               />
-              <label htmlFor={`${id}${e.id}`}>{describe(e)}</label>
+              <label htmlFor={`${id}${e.id}`}>
+                {describe
+                  ? describe(e)
+                  : text('outboxEntry', { time: new Date(e.createdAt).toLocaleString() })}
+              </label>
               <span id={`${id}${e.id}-why`} data-bp-reason="">
                 {reasonOf(e, l)}
               </span>
