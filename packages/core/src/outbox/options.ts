@@ -21,7 +21,7 @@ import type {
   OutboxWindow,
 } from './types.js';
 
-/** Defaults of API.md §3. */
+/** The outbox options and their defaults, as the README's "Offline writes" documents them. */
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_ATTEMPTS = 12;
 export const DEFAULT_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;

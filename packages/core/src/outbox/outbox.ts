@@ -41,7 +41,7 @@ export interface InternalOutboxOptions {
 }
 
 /**
- * A durable queue of writes, delivered when the network allows — see API.md §3.
+ * A durable queue of writes, delivered when the network allows (README: "Offline writes").
  * The database opens on first use; with `autoDrain` (the default) that is right away, since
  * entries left by an earlier visit should be delivered as soon as possible.
  */
