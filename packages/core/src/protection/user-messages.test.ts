@@ -193,6 +193,16 @@ describe('one lasting situation, in words for people', () => {
     expect(bannerTexts()[0]).toMatch(text);
   });
 
+  it('a banner the user dismissed stays dismissed until the situation changes', () => {
+    const u = start();
+    u.onStatus(status('offline', 'offline'));
+    messages.dismiss('situation');
+    u.onStatus(status('offline', 'offline'));
+    expect(bannerTexts()).toEqual([]);
+    u.onStatus(status('server-trouble'));
+    expect(bannerTexts()).toEqual([messages.template('serverTrouble')]);
+  });
+
   it('healthy conditions show no banner, so nothing stale outlives a recovery', () => {
     const u = start();
     u.onStatus(status('server-trouble'));

@@ -70,6 +70,8 @@ export class UserMessages {
   private readonly subscriptions = new Subscription();
   private reachability: Reachability = 'unknown';
   private situation: SituationKind = 'checking';
+  /** The situation the banner was last posted for. */
+  private bannerFor: SituationKind | undefined;
   /** Whether the queue's story is being told: it waited (offline, trouble) or was left from before. */
   private telling = false;
   /** Saves kept failing while online: the queue's toast says so until the queue empties. */
@@ -125,7 +127,10 @@ export class UserMessages {
     this.situation = status.situation.kind;
 
     const banner = BANNERS[this.situation];
-    if (banner) {
+    // Posted when the situation changes, not on every status: a banner the user dismissed
+    // stays dismissed until there is something new to say.
+    if (banner && this.bannerFor !== this.situation) {
+      this.bannerFor = this.situation;
       messages.post({
         key: MESSAGE_KEYS.situation,
         tone: banner.tone,
@@ -136,7 +141,8 @@ export class UserMessages {
         ttlMs: null,
         text: messages.template(banner.template),
       });
-    } else {
+    } else if (!banner) {
+      this.bannerFor = undefined;
       messages.dismiss(MESSAGE_KEYS.situation);
     }
 
