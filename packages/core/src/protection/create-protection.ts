@@ -387,15 +387,6 @@ export function createProtection(options?: ProtectionOptions): Protection {
       }
     }
     const kind = options.kind ?? (offline ? 'write' : 'read');
-    if (
-      options.idempotencyKey !== undefined &&
-      (typeof options.idempotencyKey !== 'string' || options.idempotencyKey === '')
-    ) {
-      throw new TypeError(`protect("${name}"): option "idempotencyKey" must be a non-empty string`);
-    }
-    if (options.idempotent !== undefined && typeof options.idempotent !== 'boolean') {
-      throw new TypeError(`protect("${name}"): option "idempotent" must be a boolean`);
-    }
     // A key the caller chose (the option, or the header of its queued request) is one its
     // request carries: the write may be sent again, like one whose fn read `ctx.idempotencyKey`.
     const chosenKey = options.idempotencyKey ?? headerKey(offline);
@@ -441,9 +432,13 @@ export function createProtection(options?: ProtectionOptions): Protection {
       });
     };
     const watchdog = probing
-      ? clock.setTimeout(() => {
-          connectivity.probeSoon();
-        }, SLOW_CALL_PROBE_MS)
+      ? setTimer(
+          clock,
+          () => {
+            connectivity.probeSoon();
+          },
+          SLOW_CALL_PROBE_MS,
+        )
       : undefined;
     try {
       const value = await dependency.policy.execute(run, {

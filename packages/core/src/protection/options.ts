@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { Policy } from '../policy/types.js';
-import { clockSchema, methodsSchema, parseOptions } from '../validate.js';
+import { clockSchema, methodsSchema, nonEmptyStringSchema, parseOptions } from '../validate.js';
 import type { ProtectionOptions, ProtectOptions } from './types.js';
 
 const WHERE = 'createProtection()';
@@ -58,8 +58,8 @@ const protectOptionsSchema = z.optional(
   z.strictObject({
     // Checked where they are used, with errors of their own.
     dependency: z.optional(z.unknown()),
-    idempotent: z.optional(z.unknown()),
-    idempotencyKey: z.optional(z.unknown()),
+    idempotent: z.optional(z.boolean()),
+    idempotencyKey: z.optional(nonEmptyStringSchema),
     fallback: z.optional(z.unknown()),
     signal: z.optional(z.unknown()),
     kind: z.optional(z.enum(['read', 'write'])),
@@ -72,7 +72,8 @@ const protectOptionsSchema = z.optional(
 
 /**
  * Checks one `protect()` call's options for what its own checks do not cover: unknown keys
- * (a misspelt `offline` would let the write fail instead of queueing it), `kind` and `silent`.
+ * (a misspelt `offline` would let the write fail instead of queueing it), `kind`, `silent`,
+ * `idempotent` and `idempotencyKey`.
  */
 export function checkProtectOptions<T>(name: string, o: ProtectOptions<T> | undefined): void {
   parseOptions(protectOptionsSchema, o, `protect(${JSON.stringify(name)})`);
