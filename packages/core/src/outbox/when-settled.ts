@@ -1,3 +1,4 @@
+import { oneAtATime } from '../one-at-a-time.js';
 import type { Outbox } from './types.js';
 
 /** How a queued write ended: delivered (by any tab, page or the service worker), given up on, or discarded. */
@@ -13,8 +14,6 @@ export type SettledOutcome = 'delivered' | 'dead' | 'discarded';
 export function whenSettled(outbox: Outbox, id: string, signal?: AbortSignal): Promise<SettledOutcome> {
   return new Promise<SettledOutcome>((resolve, reject) => {
     let done = false;
-    // Reads of the store run one at a time; a change seen meanwhile asks for one more.
-    const reads = { running: false, again: false };
     const finish = (outcome: SettledOutcome) => {
       if (done) return;
       done = true;
@@ -36,31 +35,22 @@ export function whenSettled(outbox: Outbox, id: string, signal?: AbortSignal): P
       else if (event.type === 'dead-lettered' && event.entry.id === id) finish('dead');
       else if (event.type === 'discarded' && event.ids.includes(id)) finish('discarded');
     });
-    const readOnce = async (): Promise<void> => {
-      reads.again = false;
-      const entries = await outbox.list();
+    // Reads of the store run one at a time; a change seen meanwhile asks for one more.
+    const reads = oneAtATime(async () => {
       if (done) return;
-      const entry = entries.find((e) => e.id === id);
-      if (!entry) finish('delivered');
-      else if (entry.state === 'dead') finish('dead');
-    };
-    const look = async (): Promise<void> => {
-      if (reads.running) {
-        reads.again = true;
-        return;
-      }
-      reads.running = true;
       try {
-        await readOnce();
-        while (reads.again && !isDone()) await readOnce();
+        const entries = await outbox.list();
+        if (isDone()) return;
+        const entry = entries.find((e) => e.id === id);
+        if (!entry) finish('delivered');
+        else if (entry.state === 'dead') finish('dead');
       } catch {
         // The store could not be read now; the next change of the counts looks again.
-      } finally {
-        reads.running = false;
       }
-    };
+    });
+    // Read through a function: `done` changes while a read awaits.
     const isDone = () => done;
-    const stats = outbox.stats$.subscribe(() => void look());
+    const stats = outbox.stats$.subscribe(() => void reads.run());
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
   });

@@ -1,5 +1,6 @@
 import { Subscription } from 'rxjs';
 import type { Clock } from '../clock.js';
+import { oneAtATime } from '../one-at-a-time.js';
 import type { Reachability } from '../connectivity/index.js';
 import type { Failure } from '../failure/types.js';
 import type { MessageCenter, TemplateId, Tone } from '../messages/index.js';
@@ -82,8 +83,8 @@ export class UserMessages {
   private readonly discarded = new Set<string>();
   /** The waiting count since ids were last noted: only growth brings ids not yet known. */
   private notedWaiting = 0;
-  private noting: Promise<void> | undefined;
-  private noteAgain = false;
+  /** Reads of the waiting ids, one at a time: a drain's stream of counts must not read the store per change. */
+  private readonly noting = oneAtATime(() => this.noteIds());
   /** "Synced" was said while the page still saw no network: the end of this outage is told already. */
   private syncedDuringOutage = false;
   private disposed = false;
@@ -231,26 +232,20 @@ export class UserMessages {
    */
   private noteWaiting(waiting: number): void {
     this.notedWaiting = waiting;
+    void this.noting.run();
+  }
+
+  /** Reads the ids of the entries waiting now; see `noteWaiting`. */
+  private async noteIds(): Promise<void> {
     const outbox = this.s.outbox;
-    if (!outbox) return;
-    if (this.noting) {
-      this.noteAgain = true;
-      return;
+    if (!outbox || this.disposed) return;
+    try {
+      const entries = await outbox.list();
+      if (!this.isTelling()) return;
+      for (const e of entries) if (e.state !== 'dead') this.told.add(e.id);
+    } catch {
+      // Unreadable now: the delivered events still count.
     }
-    this.noting = (async () => {
-      do {
-        this.noteAgain = false;
-        try {
-          const entries = await outbox.list();
-          if (!this.telling) return;
-          for (const e of entries) if (e.state !== 'dead') this.told.add(e.id);
-        } catch {
-          // Unreadable now: the delivered events still count.
-        }
-      } while (this.shouldNoteAgain());
-    })().finally(() => {
-      this.noting = undefined;
-    });
   }
 
   private async tellSynced(): Promise<void> {
@@ -259,7 +254,7 @@ export class UserMessages {
     this.telling = false;
     this.trouble = false;
     this.notedWaiting = 0;
-    await this.noting;
+    await this.noting.idle();
     const ids = new Set([...this.told, ...this.delivered]);
     this.told.clear();
     this.delivered.clear();
@@ -293,13 +288,9 @@ export class UserMessages {
     });
   }
 
-  // Read through methods: these change while an awaited read runs.
+  // Read through a method: it changes while an awaited read runs.
   private isTelling(): boolean {
     return this.telling;
-  }
-
-  private shouldNoteAgain(): boolean {
-    return this.noteAgain && !this.disposed;
   }
 
   private onSavingTrouble(stats: OutboxStats): void {
