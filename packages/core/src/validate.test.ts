@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod/mini';
+import * as s from './check/schema.js';
 import {
   clockSchema,
-  fnSchema,
   hasMethods,
   methodsSchema,
   msSchema,
@@ -11,10 +10,10 @@ import {
 } from './validate.js';
 
 describe('parseOptions', () => {
-  const schema = z.object({
-    size: z.number().check(z.int(), z.gte(1)),
-    mode: z.optional(z.enum(['a', 'b'])),
-    nested: z.optional(z.object({ ms: z.number() })),
+  const schema = s.object<{ size: number; mode?: 'a' | 'b'; nested?: { ms: number } }>({
+    size: s.number({ int: true, gte: 1 }),
+    mode: s.optional(s.literal('a', 'b')),
+    nested: s.optional(s.object({ ms: s.number() })),
   });
 
   it('returns the parsed value', () => {
@@ -45,17 +44,17 @@ describe('parseOptions', () => {
   });
 
   it('writes array indexes in brackets', () => {
-    const list = z.object({ actions: z.array(z.object({ label: z.string() })) });
+    const list = s.object({ actions: s.array(s.object({ label: s.string() })) });
     expect(() => parseOptions(list, { actions: [{ label: 'a' }, {}] }, 'thing()')).toThrow(
       new TypeError('thing(): option "actions[1].label" must be a string (received undefined)'),
     );
   });
 
   it('says "must not be empty" for a required string or list, and counts characters or items otherwise', () => {
-    const sized = z.object({
-      key: z.optional(z.string().check(z.minLength(1))),
-      code: z.optional(z.string().check(z.minLength(3), z.maxLength(4))),
-      tags: z.optional(z.array(z.string()).check(z.minLength(1), z.maxLength(2))),
+    const sized = s.object<{ key?: string; code?: string; tags?: string[] }>({
+      key: s.optional(s.string({ min: 1 })),
+      code: s.optional(s.string({ min: 3, max: 4 })),
+      tags: s.optional(s.array(s.string(), { min: 1, max: 2 })),
     });
     expect(() => parseOptions(sized, { key: '' }, 'f()')).toThrow(
       new TypeError('f(): option "key" must not be empty (received "")'),
@@ -73,9 +72,9 @@ describe('parseOptions', () => {
   });
 
   it('bounds numbers with ≥, >, ≤ and <', () => {
-    const bounded = z.object({
-      a: z.optional(z.number().check(z.gt(0), z.lt(10))),
-      b: z.optional(z.number().check(z.lte(5))),
+    const bounded = s.object<{ a?: number; b?: number }>({
+      a: s.optional(s.number({ gt: 0, lt: 10 })),
+      b: s.optional(s.number({ lte: 5 })),
     });
     expect(() => parseOptions(bounded, { a: 0 }, 'f()')).toThrow(/option "a" must be > 0 \(received 0\)/);
     expect(() => parseOptions(bounded, { a: 10 }, 'f()')).toThrow(/option "a" must be < 10 \(received 10\)/);
@@ -83,7 +82,9 @@ describe('parseOptions', () => {
   });
 
   it('lists unknown keys with their full path, without a received value', () => {
-    const strict = z.strictObject({ inner: z.optional(z.strictObject({ ok: z.optional(z.number()) })) });
+    const strict = s.object<{ inner?: { ok?: number } }>({
+      inner: s.optional(s.object<{ ok?: number }>({ ok: s.optional(s.number()) })),
+    });
     expect(() => parseOptions(strict, { bogus: 1 }, 'f()')).toThrow(
       new TypeError('f(): unknown option "bogus"'),
     );
@@ -96,7 +97,7 @@ describe('parseOptions', () => {
   });
 
   it('names a value that is not options, and its fields', () => {
-    const message = z.strictObject({ key: z.string(), actions: z.array(z.object({ label: z.string() })) });
+    const message = s.object({ key: s.string(), actions: s.array(s.object({ label: s.string() })) });
     expect(() => parseOptions(message, null, 'post()', 'message')).toThrow(
       new TypeError('post(): message must be an object (received null)'),
     );
@@ -112,13 +113,16 @@ describe('parseOptions', () => {
   });
 
   it('says what each branch of a union accepts', () => {
-    const union = z.object({
-      window: z.optional(
-        z.union([z.literal(false), methodsSchema(['addEventListener'], 'must be a Window')]),
-      ),
-      share: z.optional(z.union([z.literal(false), z.literal('tabs')])),
-      value: z.optional(z.union([z.string(), z.number()])),
-      shape: z.optional(z.union([z.object({ a: z.number() }), z.object({ b: z.number() })])),
+    const union = s.object<{
+      window?: false | Window;
+      share?: false | 'tabs';
+      value?: string | number;
+      shape?: { a: number } | { b: number };
+    }>({
+      window: s.optional(s.union(s.literal(false), methodsSchema<Window>(['addEventListener'], 'a Window'))),
+      share: s.optional(s.union(s.literal(false), s.literal('tabs'))),
+      value: s.optional(s.union(s.string(), s.number())),
+      shape: s.optional(s.union(s.object({ a: s.number() }), s.object({ b: s.number() }))),
     });
     expect(() => parseOptions(union, { window: true }, 'f()')).toThrow(
       new TypeError('f(): option "window" must be false or a Window (received true)'),
@@ -135,7 +139,7 @@ describe('parseOptions', () => {
   });
 
   it('uses a schema’s own message, and shortens long strings it received', () => {
-    const custom = z.object({ id: z.custom<string>(() => false, { message: 'must be a known id' }) });
+    const custom = s.object({ id: s.custom<string>(() => false, 'a known id') });
     const long = 'x'.repeat(60);
     expect(() => parseOptions(custom, { id: long }, 'f()')).toThrow(
       new TypeError(`f(): option "id" must be a known id (received "${'x'.repeat(40)}…")`),
@@ -143,7 +147,7 @@ describe('parseOptions', () => {
   });
 
   it('describes received functions, symbols, arrays and objects without printing them', () => {
-    const n = z.object({ a: z.optional(z.number()) });
+    const n = s.object<{ a?: number }>({ a: s.optional(s.number()) });
     expect(() => parseOptions(n, { a: () => 1 }, 'f()')).toThrow(/\(received a function\)/);
     expect(() => parseOptions(n, { a: Symbol('s') }, 'f()')).toThrow(/\(received Symbol\(s\)\)/);
     expect(() => parseOptions(n, { a: [1] }, 'f()')).toThrow(/\(received an array\)/);
@@ -152,12 +156,16 @@ describe('parseOptions', () => {
 });
 
 describe('shared schemas', () => {
-  const accepts = (schema: z.ZodMiniType, value: unknown) => schema.safeParse(value).success;
+  const accepts = (schema: s.Schema<unknown>, value: unknown) => {
+    const issues: s.Issue[] = [];
+    schema(value, [], issues);
+    return issues.length === 0;
+  };
 
-  it('fnSchema accepts only functions', () => {
-    expect(accepts(fnSchema(), () => {})).toBe(true);
-    expect(accepts(fnSchema(), {})).toBe(false);
-    expect(() => parseOptions(z.object({ f: fnSchema() }), { f: 1 }, 'g()')).toThrow(
+  it('fn() accepts only functions', () => {
+    expect(accepts(s.fn(), () => {})).toBe(true);
+    expect(accepts(s.fn(), {})).toBe(false);
+    expect(() => parseOptions(s.object({ f: s.fn<() => void>() }), { f: 1 }, 'g()')).toThrow(
       new TypeError('g(): option "f" must be a function (received 1)'),
     );
   });
@@ -166,7 +174,7 @@ describe('shared schemas', () => {
     expect(accepts(clockSchema, { now: () => 0, setTimeout: () => 0, clearTimeout: () => {} })).toBe(true);
     expect(accepts(clockSchema, { now: () => 0, setTimeout: () => 0 })).toBe(false);
     expect(accepts(clockSchema, Date)).toBe(false);
-    expect(() => parseOptions(z.object({ clock: clockSchema }), { clock: {} }, 'g()')).toThrow(
+    expect(() => parseOptions(s.object({ clock: clockSchema }), { clock: {} }, 'g()')).toThrow(
       /option "clock" must be a Clock \(\{ now, setTimeout, clearTimeout \}\)/,
     );
   });

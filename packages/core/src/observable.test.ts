@@ -1,0 +1,107 @@
+import { describe, expect, it, vi } from 'vitest';
+import { firstValueFrom, from, filter } from 'rxjs';
+import { Emitter, ValueEmitter, observable } from './observable.js';
+
+describe('observable()', () => {
+  it('accepts a callback or an observer and stops delivering once unsubscribed', () => {
+    const seen: number[] = [];
+    let emit: (v: number) => void = () => {};
+    const stop = vi.fn();
+    const stream = observable<number>((o) => {
+      emit = (v) => o.next(v);
+      return stop;
+    });
+    const sub = stream.subscribe((v) => seen.push(v));
+    emit(1);
+    sub.unsubscribe();
+    emit(2);
+    expect(seen).toEqual([1]);
+    expect(stop).toHaveBeenCalledTimes(1);
+    expect(sub.closed).toBe(true);
+    sub.unsubscribe();
+    expect(stop).toHaveBeenCalledTimes(1);
+  });
+
+  it('runs the teardown at once when the source completes while starting', () => {
+    const stop = vi.fn();
+    const complete = vi.fn();
+    const sub = observable<number>((o) => {
+      o.next(1);
+      o.complete();
+      return stop;
+    }).subscribe({ complete });
+    expect(complete).toHaveBeenCalledTimes(1);
+    expect(stop).toHaveBeenCalledTimes(1);
+    expect(sub.closed).toBe(true);
+  });
+
+  it('is accepted by rxjs from() through the interop method', async () => {
+    const emitter = new Emitter<number>();
+    const even = firstValueFrom(from(emitter.observable).pipe(filter((v) => v % 2 === 0)));
+    emitter.next(1);
+    emitter.next(4);
+    await expect(even).resolves.toBe(4);
+    expect(emitter.observed).toBe(false);
+  });
+
+  it('keeps delivering to other subscribers when one throws, and reports the error', async () => {
+    const emitter = new Emitter<number>();
+    const seen: number[] = [];
+    const reported = new Promise<unknown>((resolve) => {
+      const original = globalThis.queueMicrotask;
+      vi.spyOn(globalThis, 'queueMicrotask').mockImplementationOnce((task) => {
+        original(() => {
+          try {
+            task();
+          } catch (error) {
+            resolve(error);
+          }
+        });
+      });
+    });
+    emitter.observable.subscribe(() => {
+      throw new Error('listener broke');
+    });
+    emitter.observable.subscribe((v) => seen.push(v));
+    emitter.next(7);
+    expect(seen).toEqual([7]);
+    await expect(reported).resolves.toMatchObject({ message: 'listener broke' });
+    vi.restoreAllMocks();
+  });
+});
+
+describe('Emitter', () => {
+  it('lets a subscriber unsubscribe during a delivery without skipping the others', () => {
+    const emitter = new Emitter<string>();
+    const seen: string[] = [];
+    const first = emitter.observable.subscribe(() => first.unsubscribe());
+    emitter.observable.subscribe((v) => seen.push(v));
+    emitter.next('a');
+    emitter.next('b');
+    expect(seen).toEqual(['a', 'b']);
+  });
+
+  it('completes current and later subscribers once complete() was called', () => {
+    const emitter = new Emitter<string>();
+    const early = vi.fn();
+    const late = vi.fn();
+    emitter.observable.subscribe({ complete: early });
+    emitter.complete();
+    emitter.observable.subscribe({ complete: late });
+    expect(early).toHaveBeenCalledTimes(1);
+    expect(late).toHaveBeenCalledTimes(1);
+    expect(emitter.observed).toBe(false);
+  });
+});
+
+describe('ValueEmitter', () => {
+  it('gives a new subscriber the current value first, then the changes', () => {
+    const state = new ValueEmitter('idle');
+    const seen: string[] = [];
+    state.next('busy');
+    state.observable.subscribe((v) => seen.push(v));
+    state.next('done');
+    expect(seen).toEqual(['busy', 'done']);
+    expect(state.value).toBe('done');
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * The package's streams: the standard Observable shape (`subscribe` with a callback or
+ * an observer, returning an `unsubscribe`-able subscription) plus the interop method
+ * under `Symbol.observable` / `"@@observable"`, so `from(x)` in rxjs, and every library
+ * that follows the Observable proposal, accepts any stream of this package as it is.
+ * Operators are left to those libraries: the core itself needs none.
+ */
+
+declare global {
+  interface SymbolConstructor {
+    /** The Observable interop symbol, when a polyfill or the platform defines it. */
+    readonly observable: symbol;
+  }
+}
+
+export interface Observer<T> {
+  next(value: T): void;
+  error(error: unknown): void;
+  complete(): void;
+}
+
+export interface Subscription {
+  unsubscribe(): void;
+  readonly closed: boolean;
+}
+
+export interface Observable<T> {
+  subscribe(observer?: Partial<Observer<T>> | ((value: T) => void) | null): Subscription;
+  /** Observable interop: returns this stream (what rxjs `from()` looks for). */
+  [Symbol.observable](): Observable<T>;
+}
+
+type Teardown = (() => void) | void;
+
+// Where the interop method lives: the standard symbol when defined, else the string
+// key that rxjs and other libraries fall back to. Both are set, so a symbol polyfill
+// loaded after this module still finds it.
+const INTEROP = '@@observable';
+const interopSymbol: symbol | undefined = typeof Symbol === 'function' ? Symbol.observable : undefined;
+
+/** Rethrows a subscriber's error outside the delivery loop, so other subscribers still get the value. */
+function report(error: unknown): void {
+  queueMicrotask(() => {
+    throw error;
+  });
+}
+
+class Stream<T> {
+  constructor(private readonly start: (observer: Observer<T>) => Teardown) {}
+
+  subscribe(target?: Partial<Observer<T>> | ((value: T) => void) | null): Subscription {
+    const handlers = typeof target === 'function' ? { next: target } : (target ?? {});
+    let closed = false;
+    let teardown: Teardown;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      const run = teardown;
+      teardown = undefined;
+      run?.();
+    };
+    const observer: Observer<T> = {
+      next: (value) => {
+        if (closed) return;
+        try {
+          handlers.next?.(value);
+        } catch (error) {
+          report(error);
+        }
+      },
+      error: (error) => {
+        if (closed) return;
+        close();
+        if (handlers.error) handlers.error(error);
+        else report(error);
+      },
+      complete: () => {
+        if (closed) return;
+        close();
+        handlers.complete?.();
+      },
+    };
+    const subscription: Subscription = {
+      unsubscribe: close,
+      get closed() {
+        return closed;
+      },
+    };
+    const cleanup = this.start(observer);
+    // The source may have completed while starting: its teardown must run at once.
+    if (closed) cleanup?.();
+    else teardown = cleanup;
+    return subscription;
+  }
+
+  [INTEROP](): this {
+    return this;
+  }
+}
+
+if (interopSymbol) {
+  Object.defineProperty(Stream.prototype, interopSymbol, { value: Stream.prototype[INTEROP] });
+}
+
+/**
+ * A stream whose `subscribe` runs `start` for each subscriber; what `start` returns is
+ * run when that subscriber unsubscribes or the stream completes.
+ */
+export function observable<T>(start: (observer: Observer<T>) => Teardown): Observable<T> {
+  return new Stream(start) as unknown as Observable<T>;
+}
+
+/**
+ * A multicast source: every `next` goes to every current subscriber. `observed` lets a
+ * hot path skip building a value nobody would receive. The subscriber list is copied
+ * on change, so a subscriber may unsubscribe (or subscribe another) during a delivery.
+ */
+export class Emitter<T> {
+  private observers: ReadonlyArray<Observer<T>> = [];
+  private done = false;
+
+  readonly observable: Observable<T> = observable((observer) => {
+    if (this.done) return observer.complete();
+    this.observers = [...this.observers, observer];
+    this.onSubscribe(observer);
+    return () => {
+      this.observers = this.observers.filter((o) => o !== observer);
+    };
+  });
+
+  get observed(): boolean {
+    return this.observers.length > 0;
+  }
+
+  next(value: T): void {
+    for (const observer of this.observers) observer.next(value);
+  }
+
+  /** Ends the stream: subscribers are told and let go, later subscribers complete at once. */
+  complete(): void {
+    if (this.done) return;
+    this.done = true;
+    const observers = this.observers;
+    this.observers = [];
+    for (const observer of observers) observer.complete();
+  }
+
+  protected onSubscribe(_observer: Observer<T>): void {}
+}
+
+/** A current value and its changes: a new subscriber gets the current value first. */
+export class ValueEmitter<T> extends Emitter<T> {
+  constructor(private current: T) {
+    super();
+  }
+
+  get value(): T {
+    return this.current;
+  }
+
+  override next(value: T): void {
+    this.current = value;
+    super.next(value);
+  }
+
+  protected override onSubscribe(observer: Observer<T>): void {
+    observer.next(this.current);
+  }
+}
