@@ -88,7 +88,7 @@ class Stream<T> {
     };
     const cleanup = this.start(observer);
     // The source may have completed while starting: its teardown must run at once.
-    if (closed) cleanup?.();
+    if (subscription.closed) cleanup?.();
     else teardown = cleanup;
     return subscription;
   }
@@ -99,7 +99,11 @@ class Stream<T> {
 }
 
 if (interopSymbol) {
-  Object.defineProperty(Stream.prototype, interopSymbol, { value: Stream.prototype[INTEROP] });
+  Object.defineProperty(Stream.prototype, interopSymbol, {
+    value(this: Stream<unknown>) {
+      return this;
+    },
+  });
 }
 
 /**
@@ -120,7 +124,10 @@ export class Emitter<T> {
   private done = false;
 
   readonly observable: Observable<T> = observable((observer) => {
-    if (this.done) return observer.complete();
+    if (this.done) {
+      observer.complete();
+      return;
+    }
     this.observers = [...this.observers, observer];
     this.onSubscribe(observer);
     return () => {

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as s from './check/schema.js';
-import {
-  clockSchema,
-  hasMethods,
-  methodsSchema,
-  msSchema,
-  parseOptions,
-  rateSchema,
-} from './validate.js';
+import { clockSchema, hasMethods, methodsSchema, msSchema, parseOptions, rateSchema } from './validate.js';
 
 describe('parseOptions', () => {
   const schema = s.object<{ size: number; mode?: 'a' | 'b'; nested?: { ms: number } }>({

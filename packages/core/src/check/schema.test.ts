@@ -11,8 +11,12 @@ describe('schemas', () => {
   it('numbers: refuse NaN and infinities, and check integers before bounds', () => {
     expect(issues(s.number(), Number.NaN)).toEqual([{ path: [], message: 'must be a finite number' }]);
     expect(issues(s.number(), Infinity)).toHaveLength(1);
-    expect(issues(s.number({ int: true, gte: 1 }), '3')).toEqual([{ path: [], message: 'must be an integer' }]);
-    expect(issues(s.number({ int: true, gte: 1 }), 0.5)).toEqual([{ path: [], message: 'must be an integer' }]);
+    expect(issues(s.number({ int: true, gte: 1 }), '3')).toEqual([
+      { path: [], message: 'must be an integer' },
+    ]);
+    expect(issues(s.number({ int: true, gte: 1 }), 0.5)).toEqual([
+      { path: [], message: 'must be an integer' },
+    ]);
     expect(issues(s.number({ int: true, gte: 1 }), 1)).toEqual([]);
   });
 
@@ -35,10 +39,9 @@ describe('schemas', () => {
 
   it('objects: an own key named like an Object.prototype member is still unknown', () => {
     const schema = s.object({ a: s.number() });
-    expect(issues(schema, JSON.parse('{"a":1,"__proto__":{"x":1},"constructor":1}'))[0]?.unknownKeys).toEqual([
-      '__proto__',
-      'constructor',
-    ]);
+    expect(issues(schema, JSON.parse('{"a":1,"__proto__":{"x":1},"constructor":1}'))[0]?.unknownKeys).toEqual(
+      ['__proto__', 'constructor'],
+    );
   });
 
   it('arrays, tuples and records check every item at its index or key', () => {
@@ -49,7 +52,9 @@ describe('schemas', () => {
     expect(issues(s.tuple<[string, number]>([s.string(), s.number()]), ['a'])).toEqual([
       { path: [], message: 'must be a list of 2' },
     ]);
-    expect(issues(s.record(s.boolean), { x: true, y: 'no' })).toEqual([{ path: ['y'], message: 'must be a boolean' }]);
+    expect(issues(s.record(s.boolean), { x: true, y: 'no' })).toEqual([
+      { path: ['y'], message: 'must be a boolean' },
+    ]);
   });
 
   it('nullable and optional let null or undefined through, and nothing else', () => {
@@ -67,12 +72,16 @@ describe('schemas', () => {
       ['min'],
     );
     expect(issues(window, { size: 2, min: 3 })).toEqual([{ path: ['min'], message: 'must be ≤ size' }]);
-    expect(issues(window, { size: 'x', min: 3 })).toEqual([{ path: ['size'], message: 'must be a finite number' }]);
+    expect(issues(window, { size: 'x', min: 3 })).toEqual([
+      { path: ['size'], message: 'must be a finite number' },
+    ]);
   });
 
   it('unions merge literal choices and name the other alternatives', () => {
     const choice = s.union(s.literal('a', 'b'), s.literal(false), s.number());
-    expect(issues(choice, 'c')).toEqual([{ path: [], message: 'must be one of "a", "b", false or a finite number' }]);
+    expect(issues(choice, 'c')).toEqual([
+      { path: [], message: 'must be one of "a", "b", false or a finite number' },
+    ]);
     expect(issues(choice, 2)).toEqual([]);
   });
 });

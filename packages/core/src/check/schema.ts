@@ -132,7 +132,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Each property's schema; a property that may be left out needs an `optional()` one. */
-export type Shape<T> = { readonly [K in keyof T]-?: undefined extends T[K] ? OptionalSchema<Exclude<T[K], undefined>> : Schema<T[K]> };
+export type Shape<T> = {
+  readonly [K in keyof T]-?: undefined extends T[K] ? OptionalSchema<Exclude<T[K], undefined>> : Schema<T[K]>;
+};
 
 /**
  * An object with the given properties. Unknown keys are refused (a typo in an option
@@ -167,7 +169,9 @@ export function array<T>(item: Schema<T>, lengths: Lengths = {}): Schema<T[]> {
 }
 
 /** A fixed-length array, item by item. */
-export function tuple<T extends readonly unknown[]>(items: { readonly [K in keyof T]: Schema<T[K]> }): Schema<T> {
+export function tuple<T extends readonly unknown[]>(items: {
+  readonly [K in keyof T]: Schema<T[K]>;
+}): Schema<T> {
   return (value, path, issues) => {
     if (!Array.isArray(value) || value.length !== items.length) {
       issues.push({ path, message: `must be a list of ${items.length}` });
