@@ -1,6 +1,6 @@
-import * as z from 'zod/mini';
+import { fn, literal, number, object, optional } from '../check/schema.js';
 import type { Backoff } from './types.js';
-import { fnSchema, methodsSchema, msSchema, parseOptions } from '../validate.js';
+import { methodsSchema, msSchema, parseOptions } from '../validate.js';
 
 export type Jitter = 'decorrelated' | 'full' | 'equal' | 'none';
 
@@ -25,17 +25,21 @@ export interface ExponentialBackoffOptions {
 }
 
 /** Any object with a `delay(attempt, previousDelayMs?)` method. */
-export const backoffSchema = methodsSchema<Backoff>(['delay'], 'must be a Backoff ({ delay(attempt) })');
+export const backoffSchema = methodsSchema<Backoff>(['delay'], 'a Backoff ({ delay(attempt) })');
 
-const linearSchema = z.strictObject({ initialMs: msSchema, stepMs: msSchema, maxMs: z.optional(msSchema) });
+const linearSchema = object<LinearBackoffOptions>({
+  initialMs: msSchema,
+  stepMs: msSchema,
+  maxMs: optional(msSchema),
+});
 
-const exponentialSchema = z.optional(
-  z.strictObject({
-    initialMs: z.optional(msSchema),
-    factor: z.optional(z.number().check(z.gte(1))),
-    maxMs: z.optional(msSchema),
-    jitter: z.optional(z.enum(['decorrelated', 'full', 'equal', 'none'])),
-    random: z.optional(fnSchema<() => number>()),
+const exponentialSchema = optional(
+  object<ExponentialBackoffOptions>({
+    initialMs: optional(msSchema),
+    factor: optional(number({ gte: 1 })),
+    maxMs: optional(msSchema),
+    jitter: optional(literal('decorrelated', 'full', 'equal', 'none')),
+    random: optional(fn<() => number>()),
   }),
 );
 
@@ -88,14 +92,14 @@ export const backoff = {
    * Any attempt, even 10 000, yields a finite delay within `maxMs`.
    */
   exponential(o?: ExponentialBackoffOptions): Backoff {
-    const parsed = parseOptions(exponentialSchema, o, 'backoff.exponential()') ?? {};
+    parseOptions(exponentialSchema, o, 'backoff.exponential()');
     const {
       initialMs = 200,
       factor = 2,
       maxMs = 30_000,
       jitter = 'decorrelated',
       random = Math.random,
-    } = parsed;
+    } = o ?? {};
     const raw = (n: number) => (initialMs === 0 ? 0 : bounded(initialMs * Math.pow(factor, n), maxMs));
     switch (jitter) {
       case 'none':

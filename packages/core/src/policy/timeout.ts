@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import { literal, object, optional } from '../check/schema.js';
 import { type Clock, setTimer } from '../clock.js';
 import { TimeoutError } from '../failure/errors.js';
 import { NEVER_ABORTED, PolicyBase, rejected, runNext, type Call, type ChainLink } from './base.js';
@@ -15,8 +15,11 @@ export interface TimeoutOptions {
   clock?: Clock;
 }
 
-const schema = z.optional(
-  z.strictObject({ mode: z.optional(z.enum(['cooperative', 'aggressive'])), clock: z.optional(clockSchema) }),
+const schema = optional(
+  object<TimeoutOptions>({
+    mode: optional(literal('cooperative', 'aggressive')),
+    clock: optional(clockSchema),
+  }),
 );
 
 const ignore = () => undefined;
@@ -106,7 +109,7 @@ class TimeoutPolicy extends PolicyBase {
  * One timer per call, always cleared.
  */
 export function timeout(ms: number, o?: TimeoutOptions): Policy {
-  const limit = parseOptions(positiveMsSchema, ms, 'timeout()', 'ms');
-  const parsed = parseOptions(schema, o, 'timeout()');
-  return new TimeoutPolicy(limit, parsed?.mode === 'aggressive', parsed?.clock);
+  parseOptions(positiveMsSchema, ms, 'timeout()', 'ms');
+  parseOptions(schema, o, 'timeout()');
+  return new TimeoutPolicy(ms, o?.mode === 'aggressive', o?.clock);
 }

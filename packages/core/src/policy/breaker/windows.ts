@@ -1,4 +1,5 @@
-import { TimeBuckets } from './time-buckets.js';
+import { TimeBuckets } from '../time-buckets.js';
+import type { BreakerWindow } from '../types.js';
 
 /**
  * Where a circuit breaker keeps the outcomes of recent calls. `record` is O(1) whatever
@@ -174,5 +175,17 @@ export class TimeWindow implements OutcomeWindow {
     const b = this.buckets;
     b.advance(now);
     return { failures: b.total(FAILURES), calls: b.total(CALLS), slowCalls: b.total(SLOW_CALLS) };
+  }
+}
+
+/** The window an option describes; `slowRate` is the slow-call rule's rate, if any. */
+export function createWindow(w: BreakerWindow, slowRate: number | undefined): OutcomeWindow {
+  switch (w.kind) {
+    case 'consecutive':
+      return new ConsecutiveWindow(w.failures);
+    case 'count':
+      return new CountWindow(w.size, w.failureRate, w.minimumCalls ?? w.size, slowRate);
+    case 'time':
+      return new TimeWindow(w.durationMs, w.failureRate, w.minimumCalls ?? 10, slowRate);
   }
 }
