@@ -100,33 +100,20 @@ export const backoff = {
       jitter = 'decorrelated',
       random = Math.random,
     } = o ?? {};
-    const raw = (n: number) => (initialMs === 0 ? 0 : bounded(initialMs * Math.pow(factor, n), maxMs));
-    switch (jitter) {
-      case 'none':
-        return { delay: (attempt) => raw(exponentOf(attempt)), maxMs };
-      case 'full':
-        return { delay: (attempt) => bounded(random() * raw(exponentOf(attempt)), maxMs), maxMs };
-      case 'equal':
-        return {
-          maxMs,
-          delay: (attempt) => {
-            const d = raw(exponentOf(attempt));
-            return bounded(d / 2 + (random() * d) / 2, maxMs);
-          },
-        };
-      case 'decorrelated':
-        return {
-          maxMs,
-          delay: (attempt) => {
-            const n = exponentOf(attempt);
-            if (initialMs === 0) return 0;
-            const next = polly(n + random(), factor);
-            // Past t ≈ 1024 the formula overflows; Infinity − Infinity would be NaN.
-            if (!Number.isFinite(next)) return maxMs;
-            const previous = n === 0 ? 0 : polly(n - 1 + random(), factor);
-            return bounded((next - previous) * RP_SCALING_FACTOR * initialMs, maxMs);
-          },
-        };
-    }
+    const delay = (attempt: number): number => {
+      const n = exponentOf(attempt);
+      if (initialMs === 0) return 0;
+      if (jitter === 'decorrelated') {
+        const next = polly(n + random(), factor);
+        // Past t ≈ 1024 the formula overflows; Infinity − Infinity would be NaN.
+        if (!Number.isFinite(next)) return maxMs;
+        const previous = n === 0 ? 0 : polly(n - 1 + random(), factor);
+        return bounded((next - previous) * RP_SCALING_FACTOR * initialMs, maxMs);
+      }
+      const d = bounded(initialMs * Math.pow(factor, n), maxMs);
+      if (jitter === 'none') return d;
+      return bounded(jitter === 'full' ? random() * d : d / 2 + (random() * d) / 2, maxMs);
+    };
+    return { delay, maxMs };
   },
 };

@@ -2,7 +2,7 @@ import { number, object, optional } from '../check/schema.js';
 import { systemClock, type Clock } from '../clock.js';
 import { TimeBuckets } from './time-buckets.js';
 import type { RetryBudget } from './types.js';
-import { clockSchema, methodsSchema, parseOptions } from '../validate.js';
+import { clockSchema, parseOptions } from '../validate.js';
 
 export interface RetryBudgetOptions {
   /** Retries allowed per request seen in the window. Default 0.2. */
@@ -59,9 +59,3 @@ export function retryBudget(o?: RetryBudgetOptions): RetryBudget {
     },
   };
 }
-
-/** A schema for a `RetryBudget` option. */
-export const retryBudgetSchema = methodsSchema<RetryBudget>(
-  ['tryRetry', 'recordRequest'],
-  'a RetryBudget (see retryBudget())',
-);

@@ -378,6 +378,9 @@ describe('retry', () => {
     expect(() => retry({ maxRetryAfterMs: -1 })).toThrow(/"maxRetryAfterMs"/);
     expect(() => retry({ maxElapsedMs: Number.NaN })).toThrow(/"maxElapsedMs"/);
     expect(() => retry({ budget: true as never })).toThrow(/"budget"/);
+    expect(() => retry({ budget: {} as never })).toThrow(
+      'retry(): option "budget" must be false or a RetryBudget (see retryBudget()) (received an object)',
+    );
     expect(() => retry({ maxAttempts: Infinity, maxElapsedMs: 1_000 })).not.toThrow();
   });
 });

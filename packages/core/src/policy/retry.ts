@@ -1,13 +1,12 @@
-import { boolean, custom, fn, literal, object, optional, union } from '../check/schema.js';
+import { boolean, custom, fn, object, optional } from '../check/schema.js';
 import type { Clock } from '../clock.js';
 import { isAmbiguous, isKeyInProgress } from '../failure/ambiguous.js';
 import { classifyFailure } from '../failure/classify.js';
 import type { Failure } from '../failure/types.js';
 import { backoff as backoffs, backoffSchema } from './backoff.js';
 import { PolicyBase, runNext, sleep, type Call, type ChainLink } from './base.js';
-import { retryBudgetSchema } from './retry-budget.js';
 import type { Backoff, Operation, Policy, RetryBudget } from './types.js';
-import { clockSchema, msSchema, parseOptions } from '../validate.js';
+import { clockSchema, hasMethods, msSchema, parseOptions } from '../validate.js';
 
 export interface RetryOptions {
   /** Total attempts, the first included. Default 3; `Infinity` retries until something else stops it. */
@@ -40,7 +39,12 @@ const schema = optional(
     respectRetryAfter: optional(boolean),
     maxRetryAfterMs: optional(msSchema),
     maxElapsedMs: optional(msSchema),
-    budget: optional(union(literal(false), retryBudgetSchema)),
+    budget: optional(
+      custom<RetryBudget | false>(
+        (v) => v === false || hasMethods(v, 'tryRetry', 'recordRequest'),
+        'false or a RetryBudget (see retryBudget())',
+      ),
+    ),
     clock: optional(clockSchema),
   }),
 );
