@@ -76,7 +76,7 @@ function messageOf(error: unknown): string {
 }
 
 function isFailure(value: unknown): value is Failure {
-  const v: Partial<Failure> | undefined = fields(value);
+  const v = fields(value) as Partial<Failure> | undefined;
   return (
     typeof v?.category === 'string' &&
     Object.hasOwn(FAILURE_MEANINGS, v.category) &&
