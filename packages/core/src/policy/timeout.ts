@@ -23,6 +23,7 @@ const schema = optional(
 );
 
 const ignore = () => undefined;
+const expired = (ms: number) => new TimeoutError(undefined, ms);
 
 class TimeoutPolicy extends PolicyBase {
   constructor(
@@ -62,7 +63,7 @@ class TimeoutPolicy extends PolicyBase {
       () => {
         cleanup();
         timedOut = true;
-        const error = new TimeoutError(undefined, ms);
+        const error = expired(ms);
         controller.abort(error);
         if (this.events.observed) this.events.next({ type: 'timeout', afterMs: ms });
         rejectEarly?.(error);
@@ -82,12 +83,12 @@ class TimeoutPolicy extends PolicyBase {
     const settled = inner.then(
       (value) => {
         cleanup();
-        if (timedOut) throw new TimeoutError(undefined, ms);
+        if (timedOut) throw expired(ms);
         return value;
       },
       (error: unknown) => {
         cleanup();
-        if (timedOut) throw new TimeoutError(undefined, ms);
+        if (timedOut) throw expired(ms);
         throw error;
       },
     );
