@@ -4,7 +4,7 @@ import { createConnectivityMonitor } from './connectivity/create-connectivity-mo
 import { createDegradation } from './degrade/create-degradation.js';
 import { createOutbox } from './outbox/outbox.js';
 import { backoff } from './policy/backoff.js';
-import { circuitBreaker } from './policy/circuit-breaker.js';
+import { circuitBreaker } from './policy/breaker/circuit-breaker.js';
 import { retry } from './policy/retry.js';
 import { timeout } from './policy/timeout.js';
 

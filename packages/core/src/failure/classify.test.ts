@@ -146,6 +146,28 @@ describe('classifyFailure', () => {
     });
   });
 
+  it("knows the package's errors by name, so one made by another copy of the package is classified alike", () => {
+    const copyOf = (name: string, fields: object) => Object.assign(new Error('copy'), { name, ...fields });
+    const controller = new AbortController();
+    controller.abort('user left');
+    const http = copyOf('HttpError', {
+      status: 503,
+      headers: new Headers({ 'retry-after': '3' }),
+      detail: 'Down for maintenance',
+    });
+    expect(classifyFailure(http, { signal: controller.signal })).toMatchObject({
+      category: 'rate-limited',
+      status: 503,
+      retryAfterMs: 3_000,
+      detail: 'Down for maintenance',
+    });
+    expect(classifyFailure(copyOf('CircuitOpenError', { retryAfterMs: 500 }))).toMatchObject({
+      category: 'circuit-open',
+      retryAfterMs: 500,
+    });
+    expect(classifyFailure(copyOf('TimeoutError', {})).category).toBe('timeout');
+  });
+
   it('keeps the original error as cause and returns an already-classified failure as is', () => {
     const error = http(500);
     const f = classifyFailure(error);

@@ -7,7 +7,7 @@ import { drainQueue } from './drain.js';
 import { FallbackRecordStore } from './fallback-store.js';
 import { createHttpHandler, headerFilter, paramFilter, serializeRequest } from './http.js';
 import { createLeaderLock, lockName, type LeaderLock } from './leader-lock.js';
-import { newId } from './new-id.js';
+import { newId } from '../new-id.js';
 import { resolveOutboxOptions, type ResolvedOutboxOptions } from './options.js';
 import { EntryQueue } from './queue.js';
 import { httpPayloadSchema, RECORD_VERSION, toEntry, type NewOutboxRecord } from './schema.js';

@@ -1,6 +1,6 @@
-import * as z from 'zod/mini';
+import { fn, literal, number, object, optional } from '../check/schema.js';
 import type { Backoff } from './types.js';
-import { fnSchema, methodsSchema, msSchema, parseOptions } from '../validate.js';
+import { methodsSchema, msSchema, parseOptions } from '../validate.js';
 
 export type Jitter = 'decorrelated' | 'full' | 'equal' | 'none';
 
@@ -25,17 +25,21 @@ export interface ExponentialBackoffOptions {
 }
 
 /** Any object with a `delay(attempt, previousDelayMs?)` method. */
-export const backoffSchema = methodsSchema<Backoff>(['delay'], 'must be a Backoff ({ delay(attempt) })');
+export const backoffSchema = methodsSchema<Backoff>(['delay'], 'a Backoff ({ delay(attempt) })');
 
-const linearSchema = z.strictObject({ initialMs: msSchema, stepMs: msSchema, maxMs: z.optional(msSchema) });
+const linearSchema = object<LinearBackoffOptions>({
+  initialMs: msSchema,
+  stepMs: msSchema,
+  maxMs: optional(msSchema),
+});
 
-const exponentialSchema = z.optional(
-  z.strictObject({
-    initialMs: z.optional(msSchema),
-    factor: z.optional(z.number().check(z.gte(1))),
-    maxMs: z.optional(msSchema),
-    jitter: z.optional(z.enum(['decorrelated', 'full', 'equal', 'none'])),
-    random: z.optional(fnSchema<() => number>()),
+const exponentialSchema = optional(
+  object<ExponentialBackoffOptions>({
+    initialMs: optional(msSchema),
+    factor: optional(number({ gte: 1 })),
+    maxMs: optional(msSchema),
+    jitter: optional(literal('decorrelated', 'full', 'equal', 'none')),
+    random: optional(fn<() => number>()),
   }),
 );
 
@@ -88,41 +92,28 @@ export const backoff = {
    * Any attempt, even 10 000, yields a finite delay within `maxMs`.
    */
   exponential(o?: ExponentialBackoffOptions): Backoff {
-    const parsed = parseOptions(exponentialSchema, o, 'backoff.exponential()') ?? {};
+    parseOptions(exponentialSchema, o, 'backoff.exponential()');
     const {
       initialMs = 200,
       factor = 2,
       maxMs = 30_000,
       jitter = 'decorrelated',
       random = Math.random,
-    } = parsed;
-    const raw = (n: number) => (initialMs === 0 ? 0 : bounded(initialMs * Math.pow(factor, n), maxMs));
-    switch (jitter) {
-      case 'none':
-        return { delay: (attempt) => raw(exponentOf(attempt)), maxMs };
-      case 'full':
-        return { delay: (attempt) => bounded(random() * raw(exponentOf(attempt)), maxMs), maxMs };
-      case 'equal':
-        return {
-          maxMs,
-          delay: (attempt) => {
-            const d = raw(exponentOf(attempt));
-            return bounded(d / 2 + (random() * d) / 2, maxMs);
-          },
-        };
-      case 'decorrelated':
-        return {
-          maxMs,
-          delay: (attempt) => {
-            const n = exponentOf(attempt);
-            if (initialMs === 0) return 0;
-            const next = polly(n + random(), factor);
-            // Past t ≈ 1024 the formula overflows; Infinity − Infinity would be NaN.
-            if (!Number.isFinite(next)) return maxMs;
-            const previous = n === 0 ? 0 : polly(n - 1 + random(), factor);
-            return bounded((next - previous) * RP_SCALING_FACTOR * initialMs, maxMs);
-          },
-        };
-    }
+    } = o ?? {};
+    const delay = (attempt: number): number => {
+      const n = exponentOf(attempt);
+      if (initialMs === 0) return 0;
+      if (jitter === 'decorrelated') {
+        const next = polly(n + random(), factor);
+        // Past t ≈ 1024 the formula overflows; Infinity − Infinity would be NaN.
+        if (!Number.isFinite(next)) return maxMs;
+        const previous = n === 0 ? 0 : polly(n - 1 + random(), factor);
+        return bounded((next - previous) * RP_SCALING_FACTOR * initialMs, maxMs);
+      }
+      const d = bounded(initialMs * Math.pow(factor, n), maxMs);
+      if (jitter === 'none') return d;
+      return bounded(jitter === 'full' ? random() * d : d / 2 + (random() * d) / 2, maxMs);
+    };
+    return { delay, maxMs };
   },
 };

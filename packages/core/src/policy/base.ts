@@ -1,8 +1,7 @@
-import type { Observable } from 'rxjs';
 import { systemClock, type Clock, setTimer } from '../clock.js';
 import { classifyFailure } from '../failure/classify.js';
-import { newId } from '../outbox/new-id.js';
-import { Emitter } from './emitter.js';
+import { newId } from '../new-id.js';
+import { Emitter, type Observable } from '../observable.js';
 import type { ExecuteOptions, ExecutionContext, Operation, Policy, PolicyEvent } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import { Emitter } from './emitter.js';
+import { Emitter } from '../observable.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../failure/errors.js';
 import type { Failure } from '../failure/types.js';

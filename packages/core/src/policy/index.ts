@@ -22,5 +22,5 @@ export type { TimeoutOptions } from './timeout.js';
 export { fallback } from './fallback.js';
 export type { Alternative } from './fallback.js';
 export { pipeline } from './pipeline.js';
-export { circuitBreaker } from './circuit-breaker.js';
-export type { BreakerOptions, CircuitBreaker } from './circuit-breaker.js';
+export { circuitBreaker } from './breaker/circuit-breaker.js';
+export type { BreakerOptions, CircuitBreaker } from './breaker/options.js';

@@ -1,9 +1,8 @@
-import { Subject } from 'rxjs';
-import { Emitter } from './emitter.js';
+import { Emitter } from '../observable.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CircuitOpenError, HttpError, TimeoutError } from '../failure/errors.js';
 import { backoff } from './backoff.js';
-import { circuitBreaker } from './circuit-breaker.js';
+import { circuitBreaker } from './breaker/circuit-breaker.js';
 import { fallback } from './fallback.js';
 import { pipeline } from './pipeline.js';
 import { retry } from './retry.js';
@@ -13,9 +12,9 @@ import { track } from '../test-support/track.js';
 
 /** A policy written by someone else, against the public interface only: it logs around the call. */
 function tracer(name: string, log: string[]): Policy {
-  const events = new Subject<PolicyEvent>();
+  const events = new Emitter<PolicyEvent>();
   return {
-    events$: events.asObservable(),
+    events$: events.observable,
     async execute<T>(fn: Operation<T>, opts?: ExecuteOptions): Promise<T> {
       log.push(`${name}>`);
       try {

@@ -1,4 +1,4 @@
-import { Observable, type Subscription } from 'rxjs';
+import { observable, type Observable, type Subscription } from '../observable.js';
 import { PolicyBase, runNext, type Call, type ChainLink } from './base.js';
 import type { Operation, Policy, PolicyEvent } from './types.js';
 
@@ -49,7 +49,7 @@ class PipelinePolicy extends PolicyBase {
     this.chain = flat.map((p) => (p instanceof PolicyBase ? p : new ForeignLink(p)));
     // The policies' own events, plus this pipeline's 'success'/'failure' (each policy's
     // outcome events belong to its own direct executions).
-    this.events$ = new Observable<PolicyEvent>((subscriber) => {
+    this.events$ = observable<PolicyEvent>((subscriber) => {
       const subscriptions: Subscription[] = [this.events.observable.subscribe(subscriber)];
       for (const p of flat) {
         subscriptions.push(

@@ -1,8 +1,8 @@
-import * as z from 'zod/mini';
+import { number, object, optional } from '../check/schema.js';
 import { systemClock, type Clock } from '../clock.js';
 import { TimeBuckets } from './time-buckets.js';
 import type { RetryBudget } from './types.js';
-import { clockSchema, methodsSchema, parseOptions } from '../validate.js';
+import { clockSchema, parseOptions } from '../validate.js';
 
 export interface RetryBudgetOptions {
   /** Retries allowed per request seen in the window. Default 0.2. */
@@ -14,12 +14,14 @@ export interface RetryBudgetOptions {
   clock?: Clock;
 }
 
-const schema = z.optional(
-  z.strictObject({
-    ratio: z.optional(z.number().check(z.gte(0))),
-    minPerSecond: z.optional(z.number().check(z.gte(0))),
-    windowMs: z.optional(z.number().check(z.gte(1))),
-    clock: z.optional(clockSchema),
+const atLeast0 = optional(number({ gte: 0 }));
+
+const schema = optional(
+  object<RetryBudgetOptions>({
+    ratio: atLeast0,
+    minPerSecond: atLeast0,
+    windowMs: optional(number({ gte: 1 })),
+    clock: optional(clockSchema),
   }),
 );
 
@@ -36,8 +38,8 @@ const EPSILON = 1e-9;
  * Share one budget between the retry policies that call the same dependency.
  */
 export function retryBudget(o?: RetryBudgetOptions): RetryBudget {
-  const parsed = parseOptions(schema, o, 'retryBudget()') ?? {};
-  const { ratio = 0.2, minPerSecond = 10, windowMs = 10_000, clock = systemClock } = parsed;
+  parseOptions(schema, o, 'retryBudget()');
+  const { ratio = 0.2, minPerSecond = 10, windowMs = 10_000, clock = systemClock } = o ?? {};
   const reserve = (minPerSecond * windowMs) / 1000;
   const window = new TimeBuckets(windowMs, 10, 2);
   const allowance = () => ratio * window.total(REQUESTS) + reserve - window.total(RETRIES);
@@ -57,9 +59,3 @@ export function retryBudget(o?: RetryBudgetOptions): RetryBudget {
     },
   };
 }
-
-/** A schema for a `RetryBudget` option. */
-export const retryBudgetSchema = methodsSchema<RetryBudget>(
-  ['tryRetry', 'recordRequest'],
-  'must be a RetryBudget (see retryBudget())',
-);

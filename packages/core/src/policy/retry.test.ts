@@ -1,4 +1,4 @@
-import { Emitter } from './emitter.js';
+import { Emitter } from '../observable.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CircuitOpenError, HttpError } from '../failure/errors.js';
 import { backoff } from './backoff.js';
@@ -378,6 +378,9 @@ describe('retry', () => {
     expect(() => retry({ maxRetryAfterMs: -1 })).toThrow(/"maxRetryAfterMs"/);
     expect(() => retry({ maxElapsedMs: Number.NaN })).toThrow(/"maxElapsedMs"/);
     expect(() => retry({ budget: true as never })).toThrow(/"budget"/);
+    expect(() => retry({ budget: {} as never })).toThrow(
+      'retry(): option "budget" must be false or a RetryBudget (see retryBudget()) (received an object)',
+    );
     expect(() => retry({ maxAttempts: Infinity, maxElapsedMs: 1_000 })).not.toThrow();
   });
 });

@@ -1,13 +1,12 @@
-import * as z from 'zod/mini';
+import { boolean, custom, fn, object, optional } from '../check/schema.js';
 import type { Clock } from '../clock.js';
 import { isAmbiguous, isKeyInProgress } from '../failure/ambiguous.js';
 import { classifyFailure } from '../failure/classify.js';
 import type { Failure } from '../failure/types.js';
 import { backoff as backoffs, backoffSchema } from './backoff.js';
 import { PolicyBase, runNext, sleep, type Call, type ChainLink } from './base.js';
-import { retryBudgetSchema } from './retry-budget.js';
 import type { Backoff, Operation, Policy, RetryBudget } from './types.js';
-import { clockSchema, fnSchema, msSchema, parseOptions } from '../validate.js';
+import { clockSchema, hasMethods, msSchema, parseOptions } from '../validate.js';
 
 export interface RetryOptions {
   /** Total attempts, the first included. Default 3; `Infinity` retries until something else stops it. */
@@ -27,21 +26,26 @@ export interface RetryOptions {
   clock?: Clock;
 }
 
-const maxAttemptsSchema = z.custom<number>(
-  (v) => v === Infinity || (typeof v === 'number' && Number.isInteger(v) && v >= 1),
-  { message: 'must be an integer ≥ 1 (or Infinity)' },
-);
-
-const schema = z.optional(
-  z.strictObject({
-    maxAttempts: z.optional(maxAttemptsSchema),
-    backoff: z.optional(backoffSchema),
-    retryIf: z.optional(fnSchema<(f: Failure, attempt: number) => boolean>()),
-    respectRetryAfter: z.optional(z.boolean()),
-    maxRetryAfterMs: z.optional(msSchema),
-    maxElapsedMs: z.optional(msSchema),
-    budget: z.optional(z.union([z.literal(false), retryBudgetSchema])),
-    clock: z.optional(clockSchema),
+const schema = optional(
+  object<RetryOptions>({
+    maxAttempts: optional(
+      custom<number>(
+        (v) => v === Infinity || (Number.isInteger(v) && (v as number) >= 1),
+        'an integer ≥ 1 (or Infinity)',
+      ),
+    ),
+    backoff: optional(backoffSchema),
+    retryIf: optional(fn<(f: Failure, attempt: number) => boolean>()),
+    respectRetryAfter: optional(boolean),
+    maxRetryAfterMs: optional(msSchema),
+    maxElapsedMs: optional(msSchema),
+    budget: optional(
+      custom<RetryBudget | false>(
+        (v) => v === false || hasMethods(v, 'tryRetry', 'recordRequest'),
+        'false or a RetryBudget (see retryBudget())',
+      ),
+    ),
+    clock: optional(clockSchema),
   }),
 );
 
@@ -56,7 +60,7 @@ class RetryPolicy extends PolicyBase {
   private readonly maxElapsedMs: number | undefined;
   private readonly budget: RetryBudget | undefined;
 
-  constructor(o: z.infer<typeof schema>) {
+  constructor(o: RetryOptions | undefined) {
     super(o?.clock);
     this.maxAttempts = o?.maxAttempts ?? 3;
     this.backoff = o?.backoff ?? backoffs.exponential();
@@ -157,5 +161,6 @@ class RetryPolicy extends PolicyBase {
  * last attempt's error.
  */
 export function retry(o?: RetryOptions): Policy {
-  return new RetryPolicy(parseOptions(schema, o, 'retry()'));
+  parseOptions(schema, o, 'retry()');
+  return new RetryPolicy(o);
 }

@@ -1,4 +1,4 @@
-import { Emitter } from './emitter.js';
+import { Emitter } from '../observable.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TimeoutError } from '../failure/errors.js';
 import { timeout } from './timeout.js';

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import { literal, object, optional } from '../check/schema.js';
 import { type Clock, setTimer } from '../clock.js';
 import { TimeoutError } from '../failure/errors.js';
 import { NEVER_ABORTED, PolicyBase, rejected, runNext, type Call, type ChainLink } from './base.js';
@@ -15,11 +15,15 @@ export interface TimeoutOptions {
   clock?: Clock;
 }
 
-const schema = z.optional(
-  z.strictObject({ mode: z.optional(z.enum(['cooperative', 'aggressive'])), clock: z.optional(clockSchema) }),
+const schema = optional(
+  object<TimeoutOptions>({
+    mode: optional(literal('cooperative', 'aggressive')),
+    clock: optional(clockSchema),
+  }),
 );
 
 const ignore = () => undefined;
+const expired = (ms: number) => new TimeoutError(undefined, ms);
 
 class TimeoutPolicy extends PolicyBase {
   constructor(
@@ -59,7 +63,7 @@ class TimeoutPolicy extends PolicyBase {
       () => {
         cleanup();
         timedOut = true;
-        const error = new TimeoutError(undefined, ms);
+        const error = expired(ms);
         controller.abort(error);
         if (this.events.observed) this.events.next({ type: 'timeout', afterMs: ms });
         rejectEarly?.(error);
@@ -79,12 +83,12 @@ class TimeoutPolicy extends PolicyBase {
     const settled = inner.then(
       (value) => {
         cleanup();
-        if (timedOut) throw new TimeoutError(undefined, ms);
+        if (timedOut) throw expired(ms);
         return value;
       },
       (error: unknown) => {
         cleanup();
-        if (timedOut) throw new TimeoutError(undefined, ms);
+        if (timedOut) throw expired(ms);
         throw error;
       },
     );
@@ -106,7 +110,7 @@ class TimeoutPolicy extends PolicyBase {
  * One timer per call, always cleared.
  */
 export function timeout(ms: number, o?: TimeoutOptions): Policy {
-  const limit = parseOptions(positiveMsSchema, ms, 'timeout()', 'ms');
-  const parsed = parseOptions(schema, o, 'timeout()');
-  return new TimeoutPolicy(limit, parsed?.mode === 'aggressive', parsed?.clock);
+  parseOptions(positiveMsSchema, ms, 'timeout()', 'ms');
+  parseOptions(schema, o, 'timeout()');
+  return new TimeoutPolicy(ms, o?.mode === 'aggressive', o?.clock);
 }

@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import type { Observable } from '../observable.js';
 import type { Failure } from '../failure/types.js';
 
 /** What a policy hands to the operation it runs. */

@@ -7,7 +7,7 @@ import { isKeyInProgress } from '../failure/ambiguous.js';
 import type { Failure } from '../failure/types.js';
 import { createMessageCenter } from '../messages/index.js';
 import { createOutbox, type Outbox, type OutboxRequestInit } from '../outbox/index.js';
-import { newId } from '../outbox/new-id.js';
+import { newId } from '../new-id.js';
 import type { BreakerState, CircuitBreaker, ExecutionContext, Policy } from '../policy/index.js';
 import { createPredictor, EMPTY_PREDICTION_ACCURACY, type Predictor } from '../predict/index.js';
 import { createRecovery } from '../recovery/index.js';

@@ -2,7 +2,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOutbox } from '../outbox/outbox.js';
 import { backoff } from '../policy/backoff.js';
-import { circuitBreaker } from '../policy/circuit-breaker.js';
+import { circuitBreaker } from '../policy/breaker/circuit-breaker.js';
 import { retry } from '../policy/retry.js';
 import { installOutboxSync, type ServiceWorkerScopeLike } from '../sw/index.js';
 import { createProtection } from './create-protection.js';

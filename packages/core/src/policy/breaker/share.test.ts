@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CircuitOpenError, HttpError } from '../failure/errors.js';
-import { backoff } from './backoff.js';
-import type { BroadcastChannelConstructor, BroadcastChannelLike, StorageLike } from './breaker-share.js';
+import { CircuitOpenError, HttpError } from '../../failure/errors.js';
+import { backoff } from '../backoff.js';
+import type { StorageLike } from './persist.js';
+import type { BroadcastChannelConstructor, BroadcastChannelLike } from './tab-share.js';
 import { circuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.js';
 
 const fail = () => Promise.reject(new HttpError(500));

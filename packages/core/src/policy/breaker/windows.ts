@@ -1,4 +1,5 @@
-import { TimeBuckets } from './time-buckets.js';
+import { TimeBuckets } from '../time-buckets.js';
+import type { BreakerWindow } from '../types.js';
 
 /**
  * Where a circuit breaker keeps the outcomes of recent calls. `record` is O(1) whatever
@@ -17,26 +18,6 @@ export interface OutcomeWindow {
 
 /** Absorbs floating-point error in rate comparisons (3 of 10 is a rate of 0.3, exactly). */
 const EPSILON = 1e-9;
-
-/**
- * Whether the call just recorded trips the window. Each rate is judged only on a call that
- * adds to it: a failure-rate threshold reached as a success arrives (the window filling up,
- * an old success leaving it) is a dependency recovering, and must not open the breaker.
- */
-function overThreshold(
-  failed: boolean,
-  isSlow: boolean,
-  failures: number,
-  slow: number,
-  calls: number,
-  minimumCalls: number,
-  failureRate: number,
-  slowRate: number | undefined,
-): boolean {
-  if (calls < minimumCalls || calls === 0) return false;
-  if (failed && failures / calls >= failureRate - EPSILON) return true;
-  return isSlow && slowRate !== undefined && slow / calls >= slowRate - EPSILON;
-}
 
 /** Opens after `threshold` bad calls in a row (a slow call counts as bad); any good call resets the run. */
 export class ConsecutiveWindow implements OutcomeWindow {
@@ -70,11 +51,34 @@ export class ConsecutiveWindow implements OutcomeWindow {
   }
 }
 
+/**
+ * What the count and time windows share: the rule that opens the breaker when at least
+ * `minimumCalls` calls are in the window and the failure (or slow-call) rate reaches its threshold.
+ */
+abstract class RateWindow {
+  constructor(
+    private readonly failureRate: number,
+    private readonly minimumCalls: number,
+    private readonly slowRate: number | undefined,
+  ) {}
+
+  /**
+   * Whether the call just recorded trips the window. Each rate is judged only on a call that
+   * adds to it: a failure-rate threshold reached as a success arrives (the window filling up,
+   * an old success leaving it) is a dependency recovering, and must not open the breaker.
+   */
+  protected trips(failed: boolean, isSlow: boolean, failures: number, slow: number, calls: number): boolean {
+    if (calls < this.minimumCalls || calls === 0) return false;
+    if (failed && failures / calls >= this.failureRate - EPSILON) return true;
+    return isSlow && this.slowRate !== undefined && slow / calls >= this.slowRate - EPSILON;
+  }
+}
+
 const FAILED = 1;
 const SLOW = 2;
 
 /** The last `size` calls, as a ring of outcome flags with running counts (resilience4j's count-based window). */
-export class CountWindow implements OutcomeWindow {
+export class CountWindow extends RateWindow implements OutcomeWindow {
   readonly needsTime = false;
   private readonly ring: Uint8Array;
   private next = 0;
@@ -82,12 +86,8 @@ export class CountWindow implements OutcomeWindow {
   private failures = 0;
   private slow = 0;
 
-  constructor(
-    size: number,
-    private readonly failureRate: number,
-    private readonly minimumCalls: number,
-    private readonly slowRate: number | undefined,
-  ) {
+  constructor(size: number, failureRate: number, minimumCalls: number, slowRate: number | undefined) {
+    super(failureRate, minimumCalls, slowRate);
     this.ring = new Uint8Array(size);
   }
 
@@ -104,16 +104,7 @@ export class CountWindow implements OutcomeWindow {
     if (failed) this.failures++;
     if (slow) this.slow++;
     this.next = this.next + 1 === ring.length ? 0 : this.next + 1;
-    return overThreshold(
-      failed,
-      slow,
-      this.failures,
-      this.slow,
-      this.calls,
-      this.minimumCalls,
-      this.failureRate,
-      this.slowRate,
-    );
+    return this.trips(failed, slow, this.failures, this.slow, this.calls);
   }
 
   reset(): void {
@@ -135,16 +126,12 @@ const FAILURES = 1;
 const SLOW_CALLS = 2;
 
 /** Calls of the last `durationMs`, aggregated in ten buckets (resilience4j's time-based window). */
-export class TimeWindow implements OutcomeWindow {
+export class TimeWindow extends RateWindow implements OutcomeWindow {
   readonly needsTime = true;
   private readonly buckets: TimeBuckets;
 
-  constructor(
-    durationMs: number,
-    private readonly failureRate: number,
-    private readonly minimumCalls: number,
-    private readonly slowRate: number | undefined,
-  ) {
+  constructor(durationMs: number, failureRate: number, minimumCalls: number, slowRate: number | undefined) {
+    super(failureRate, minimumCalls, slowRate);
     this.buckets = new TimeBuckets(durationMs, 10, 3);
   }
 
@@ -154,16 +141,7 @@ export class TimeWindow implements OutcomeWindow {
     b.add(CALLS, index);
     if (failed) b.add(FAILURES, index);
     if (slow) b.add(SLOW_CALLS, index);
-    return overThreshold(
-      failed,
-      slow,
-      b.total(FAILURES),
-      b.total(SLOW_CALLS),
-      b.total(CALLS),
-      this.minimumCalls,
-      this.failureRate,
-      this.slowRate,
-    );
+    return this.trips(failed, slow, b.total(FAILURES), b.total(SLOW_CALLS), b.total(CALLS));
   }
 
   reset(): void {
@@ -174,5 +152,17 @@ export class TimeWindow implements OutcomeWindow {
     const b = this.buckets;
     b.advance(now);
     return { failures: b.total(FAILURES), calls: b.total(CALLS), slowCalls: b.total(SLOW_CALLS) };
+  }
+}
+
+/** The window an option describes; `slowRate` is the slow-call rule's rate, if any. */
+export function createWindow(w: BreakerWindow, slowRate: number | undefined): OutcomeWindow {
+  switch (w.kind) {
+    case 'consecutive':
+      return new ConsecutiveWindow(w.failures);
+    case 'count':
+      return new CountWindow(w.size, w.failureRate, w.minimumCalls ?? w.size, slowRate);
+    case 'time':
+      return new TimeWindow(w.durationMs, w.failureRate, w.minimumCalls ?? 10, slowRate);
   }
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { backoff } from './backoff.js';
-import type { BroadcastChannelConstructor, BroadcastChannelLike, StorageLike } from './breaker-share.js';
+import { backoff } from '../backoff.js';
+import type { StorageLike } from './persist.js';
+import type { BroadcastChannelConstructor, BroadcastChannelLike } from './tab-share.js';
 import { circuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.js';
 
 /**

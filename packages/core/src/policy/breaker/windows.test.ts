@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConsecutiveWindow, CountWindow, TimeWindow } from './breaker-windows.js';
-import { TimeBuckets } from './time-buckets.js';
+import { ConsecutiveWindow, CountWindow, TimeWindow } from './windows.js';
+import { TimeBuckets } from '../time-buckets.js';
 
 describe('CountWindow', () => {
   it('keeps exact running counts across many wrap-arounds of a large ring', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Emitter } from './emitter.js';
+import { Emitter } from './observable.js';
 
 describe('Emitter', () => {
   it('multicasts to current subscribers and reports whether anyone listens', () => {
@@ -33,10 +33,10 @@ describe('Emitter', () => {
     expect(seen).toEqual(['first 1', 'second 1', 'second 2']);
   });
 
-  it('works with rxjs operators', async () => {
-    const { filter, firstValueFrom } = await import('rxjs');
+  it('works with rxjs operators through from()', async () => {
+    const { filter, firstValueFrom, from } = await import('rxjs');
     const emitter = new Emitter<number>();
-    const even = firstValueFrom(emitter.observable.pipe(filter((v) => v % 2 === 0)));
+    const even = firstValueFrom(from(emitter.observable).pipe(filter((v) => v % 2 === 0)));
     emitter.next(1);
     emitter.next(4);
     await expect(even).resolves.toBe(4);

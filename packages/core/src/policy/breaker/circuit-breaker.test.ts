@@ -1,11 +1,11 @@
-import { Emitter } from './emitter.js';
+import { Emitter } from '../../observable.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CircuitOpenError, HttpError, TimeoutError } from '../failure/errors.js';
-import { backoff } from './backoff.js';
+import { CircuitOpenError, HttpError, TimeoutError } from '../../failure/errors.js';
+import { backoff } from '../backoff.js';
 import { circuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.js';
-import type { BreakerSnapshot, PolicyEvent } from './types.js';
-import { deferred } from '../test-support/deferred.js';
-import { track } from '../test-support/track.js';
+import type { BreakerSnapshot, PolicyEvent } from '../types.js';
+import { deferred } from '../../test-support/deferred.js';
+import { track } from '../../test-support/track.js';
 
 const fail = () => Promise.reject(new HttpError(500));
 const ok = () => Promise.resolve('ok');

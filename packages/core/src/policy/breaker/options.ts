@@ -1,0 +1,125 @@
+import {
+  custom,
+  fn,
+  literal,
+  number,
+  object,
+  optional,
+  refine,
+  union,
+  type Schema,
+} from '../../check/schema.js';
+import type { Clock } from '../../clock.js';
+import type { Failure } from '../../failure/types.js';
+import { clockSchema, methodsSchema, msSchema, nonEmptyStringSchema, rateSchema } from '../../validate.js';
+import { backoffSchema } from '../backoff.js';
+import type { Backoff, BreakerSnapshot, BreakerState, BreakerWindow, Policy } from '../types.js';
+import type { Observable } from '../../observable.js';
+import type { StorageLike } from './persist.js';
+import type { BroadcastChannelConstructor } from './tab-share.js';
+
+export interface BreakerOptions {
+  /** Names the dependency in events, errors, snapshots, and the tab channel / storage key. */
+  name: string;
+  /**
+   * How recent outcomes decide to open. Default `{ kind: 'consecutive', failures: 5 }`.
+   * `count`: the last `size` calls; `time`: the calls of the last `durationMs`. Both open when
+   * at least `minimumCalls` calls (default: `size`, resp. 10) have a failure rate ≥ `failureRate`.
+   */
+  window?: BreakerWindow;
+  /**
+   * Calls slower than `thresholdMs` (successful or not) count towards opening: the breaker
+   * opens when their share reaches `rate`. In a consecutive window a slow call counts as a failure.
+   */
+  slowCall?: { thresholdMs: number; rate: number };
+  /** How long an opening lasts. Default 30 000; a `Backoff` lengthens repeated openings. */
+  openForMs?: number | Backoff;
+  /** `probes` calls at a time try the dependency when half-open; `successesToClose` successes close it. */
+  halfOpen?: { probes?: number; successesToClose?: number };
+  /**
+   * Which failures count. Default: network, timeout, server, rate-limited. Others leave the
+   * breaker as it is; an abort (the caller giving up) never counts.
+   */
+  countIf?: (f: Failure) => boolean;
+  /** `'tabs'`: mirror state to same-named breakers in same-origin tabs (BroadcastChannel). */
+  share?: false | 'tabs';
+  /** `'local'`: restore state after a reload (localStorage). */
+  persist?: false | 'local';
+  clock?: Clock;
+  /** Injected for tests; default `globalThis.BroadcastChannel`. */
+  BroadcastChannel?: BroadcastChannelConstructor;
+  /** Injected for tests; default `globalThis.localStorage`. */
+  localStorage?: StorageLike;
+}
+
+export interface CircuitBreaker extends Policy {
+  readonly name: string;
+  readonly state: BreakerState;
+  readonly snapshot: BreakerSnapshot;
+  /** The current snapshot on subscribe, then one per state change. */
+  readonly state$: Observable<BreakerSnapshot>;
+  /** Holds the breaker open until every returned release has been called (each counts once). */
+  isolate(): () => void;
+  /** Back to closed with an empty window, dropping any isolation. */
+  reset(): void;
+  /** Stops mirroring to other tabs (closes the BroadcastChannel). */
+  dispose(): void;
+}
+
+type WindowOf<K extends BreakerWindow['kind']> = Extract<BreakerWindow, { kind: K }>;
+
+const count = number({ int: true, gte: 1 });
+const optionalCount = optional(count);
+
+/** One schema per window kind; the `kind` picks which one checks the rest. */
+const windowSchemas: { readonly [K in BreakerWindow['kind']]: Schema<WindowOf<K>> } = {
+  consecutive: object<WindowOf<'consecutive'>>({ kind: literal('consecutive'), failures: count }),
+  count: refine(
+    object<WindowOf<'count'>>({
+      kind: literal('count'),
+      size: count,
+      failureRate: rateSchema,
+      minimumCalls: optionalCount,
+    }),
+    (w) => w.minimumCalls === undefined || w.minimumCalls <= w.size,
+    'must not exceed window.size (the window never holds more calls)',
+    ['minimumCalls'],
+  ),
+  time: object<WindowOf<'time'>>({
+    kind: literal('time'),
+    durationMs: number({ gte: 1 }),
+    failureRate: rateSchema,
+    minimumCalls: optionalCount,
+  }),
+};
+
+/** A window of an unknown kind is reported at its `kind`, listing the kinds there are. */
+const unknownKind = object<{ kind: string }>(
+  { kind: literal(...(Object.keys(windowSchemas) as BreakerWindow['kind'][])) },
+  true,
+);
+
+const windowSchema: Schema<BreakerWindow> = (value, path, issues) => {
+  const kind = (value as { kind?: unknown } | undefined)?.kind;
+  const schema =
+    typeof kind === 'string' && Object.hasOwn(windowSchemas, kind)
+      ? windowSchemas[kind as BreakerWindow['kind']]
+      : unknownKind;
+  schema(value, path, issues);
+};
+
+export const breakerOptionsSchema = object<BreakerOptions>({
+  name: nonEmptyStringSchema,
+  window: optional(windowSchema),
+  slowCall: optional(object({ thresholdMs: msSchema, rate: rateSchema })),
+  openForMs: optional(union(msSchema, backoffSchema)),
+  halfOpen: optional(object({ probes: optionalCount, successesToClose: optionalCount })),
+  countIf: optional(fn<(f: Failure) => boolean>()),
+  share: optional(literal(false, 'tabs')),
+  persist: optional(literal(false, 'local')),
+  clock: optional(clockSchema),
+  BroadcastChannel: optional(
+    custom<BroadcastChannelConstructor>((v) => typeof v === 'function', 'a constructor'),
+  ),
+  localStorage: optional(methodsSchema<StorageLike>(['getItem'], 'a Storage')),
+});
