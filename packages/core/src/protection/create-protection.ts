@@ -26,7 +26,7 @@ import type {
   ProtectOptions,
 } from './types.js';
 import type { Situation } from './situation.js';
-import { UserMessages } from './user-messages.js';
+import { createUserMessages } from './user-messages.js';
 
 /**
  * A call still unanswered after this long asks the connectivity probe to look now: a
@@ -128,10 +128,9 @@ export function createProtection(options?: ProtectionOptions): Protection {
   const subscriptions: Array<{ unsubscribe(): void }> = [];
   let disposed = false;
 
-  const userMessages = new UserMessages({
+  const userMessages = createUserMessages({
     messages,
     ...(outbox ? { outbox } : {}),
-    clock,
     requestReview: () => {
       emit(() => ({ type: 'review-requested' }));
     },
