@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, from } from 'rxjs';
 import { filter } from 'rxjs/operators';
 import {
   createConnectivityMonitor,
@@ -47,7 +47,7 @@ async function offlineEvent(): Promise<BenchRow> {
   const monitor = createConnectivityMonitor({ window: win as unknown as ConnectivityWindow });
   const samples: number[] = [];
   for (let i = 0; i < 1_000; i++) {
-    const seen = firstValueFrom(monitor.state$.pipe(filter((s) => s.status === 'offline')));
+    const seen = firstValueFrom(from(monitor.state$).pipe(filter((s) => s.status === 'offline')));
     win.navigator.onLine = false;
     const began = process.hrtime.bigint();
     win.dispatchEvent(new Event('offline'));
@@ -75,11 +75,11 @@ async function lieFi(): Promise<BenchRow[]> {
       window: new FakeWindow() as unknown as ConnectivityWindow,
       probe: { url: `${server.url}/api/health` },
     });
-    await firstValueFrom(monitor.state$.pipe(filter((s) => s.status === 'online')));
+    await firstValueFrom(from(monitor.state$).pipe(filter((s) => s.status === 'online')));
     return monitor;
   };
   const unreachable = (m: ConnectivityMonitor) =>
-    firstValueFrom(m.state$.pipe(filter((s) => s.status === 'unreachable')));
+    firstValueFrom(from(m.state$).pipe(filter((s) => s.status === 'unreachable')));
   const networkFailure = {
     category: 'network' as const,
     retryable: true,

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, from } from 'rxjs';
 import { filter, timeout } from 'rxjs/operators';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -49,7 +49,7 @@ function start(url = `${server.url}/api/health`, expectFn?: (res: Response) => b
 
 function until(m: ConnectivityMonitor, status: Reachability) {
   return firstValueFrom(
-    m.state$.pipe(
+    from(m.state$).pipe(
       filter((s) => s.status === status),
       timeout(5_000),
     ),

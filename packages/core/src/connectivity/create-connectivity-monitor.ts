@@ -1,12 +1,13 @@
-import { BehaviorSubject, Subject } from 'rxjs';
-import * as z from 'zod/mini';
+import { fn, number, object, optional, unknown, type Schema } from '../check/schema.js';
 import { systemClock, setTimer } from '../clock.js';
+import { FAILURE_MEANINGS, type FailureMeaning } from '../failure/meaning.js';
 import type { Failure } from '../failure/types.js';
+import { Emitter, ValueEmitter } from '../observable.js';
 import {
   clockSchema,
-  fnSchema,
   hasMethods,
   methodsSchema,
+  nonEmptyStringSchema,
   parseOptions,
   positiveMsSchema,
 } from '../validate.js';
@@ -18,6 +19,7 @@ import type {
   ConnectivityMonitorOptions,
   ConnectivitySnapshot,
   ConnectivityWindow,
+  ProbeOptions,
   ProbeResult,
 } from './types.js';
 
@@ -39,31 +41,30 @@ export const PROBE_GUARD_MS = 1_000;
 
 const WINDOW_METHODS = ['addEventListener', 'removeEventListener'];
 
-const probeSchema = z.strictObject({
-  url: z.string().check(z.minLength(1)),
-  intervalMs: z.optional(positiveMsSchema),
-  offlineIntervalMs: z.optional(positiveMsSchema),
-  timeoutMs: z.optional(positiveMsSchema),
-  expect: z.optional(fnSchema<(res: Response) => boolean | Promise<boolean>>()),
+const probeSchema = object<{ probe: ProbeOptions }>({
+  probe: object<ProbeOptions>({
+    url: nonEmptyStringSchema,
+    intervalMs: optional(positiveMsSchema),
+    offlineIntervalMs: optional(positiveMsSchema),
+    timeoutMs: optional(positiveMsSchema),
+    expect: optional(fn()),
+  }),
 });
 
-const optionsSchema = z.strictObject({
-  // Checked on its own below: inside a union, zod would only say "does not match" instead of naming the field.
-  probe: z.optional(z.unknown()),
-  slowRttMs: z.optional(positiveMsSchema),
-  failuresToUnreachable: z.optional(z.int().check(z.gte(1))),
-  clock: z.optional(clockSchema),
-  window: z.optional(
+const optionsSchema = object<ConnectivityMonitorOptions>({
+  // Checked on its own below: inside a union, the message would only say "does not match" instead of naming the field.
+  probe: optional(unknown as Schema<ProbeOptions | false>),
+  slowRttMs: optional(positiveMsSchema),
+  failuresToUnreachable: optional(number({ int: true, gte: 1 })),
+  clock: optional(clockSchema),
+  window: optional(
     methodsSchema<ConnectivityWindow>(
       WINDOW_METHODS,
-      'must be a window-like object with addEventListener and removeEventListener',
+      'a window-like object with addEventListener and removeEventListener',
     ),
   ),
-  fetch: z.optional(fnSchema<typeof fetch>()),
+  fetch: optional(fn()),
 });
-
-/** Failures that say the network path is broken; a 5xx or a 4xx is an answer, so it does not. */
-const PATH_FAILURES: ReadonlySet<Failure['category']> = new Set(['network', 'timeout', 'offline']);
 
 /**
  * Watches whether the app can reach its backend: `navigator.onLine` and its events for the
@@ -76,11 +77,7 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
   const probeOptions =
     o.probe === undefined || o.probe === false
       ? undefined
-      : parseOptions(
-          z.strictObject({ probe: probeSchema }),
-          { probe: o.probe },
-          'createConnectivityMonitor()',
-        ).probe;
+      : parseOptions(probeSchema, { probe: o.probe }, 'createConnectivityMonitor()').probe;
   const clock = o.clock ?? systemClock;
   const win = o.window ?? defaultWindow();
   const probe = probeOptions
@@ -107,8 +104,8 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
     clock.now(),
   );
   state.networkInformation(readNetworkInformation(win?.navigator?.connection));
-  const subject = new BehaviorSubject<ConnectivitySnapshot>(state.snapshot);
-  const probeResults = new Subject<ProbeResult>();
+  const subject = new ValueEmitter<ConnectivitySnapshot>(state.snapshot);
+  const probeResults = new Emitter<ProbeResult>();
   const disposal = new AbortController();
   let disposed = false;
   let timer: unknown;
@@ -290,7 +287,10 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
       return;
     }
     const category = r.failure?.category;
-    if (category !== undefined && !PATH_FAILURES.has(category)) return;
+    // Only a failure on the network path counts (see FAILURE_MEANINGS): a 5xx or a 4xx is an
+    // answer. A failure of a category it does not know (a JavaScript caller's) is ignored too.
+    const meaning: FailureMeaning | undefined = category && FAILURE_MEANINGS[category];
+    if (category && !meaning?.pathFailure) return;
     const wasReachable = state.status === 'online' || state.status === 'unknown';
     publish(state.failure(now, false, category === 'timeout' ? 'timeout' : 'network'));
     // A real call just failed on the network: ask the probe now instead of at the next interval.
@@ -320,8 +320,8 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
     get snapshot() {
       return state.snapshot;
     },
-    state$: subject.asObservable(),
-    probes$: probeResults.asObservable(),
+    state$: subject.observable,
+    probes$: probeResults.observable,
     check,
     report,
     probeSoon,

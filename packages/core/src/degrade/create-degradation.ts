@@ -1,17 +1,24 @@
-import { BehaviorSubject, Observable } from 'rxjs';
-import * as z from 'zod/mini';
+import { literal, object, optional, record } from '../check/schema.js';
 import { systemClock, setTimer } from '../clock.js';
+import { observable, ValueEmitter } from '../observable.js';
 import { clockSchema, msSchema, parseOptions } from '../validate.js';
-import { DEGRADATION_LEVELS, levelBelow, levelRank, type DegradationLevel } from './levels.js';
+import { DEGRADATION_LEVELS, levelStep, levelRank, type DegradationLevel } from './levels.js';
 import type { Degradation, DegradationOptions, DegradationState } from './types.js';
 
-const levelSchema = z.enum(DEGRADATION_LEVELS as [DegradationLevel, ...DegradationLevel[]]);
-
-const optionsSchema = z.strictObject({
-  features: z.optional(z.record(z.string(), levelSchema)),
-  recoverAfterMs: z.optional(msSchema),
-  clock: z.optional(clockSchema),
+const optionsSchema = object<DegradationOptions>({
+  features: optional(record(literal(...DEGRADATION_LEVELS))),
+  recoverAfterMs: optional(msSchema),
+  clock: optional(clockSchema),
 });
+
+/** Checks a level given at run time (JavaScript callers): `propose(): level must be one of none, … (received "x")`. */
+function checkLevel(level: unknown, where: string, orNull = ''): void {
+  if (!DEGRADATION_LEVELS.includes(level as DegradationLevel)) {
+    throw new TypeError(
+      `${where}: level must be one of ${DEGRADATION_LEVELS.join(', ')}${orNull} (received ${JSON.stringify(level)})`,
+    );
+  }
+}
 
 /** Shown while the level is held above what conditions call for, so the banner never states a stale cause. */
 export const RECOVERING_REASON = 'recovering: conditions improved, stepping down one level at a time';
@@ -39,7 +46,7 @@ export function createDegradation(options: DegradationOptions = {}): Degradation
   let timer: unknown;
   let disposed = false;
 
-  const subject = new BehaviorSubject<DegradationState>(computed);
+  const subject = new ValueEmitter<DegradationState>(computed);
 
   function visible(): DegradationState {
     return manual ?? computed;
@@ -54,7 +61,7 @@ export function createDegradation(options: DegradationOptions = {}): Degradation
     let next = computed;
     while (levelRank(next.level) > levelRank(target.level) && now - calmSince >= recoverAfterMs) {
       const stepAt = calmSince + recoverAfterMs;
-      const level = levelBelow(next.level);
+      const level = levelStep(next.level, -1);
       next = {
         level,
         reasons: level === target.level ? [...target.reasons] : reasonsWhileAbove(),
@@ -68,7 +75,7 @@ export function createDegradation(options: DegradationOptions = {}): Degradation
 
   function publish(): void {
     const state = visible();
-    const last = subject.getValue();
+    const last = subject.value;
     if (state !== last && !sameState(state, last)) subject.next(state);
   }
 
@@ -97,11 +104,7 @@ export function createDegradation(options: DegradationOptions = {}): Degradation
   }
 
   function propose(level: DegradationLevel, reasons: string[]): void {
-    if (typeof level !== 'string' || !(DEGRADATION_LEVELS as readonly string[]).includes(level)) {
-      throw new TypeError(
-        `propose(): level must be one of ${DEGRADATION_LEVELS.join(', ')} (received ${JSON.stringify(level)})`,
-      );
-    }
+    checkLevel(level, 'propose()');
     if (!Array.isArray(reasons) || reasons.some((r) => typeof r !== 'string')) {
       throw new TypeError('propose(): reasons must be an array of strings');
     }
@@ -131,14 +134,7 @@ export function createDegradation(options: DegradationOptions = {}): Degradation
   }
 
   function override(level: DegradationLevel | null, reason?: string): void {
-    if (
-      level !== null &&
-      (typeof level !== 'string' || !(DEGRADATION_LEVELS as readonly string[]).includes(level))
-    ) {
-      throw new TypeError(
-        `override(): level must be one of ${DEGRADATION_LEVELS.join(', ')} or null (received ${JSON.stringify(level)})`,
-      );
-    }
+    if (level !== null) checkLevel(level, 'override()', ' or null');
     if (reason !== undefined && typeof reason !== 'string') {
       throw new TypeError('override(): reason must be a string');
     }
@@ -160,10 +156,11 @@ export function createDegradation(options: DegradationOptions = {}): Degradation
     schedule();
   }
 
-  const state$ = new Observable<DegradationState>((subscriber) => {
+  const state$ = observable<DegradationState>((observer) => {
     // A late subscriber must not receive a level whose step-down fell due while timers slept.
     refresh();
-    return subject.subscribe(subscriber);
+    const subscription = subject.observable.subscribe(observer);
+    return () => subscription.unsubscribe();
   });
 
   return {

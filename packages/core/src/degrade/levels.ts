@@ -10,25 +10,12 @@ export const DEGRADATION_LEVELS: readonly DegradationLevel[] = [
   'critical',
 ];
 
-const RANK: Readonly<Record<DegradationLevel, number>> = {
-  none: 0,
-  minimal: 1,
-  moderate: 2,
-  severe: 3,
-  critical: 4,
-};
-
 /** 0 for `none` … 4 for `critical`, so levels compare as numbers. */
 export function levelRank(level: DegradationLevel): number {
-  return RANK[level];
+  return DEGRADATION_LEVELS.indexOf(level);
 }
 
-/** The level one step milder, or `none` when already there. */
-export function levelBelow(level: DegradationLevel): DegradationLevel {
-  return DEGRADATION_LEVELS[Math.max(0, RANK[level] - 1)] ?? 'none';
-}
-
-/** The more severe of two levels. */
-export function maxLevel(a: DegradationLevel, b: DegradationLevel): DegradationLevel {
-  return RANK[a] >= RANK[b] ? a : b;
+/** The level `by` steps from `level` (negative: milder), kept within `none` … `critical`. */
+export function levelStep(level: DegradationLevel, by: number): DegradationLevel {
+  return DEGRADATION_LEVELS[Math.min(4, Math.max(0, levelRank(level) + by))] as DegradationLevel;
 }

@@ -1,14 +1,29 @@
-import { BehaviorSubject } from 'rxjs';
-import * as z from 'zod/mini';
+import {
+  array,
+  fn,
+  literal,
+  nullable,
+  number,
+  object,
+  optional,
+  record,
+  string,
+  union,
+  unknown,
+  type Schema,
+} from '../check/schema.js';
 import { systemClock, setTimer } from '../clock.js';
-import { clockSchema, fnSchema, nonEmptyStringSchema, parseOptions, positiveMsSchema } from '../validate.js';
+import { ValueEmitter } from '../observable.js';
+import { clockSchema, nonEmptyStringSchema, parseOptions, positiveMsSchema } from '../validate.js';
 import { createTemplateFormatter, type TemplateParams } from './format-template.js';
 import { defaultTemplates, templateIds, type TemplateId, type Templates } from './templates.js';
 import { validateTemplates } from './validate-templates.js';
 import type {
   Message,
+  MessageAction,
   MessageCenter,
   MessageCenterOptions,
+  MessageInput,
   Politeness,
   Tone,
   VisibleMessages,
@@ -20,37 +35,36 @@ export const DEFAULT_TOAST_TTL_MS = 6_000;
 /** Without an explicit priority, what matters more to the user shows first. */
 const TONE_PRIORITY: Readonly<Record<Tone, number>> = { error: 3, warning: 2, info: 1, success: 0 };
 
-const optionsSchema = z.strictObject({
-  maxToasts: z.optional(z.int().check(z.gte(0))),
-  maxBanners: z.optional(z.int().check(z.gte(0))),
-  templates: z.optional(z.unknown()), // checked by validateTemplates for field-precise errors
-  locale: z.optional(nonEmptyStringSchema),
-  clock: z.optional(clockSchema),
-  onActionError: z.optional(fnSchema<NonNullable<MessageCenterOptions['onActionError']>>()),
+const count = optional(number({ int: true, gte: 0 }));
+
+const optionsSchema = object<MessageCenterOptions>({
+  maxToasts: count,
+  maxBanners: count,
+  // Checked by validateTemplates, for field-precise errors.
+  templates: optional(unknown as Schema<Partial<Templates>>),
+  locale: optional(nonEmptyStringSchema),
+  clock: optional(clockSchema),
+  onActionError: optional(fn()),
 });
 
-const inputSchema = z.strictObject({
+const inputSchema = object<MessageInput>({
   key: nonEmptyStringSchema,
-  tone: z.enum(['info', 'success', 'warning', 'error']),
+  tone: literal('info', 'success', 'warning', 'error'),
   text: nonEmptyStringSchema,
-  title: z.optional(z.string()),
-  placement: z.optional(z.enum(['banner', 'toast'])),
-  priority: z.optional(z.number()),
-  ttlMs: z.optional(z.nullable(positiveMsSchema)),
-  actions: z.optional(
-    z.array(
-      z.strictObject({
-        id: nonEmptyStringSchema,
-        label: nonEmptyStringSchema,
-        run: z.optional(fnSchema<() => void | Promise<void>>()),
-      }),
+  title: optional(string()),
+  placement: optional(literal('banner', 'toast')),
+  priority: optional(number()),
+  ttlMs: optional(nullable(positiveMsSchema)),
+  actions: optional(
+    array(
+      object<MessageAction>({ id: nonEmptyStringSchema, label: nonEmptyStringSchema, run: optional(fn()) }),
     ),
   ),
-  staleAfterMs: z.optional(z.number().check(z.positive())),
-  politeness: z.optional(z.enum(['polite', 'assertive'])),
+  staleAfterMs: optional(number({ gt: 0 })),
+  politeness: optional(literal('polite', 'assertive')),
 });
 
-const paramsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+const paramsSchema = record(union(string(), number()));
 
 interface Entry {
   message: Message;
@@ -87,7 +101,7 @@ export function createMessageCenter(options: MessageCenterOptions = {}): Message
   let seq = 0;
   let queued = 0;
   let disposed = false;
-  const visibleSubject = new BehaviorSubject<VisibleMessages>(Object.freeze({ banners: [], toasts: [] }));
+  const visibleSubject = new ValueEmitter<VisibleMessages>(Object.freeze({ banners: [], toasts: [] }));
 
   const rank = (a: Entry, b: Entry): number => b.message.priority - a.message.priority || b.seq - a.seq;
 
@@ -95,7 +109,7 @@ export function createMessageCenter(options: MessageCenterOptions = {}): Message
   const refresh = (): void => {
     const banners: Entry[] = [];
     const toasts: Entry[] = [];
-    const onScreen = visibleSubject.getValue();
+    const onScreen = visibleSubject.value;
     const shownKeys = new Set([...onScreen.banners, ...onScreen.toasts].map((m) => m.key));
     const now = clock.now();
     for (const [key, entry] of entries) {
@@ -118,7 +132,7 @@ export function createMessageCenter(options: MessageCenterOptions = {}): Message
     queued = entries.size - shownBanners.length - shownToasts.length;
     syncTimers(shownBanners, shownToasts);
 
-    const previous = visibleSubject.getValue();
+    const previous = visibleSubject.value;
     if (sameMessages(previous.banners, shownBanners) && sameMessages(previous.toasts, shownToasts)) return;
     visibleSubject.next(
       Object.freeze({ banners: Object.freeze(shownBanners), toasts: Object.freeze(shownToasts) }),
@@ -155,11 +169,7 @@ export function createMessageCenter(options: MessageCenterOptions = {}): Message
     return true;
   };
 
-  const toMessage = (
-    input: z.infer<typeof inputSchema>,
-    previous: Message | undefined,
-    now: number,
-  ): Message => {
+  const toMessage = (input: MessageInput, previous: Message | undefined, now: number): Message => {
     const placement = input.placement ?? 'toast';
     const actions = Object.freeze((input.actions ?? []).map((a) => Object.freeze({ ...a })));
     const ttlMs =
@@ -238,10 +248,10 @@ export function createMessageCenter(options: MessageCenterOptions = {}): Message
       }
     },
 
-    visible$: visibleSubject.asObservable(),
+    visible$: visibleSubject.observable,
 
     get visible() {
-      return visibleSubject.getValue();
+      return visibleSubject.value;
     },
 
     get queued() {

@@ -431,6 +431,13 @@ describe('createPredictor', () => {
       'signal(): signal field "key" must not be empty (received "")',
     );
   });
+
+  it('names a misspelt field of a sample it refuses', () => {
+    const { predictor } = setup();
+    expect(() => predictor.record({ key: 'a', ok: true, latencyMS: 1 } as never)).toThrow(
+      'record(): unknown sample field "latencyMS"; sample field "latencyMs" must be a finite number (received undefined)',
+    );
+  });
 });
 
 describe('maxKeys: how many keys are tracked', () => {

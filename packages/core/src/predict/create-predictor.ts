@@ -1,7 +1,8 @@
-import { Observable, Subject } from 'rxjs';
-import * as z from 'zod/mini';
+import { boolean, literal, number, object, optional, unknown, type Schema } from '../check/schema.js';
 import { systemClock } from '../clock.js';
-import type { FailureCategory } from '../failure/types.js';
+import { FAILURE_MEANINGS, type FailureMeaning } from '../failure/meaning.js';
+import type { Failure } from '../failure/types.js';
+import { Emitter, observable } from '../observable.js';
 import { clockSchema, nonEmptyStringSchema, parseOptions } from '../validate.js';
 import { FRUSTRATION_KINDS, FrustrationMeter } from './frustration-meter.js';
 import { KeyHealth, type HealthSettings } from './key-health.js';
@@ -17,29 +18,31 @@ import type {
   RiskSnapshot,
 } from './types.js';
 
-/** Run-time checks of what `record()` and `signal()` are given; used only to word an error. */
-const sampleSchema = z.object({
+// Run-time checks of what `record()`, `probe()` and `signal()` are given; used only to word an error.
+const latency = number({ gte: 0 });
+const at = optional(number());
+const key = optional(nonEmptyStringSchema);
+const sampleSchema = object<PredictorSample>({
   key: nonEmptyStringSchema,
-  ok: z.boolean(),
-  latencyMs: z.number().check(z.gte(0)),
+  ok: boolean,
+  latencyMs: latency,
+  failure: optional(unknown as Schema<Failure>),
+  at,
 });
-const probeSchema = z.object({
-  ok: z.boolean(),
-  latencyMs: z.number().check(z.gte(0)),
-  key: z.optional(nonEmptyStringSchema),
-});
-const signalSchema = z.object({ kind: z.enum(FRUSTRATION_KINDS), key: z.optional(nonEmptyStringSchema) });
+const probeSchema = object<ProbeSample>({ ok: boolean, latencyMs: latency, key, at });
+const signalSchema = object<FrustrationSignal>({ kind: literal(...FRUSTRATION_KINDS), key, at });
 
-const optionsSchema = z.strictObject({
-  horizonMs: z.optional(z.number().check(z.gt(0))),
-  latencyThreshold: z.optional(z.number().check(z.gt(0))),
-  errorThreshold: z.optional(z.number().check(z.gt(0))),
-  persistMs: z.optional(z.number().check(z.gte(0))),
-  minLatencyRatio: z.optional(z.number().check(z.gt(1))),
-  errorWindowMs: z.optional(z.number().check(z.gt(0))),
-  episodeFailures: z.optional(z.int().check(z.gte(1), z.lte(1_000))),
-  maxKeys: z.optional(z.int().check(z.gte(1))),
-  clock: z.optional(clockSchema),
+const positive = optional(number({ gt: 0 }));
+const optionsSchema = object<PredictorOptions>({
+  horizonMs: positive,
+  latencyThreshold: positive,
+  errorThreshold: positive,
+  persistMs: optional(number({ gte: 0 })),
+  minLatencyRatio: optional(number({ gt: 1 })),
+  errorWindowMs: positive,
+  episodeFailures: optional(number({ int: true, gte: 1, lte: 1_000 })),
+  maxKeys: optional(number({ int: true, gte: 1 })),
+  clock: optional(clockSchema),
 });
 
 export const DEFAULT_LATENCY_THRESHOLD = 6;
@@ -50,14 +53,6 @@ export const DEFAULT_HORIZON_MS = 60_000;
 
 /** A score change this large is news for `risk$` even when the level stays the same. */
 const RISK_EMIT_STEP = 0.1;
-
-/**
- * Failures that say nothing about the dependency's health. A 4xx is an answer, so it counts
- * as a sign of life; an abort, the device being offline, an open breaker or full storage
- * are not observations of the dependency at all.
- */
-const ANSWERED: ReadonlySet<FailureCategory> = new Set(['client', 'auth']);
-const NOT_OBSERVED: ReadonlySet<FailureCategory> = new Set(['aborted', 'offline', 'circuit-open', 'storage']);
 
 /**
  * Failure prediction per key (usually a dependency) by change detection: a sustained shift
@@ -85,8 +80,8 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
   const keys = new Map<string, KeyHealth>();
   const shared = new FrustrationMeter();
   const ledger = new PredictionLedger(horizonMs);
-  const predictionSubject = new Subject<Prediction>();
-  const riskSubject = new Subject<RiskSnapshot[]>();
+  const predictionSubject = new Emitter<Prediction>();
+  const riskSubject = new Emitter<RiskSnapshot[]>();
   let sequence = 0;
   /** Counts observations; a key's `observed` is the count at its latest one. */
   let observations = 0;
@@ -193,13 +188,18 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
       // Only a bad sample pays for the schema, which words the error like every other one.
       parseOptions(sampleSchema, s, 'record()', 'sample');
     }
-    const category = s.ok ? undefined : s.failure?.category;
-    if (category !== undefined && NOT_OBSERVED.has(category)) return;
+    // What the failure says about the dependency (see FAILURE_MEANINGS): nothing (an abort,
+    // the device offline, an open breaker, full storage), or a sign of life (a 4xx answer).
+    // Undefined for a category it does not know (a JavaScript caller's): counted as failing.
+    const meaning: FailureMeaning | undefined =
+      s.ok || !s.failure ? undefined : FAILURE_MEANINGS[s.failure.category];
+    const signal = meaning?.signal;
+    if (signal === 'none') return;
 
     const k = health(s.key);
     const at = advance(k, s.at ?? clock.now());
-    // A client error is an answer, a sign of life; its latency says little about the dependency.
-    if (k.call(s.ok || (category !== undefined && ANSWERED.has(category)), s.latencyMs, s.ok, at)) {
+    // An answer's latency says little about the dependency, but it is alive.
+    if (k.call(s.ok || signal === 'alive', s.latencyMs, s.ok, at)) {
       ledger.outageStarted(k, at);
     }
     ledger.expire(k, at);
@@ -266,15 +266,16 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
     afterEvaluate(k, at);
   }
 
-  const risk$ = new Observable<RiskSnapshot[]>((subscriber) => {
+  const risk$ = observable<RiskSnapshot[]>((observer) => {
     const now = clock.now();
     for (const k of keys.values()) {
       k.evaluate(Math.max(now, k.lastAt), shared);
       k.emittedLevel = k.level;
       k.emittedScore = k.score;
     }
-    subscriber.next(allSnapshots());
-    return riskSubject.subscribe(subscriber);
+    observer.next(allSnapshots());
+    const subscription = riskSubject.observable.subscribe(observer);
+    return () => subscription.unsubscribe();
   });
 
   return {
@@ -288,7 +289,7 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
       return snapshot(k);
     },
     risk$,
-    predictions$: predictionSubject.asObservable(),
+    predictions$: predictionSubject.observable,
     accuracy() {
       ledger.expireAll(clock.now());
       return ledger.accuracy();

@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import type { Observable } from '../observable.js';
 import type { Clock } from '../clock.js';
 import type { Failure } from '../failure/types.js';
 

@@ -1,6 +1,6 @@
-import * as z from 'zod/mini';
+import { fn, number, object, optional } from '../check/schema.js';
 import { systemClock, type Clock } from '../clock.js';
-import { clockSchema, fnSchema, parseOptions } from '../validate.js';
+import { clockSchema, parseOptions } from '../validate.js';
 
 export interface FrustrationWatchSignal {
   kind: 'rage-click' | 'repeat-submit';
@@ -23,21 +23,20 @@ export interface FrustrationWatchOptions {
   clock?: Clock;
 }
 
-const optionsSchema = z.strictObject({
-  rageClick: z.optional(
-    z.strictObject({
-      clicks: z.optional(z.int().check(z.gte(2))),
-      withinMs: z.optional(z.number().check(z.gt(0))),
-      radiusPx: z.optional(z.number().check(z.gte(0))),
+type RageClickOptions = NonNullable<FrustrationWatchOptions['rageClick']>;
+type RepeatSubmitOptions = NonNullable<FrustrationWatchOptions['repeatSubmit']>;
+const withinMs = optional(number({ gt: 0 }));
+
+const optionsSchema = object<FrustrationWatchOptions>({
+  rageClick: optional(
+    object<RageClickOptions>({
+      clicks: optional(number({ int: true, gte: 2 })),
+      withinMs,
+      radiusPx: optional(number({ gte: 0 })),
     }),
   ),
-  repeatSubmit: z.optional(
-    z.strictObject({
-      isPending: z.optional(fnSchema<(form: HTMLFormElement) => boolean>()),
-      withinMs: z.optional(z.number().check(z.gt(0))),
-    }),
-  ),
-  clock: z.optional(clockSchema),
+  repeatSubmit: optional(object<RepeatSubmitOptions>({ isPending: optional(fn()), withinMs })),
+  clock: optional(clockSchema),
 });
 
 interface Click {

@@ -7,7 +7,7 @@ import type { OutboxHandler } from '../outbox/index.js';
 import { circuitBreaker, pipeline, retry } from '../policy/index.js';
 import { backoff } from '../policy/backoff.js';
 import { createProtection } from './create-protection.js';
-import type { ProtectionEvent, ProtectionOptions, Protection } from './types.js';
+import type { ProtectionEvent, ProtectionOptions, Protection, ProtectionStatus } from './types.js';
 import { FakeWindow } from '../test-support/fake-window.js';
 
 const networkError = () => new TypeError('Failed to fetch');
@@ -292,6 +292,38 @@ describe('degradation and status', () => {
     expect(types).toContain('degradation');
     expect(types).toContain('outbox');
     expect(events.find((e) => e.type === 'call')).toMatchObject({ name: 'read', status: 'ok', kind: 'read' });
+  });
+});
+
+describe('status$: one consistent status per change', () => {
+  const levelOf = (s: ProtectionStatus) =>
+    `${s.connectivity.status}/${s.degradation.level}/${s.situation.kind}`;
+
+  it('going offline moves connectivity, degradation and the situation in one status, never one before the others', () => {
+    const p = make({ outbox: false });
+    const seen: string[] = [];
+    p.status$.subscribe((s) => seen.push(levelOf(s)));
+    win.goOffline();
+    // The degradation level rises while the status is computed: its emission is part of that
+    // status, not a status of its own (which would say offline with no degradation, or the reverse).
+    expect(seen).toEqual(['online/none/ok', 'offline/severe/offline']);
+    expect(levelOf(p.status())).toBe('offline/severe/offline');
+  });
+
+  it('a change made by a subscriber is told after the status it reacted to, to every subscriber in order', () => {
+    const p = make({ outbox: false });
+    const first: string[] = [];
+    const second: string[] = [];
+    p.status$.subscribe((s) => {
+      first.push(levelOf(s));
+      if (s.connectivity.status === 'offline' && !s.degradation.manual) p.degradation.override('critical');
+    });
+    p.status$.subscribe((s) => second.push(levelOf(s)));
+    win.goOffline();
+    const told = ['online/none/ok', 'offline/severe/offline', 'offline/critical/offline'];
+    expect(first).toEqual(told);
+    expect(second).toEqual(told);
+    expect(levelOf(p.status())).toBe('offline/critical/offline');
   });
 });
 

@@ -1,4 +1,3 @@
-import { BehaviorSubject, Subject, Subscription } from 'rxjs';
 import { setTimer, systemClock, type Clock } from '../clock.js';
 import { createConnectivityMonitor, type ConnectivityMonitor } from '../connectivity/index.js';
 import { createDegradation } from '../degrade/index.js';
@@ -8,6 +7,7 @@ import type { Failure } from '../failure/types.js';
 import { createMessageCenter } from '../messages/index.js';
 import { createOutbox, type Outbox, type OutboxRequestInit } from '../outbox/index.js';
 import { newId } from '../new-id.js';
+import { Emitter, ValueEmitter } from '../observable.js';
 import type { BreakerState, CircuitBreaker, ExecutionContext, Policy } from '../policy/index.js';
 import { createPredictor, EMPTY_PREDICTION_ACCURACY, type Predictor } from '../predict/index.js';
 import { createRecovery } from '../recovery/index.js';
@@ -26,10 +26,7 @@ import type {
   ProtectOptions,
 } from './types.js';
 import type { Situation } from './situation.js';
-import { UserMessages } from './user-messages.js';
-
-/** Categories that say nothing about the backend's health: they feed neither connectivity nor prediction. */
-const NOT_A_SIGNAL = new Set<Failure['category']>(['aborted', 'circuit-open', 'client', 'auth', 'storage']);
+import { createUserMessages } from './user-messages.js';
 
 /**
  * A call still unanswered after this long asks the connectivity probe to look now: a
@@ -124,71 +121,74 @@ export function createProtection(options?: ProtectionOptions): Protection {
     o.connectivity !== false && o.connectivity?.probe !== undefined && o.connectivity.probe !== false;
   const handlerTypes = new Set(['http', ...Object.keys((o.outbox || {}).handlers ?? {})]);
 
-  const events = new Subject<ProtectionEvent>();
+  const events = new Emitter<ProtectionEvent>();
   const emit = (make: () => ProtectionEvent) => {
     if (events.observed) events.next(make());
   };
-  const subscriptions = new Subscription();
+  const subscriptions: Array<{ unsubscribe(): void }> = [];
   let disposed = false;
 
-  const userMessages = new UserMessages({
+  const userMessages = createUserMessages({
     messages,
     ...(outbox ? { outbox } : {}),
-    clock,
     requestReview: () => {
       emit(() => ({ type: 'review-requested' }));
     },
   });
 
-  // --- status and degradation, recomputed whenever an input changes ---------------------
+  // --- status: one direction, sources → one recompute → one emission ----------------------
+  //
+  // A source that changes marks the status dirty (`invalidate`). The status is then computed
+  // from one snapshot of every source and emitted once; a source that changes while it is
+  // computed or emitted (a subscriber reacting at once) marks it dirty again, and the loop
+  // computes and emits the next one after, in order. The degradation level is the one source
+  // the computation itself moves (it proposes the level the snapshot calls for): its emission
+  // then is part of this status, not news of its own.
 
-  function dependencyStatus(d: Dependency): DependencyStatus | undefined {
-    if (!d.breaker) return undefined;
-    const risk = predictor?.keys().includes(d.name) ? predictor.risk(d.name) : undefined;
-    return { breaker: d.breaker.snapshot, critical: d.critical, ...(risk ? { risk } : {}) };
-  }
-
-  /** True while `computeStatus` runs, so nothing publishes a status half-way through it. */
-  let computing = false;
   let situation: Situation | undefined;
 
   function computeStatus(): ProtectionStatus {
-    const deps: Record<string, DependencyStatus> = {};
-    for (const d of dependencies.values()) {
-      const s = dependencyStatus(d);
-      if (s) deps[d.name] = s;
-    }
+    const dependencyStatuses: Record<string, DependencyStatus> = {};
     const snapshot = connectivity.snapshot;
     const outboxStats = outbox?.stats;
     const now = clock.now();
     let pauseEnds = Infinity;
-    const depList = [...dependencies.values()].map((d) => ({
-      name: d.name,
-      critical: d.critical,
-      ...(d.breaker
-        ? { breaker: breakerAsTold(d.breaker, now, (at) => (pauseEnds = Math.min(pauseEnds, at))) }
-        : {}),
-      ...(deps[d.name]?.risk ? { risk: deps[d.name]?.risk, riskScore: deps[d.name]?.risk?.score } : {}),
-    }));
+    const tracked = predictor?.keys();
+    const depList = [...dependencies.values()].map((d) => {
+      const risk = tracked?.includes(d.name) ? predictor?.risk(d.name) : undefined;
+      if (d.breaker) {
+        dependencyStatuses[d.name] = {
+          breaker: d.breaker.snapshot,
+          critical: d.critical,
+          ...(risk ? { risk } : {}),
+        };
+      }
+      return {
+        name: d.name,
+        critical: d.critical,
+        ...(d.breaker
+          ? { breaker: breakerAsTold(d.breaker, now, (at) => (pauseEnds = Math.min(pauseEnds, at))) }
+          : {}),
+        ...(risk ? { risk, riskScore: risk.score } : {}),
+      };
+    });
     // A risk above low fades with time, not only with new samples (the predictor evaluates it
     // when asked): with no traffic and no probe, nothing else would ask, and a warning would
     // outlive its evidence for good.
-    const atRisk = depList.some((d) => d.risk !== undefined && d.risk.level !== 'low');
+    const atRisk = depList.some((d) => d.risk && d.risk.level !== 'low');
     wakeAt(Math.min(pauseEnds, atRisk ? now + RISK_RECHECK_MS : Infinity));
     const proposal = proposeDegradation({
       connectivity: snapshot,
       dependencies: depList,
       storage: outboxStats?.storage,
     });
-    // Its synchronous emission is folded into this status rather than published on its own.
-    computing = true;
+    proposing = true;
     try {
       degradation.propose(proposal.level, proposal.reasons);
     } finally {
-      computing = false;
+      proposing = false;
     }
     const degradationState = degradation.state;
-    const recoveryStats = recovery.stats;
     const next = describeSituation({ connectivity: snapshot, proposal, degradation: degradationState });
     // The same situation keeps its identity, so readers that compare by reference stay still.
     if (next.kind !== situation?.kind || next.level !== situation.level) situation = next;
@@ -201,13 +201,13 @@ export function createProtection(options?: ProtectionOptions): Protection {
       degradation: degradationState,
       situation,
       connectivity: snapshot,
-      dependencies: deps,
+      dependencies: dependencyStatuses,
       ...(outboxStats ? { outbox: outboxStats } : {}),
       predictions: {
         active: predictor?.activePredictions() ?? [],
         accuracy: predictor?.accuracy() ?? EMPTY_PREDICTION_ACCURACY,
       },
-      recovery: recoveryStats,
+      recovery: recovery.stats,
     };
   }
 
@@ -243,82 +243,104 @@ export function createProtection(options?: ProtectionOptions): Protection {
       clock,
       () => {
         recheck = undefined;
-        refresh();
+        invalidate();
       },
       Math.max(0, at - clock.now()),
     );
     recheck = { handle, at };
   }
 
-  const status$ = new BehaviorSubject<ProtectionStatus>(computeStatus());
-  /** Every status goes out through here: the user's messages follow the same value everyone reads. */
-  const publish = (status: ProtectionStatus) => {
-    status$.next(status);
-    userMessages.onStatus(status);
-  };
-  const refresh = () => {
-    if (!disposed) publish(computeStatus());
-  };
-  userMessages.onStatus(status$.value);
+  /** Set while the computation makes the degradation propose: its emission then is this status's. */
+  let proposing = false;
+  /** Changes the sources reported, and how many of them the latest status was computed after. */
+  let changes = 0;
+  let computed = 0;
+  /** A recompute loop is running (or the sources are being wired): it picks up every change. */
+  let busy = true;
 
-  subscriptions.add(
-    connectivity.state$.subscribe((snapshot) => {
-      emit(() => ({ type: 'connectivity', snapshot }));
-      refresh();
-    }),
-  );
+  const statuses = new ValueEmitter(computeStatus());
+  userMessages.onStatus(statuses.value);
+
+  /** A source changed: recompute and emit, unless a running loop will. */
+  function invalidate(): void {
+    changes++;
+    if (busy || disposed) return;
+    busy = true;
+    try {
+      // Bounded: subscribers that change a source on every status must not hang the page;
+      // what they changed last stays counted, for the next change to pick up.
+      for (let round = 0; computed !== changes && round < 10; round++) {
+        computed = changes;
+        const status = computeStatus();
+        // A source that moved while it was read makes the next round read them all again
+        // before anyone is told.
+        if (computed !== changes) continue;
+        statuses.next(status);
+        // The user's messages follow the same value everyone reads.
+        userMessages.onStatus(status);
+      }
+    } finally {
+      busy = false;
+    }
+  }
+
+  /** Follows a source until dispose; by default a change only marks the status dirty. */
+  const watch = <T>(
+    source: { subscribe(next: (value: T) => void): { unsubscribe(): void } },
+    next: (value: T) => void = invalidate,
+  ) => {
+    subscriptions.push(source.subscribe(next));
+  };
+
+  watch(connectivity.state$, (snapshot) => {
+    emit(() => ({ type: 'connectivity', snapshot }));
+    invalidate();
+  });
   for (const d of dependencies.values()) {
-    subscriptions.add(
-      d.policy.events$.subscribe((event) => {
-        // An attempt that failed on the path and will be retried is news for connectivity now,
-        // not when the last attempt ends (a hang would otherwise take every timeout to show).
-        if (event.type === 'retry') connectivity.report({ ok: false, latencyMs: 0, failure: event.failure });
-        emit(() => ({ type: 'policy', dependency: d.name, event }));
-      }),
-    );
-    if (d.breaker) subscriptions.add(d.breaker.state$.subscribe(refresh));
+    watch(d.policy.events$, (event) => {
+      // An attempt that failed on the path and will be retried is news for connectivity now,
+      // not when the last attempt ends (a hang would otherwise take every timeout to show).
+      if (event.type === 'retry') connectivity.report({ ok: false, latencyMs: 0, failure: event.failure });
+      emit(() => ({ type: 'policy', dependency: d.name, event }));
+    });
+    if (d.breaker) watch(d.breaker.state$);
   }
   if (outbox) {
-    subscriptions.add(outbox.stats$.subscribe(refresh));
-    subscriptions.add(
-      outbox.events$.subscribe((event) => {
-        emit(() => ({ type: 'outbox', event }));
-        // A sign-in problem pauses the queue; a recovery action (say, a token refresh) may lift it.
-        if (event.type === 'auth-required') {
-          void recovery.recover(event.failure).then((ok) => {
-            if (ok && !disposed) outbox.resume();
-          });
-        }
-      }),
-    );
-  }
-  // Connectivity probes are samples for the predictor: with sparse traffic they are most of
-  // the evidence there is. Without a key they count for every dependency it tracks.
-  if (predictor && connectivity.probes$) {
-    subscriptions.add(connectivity.probes$.subscribe((p) => predictor.probe(p)));
+    const queue = outbox;
+    watch(queue.stats$);
+    watch(queue.events$, (event) => {
+      emit(() => ({ type: 'outbox', event }));
+      // A sign-in problem pauses the queue; a recovery action (say, a token refresh) may lift it.
+      if (event.type === 'auth-required') {
+        void recovery.recover(event.failure).then((ok) => {
+          if (ok && !disposed) queue.resume();
+        });
+      }
+    });
   }
   if (predictor) {
-    subscriptions.add(predictor.risk$.subscribe(refresh));
-    subscriptions.add(
-      predictor.predictions$.subscribe((prediction) => {
-        emit(() => ({ type: 'prediction', prediction }));
-        refresh();
-      }),
-    );
+    const p = predictor;
+    // Connectivity probes are samples for the predictor: with sparse traffic they are most of
+    // the evidence there is. Without a key they count for every dependency it tracks.
+    if (connectivity.probes$) watch(connectivity.probes$, (probe) => p.probe(probe));
+    watch(p.risk$);
+    watch(p.predictions$, (prediction) => {
+      emit(() => ({ type: 'prediction', prediction }));
+      invalidate();
+    });
   }
-  subscriptions.add(
-    degradation.state$.subscribe((state) => {
-      emit(() => ({ type: 'degradation', state }));
-      // Degradation steps down by itself over time; the status must follow.
-      if (!computing && !disposed && status$.value.degradation !== state) refresh();
-    }),
-  );
-  subscriptions.add(
-    recovery.events$.subscribe((event) => {
-      emit(() => ({ type: 'recovery', event }));
-      refresh();
-    }),
-  );
+  watch(degradation.state$, (state) => {
+    emit(() => ({ type: 'degradation', state }));
+    // Degradation steps down by itself over time; the status must follow.
+    if (!proposing) invalidate();
+  });
+  watch(recovery.events$, (event) => {
+    emit(() => ({ type: 'recovery', event }));
+    invalidate();
+  });
+  // Wired. What the sources replayed on subscription is what the first status read.
+  busy = false;
+  computed = changes;
 
   // --- protect ----------------------------------------------------------------------------
 
@@ -332,12 +354,15 @@ export function createProtection(options?: ProtectionOptions): Protection {
     return d;
   }
 
+  /**
+   * Every outcome goes to connectivity and the predictor, which ask the failure meanings what
+   * it says: connectivity counts only failures of the network path; the predictor takes a 4xx
+   * as an answer (a sign of life) and ignores outcomes that say nothing about the dependency.
+   */
   function observe(dependency: string, ok: boolean, latencyMs: number, failure?: Failure) {
-    if (failure && NOT_A_SIGNAL.has(failure.category)) return;
-    connectivity.report(failure ? { ok, latencyMs, failure } : { ok, latencyMs });
-    predictor?.record(
-      failure ? { key: dependency, ok, latencyMs, failure } : { key: dependency, ok, latencyMs },
-    );
+    const outcome = failure ? { ok, latencyMs, failure } : { ok, latencyMs };
+    connectivity.report(outcome);
+    predictor?.record({ key: dependency, ...outcome });
   }
 
   async function enqueue<T>(
@@ -486,7 +511,7 @@ export function createProtection(options?: ProtectionOptions): Protection {
     if (disposed) return;
     disposed = true;
     if (recheck) clock.clearTimeout(recheck.handle);
-    subscriptions.unsubscribe();
+    for (const subscription of subscriptions) subscription.unsubscribe();
     userMessages.dispose();
     connectivity.dispose();
     degradation.dispose();
@@ -494,7 +519,7 @@ export function createProtection(options?: ProtectionOptions): Protection {
     recovery.dispose();
     for (const d of dependencies.values()) if (d.owned) d.breaker?.dispose();
     await outbox?.close();
-    status$.complete();
+    statuses.complete();
     events.complete();
   }
 
@@ -507,9 +532,9 @@ export function createProtection(options?: ProtectionOptions): Protection {
     recovery,
     protect,
     policy,
-    status: () => status$.value,
-    status$: status$.asObservable(),
-    events$: events.asObservable(),
+    status: () => statuses.value,
+    status$: statuses.observable,
+    events$: events.observable,
     dispose,
   };
 }

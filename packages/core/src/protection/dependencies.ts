@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { circuitBreaker, pipeline, retry, timeout } from '../policy/index.js';
 import type { CircuitBreaker, Policy } from '../policy/index.js';
+import { hasMethods } from '../validate.js';
 import type { DependencyOptions } from './types.js';
 
 /** A dependency as the façade tracks it: its policy and, when there is one, the breaker inside. */
@@ -39,14 +40,8 @@ function defaultPolicy(name: string, clock: Clock): { policy: Policy; breaker: C
 }
 
 function isBreaker(value: unknown): value is CircuitBreaker {
-  const candidate = value as Partial<CircuitBreaker> | null;
   return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.isolate === 'function' &&
-    typeof candidate.reset === 'function' &&
-    'snapshot' in candidate &&
-    'state$' in candidate
+    hasMethods(value, 'isolate', 'reset') && 'snapshot' in (value as object) && 'state$' in (value as object)
   );
 }
 
@@ -67,29 +62,10 @@ export function createDependencies(
   clock: Clock,
 ): Map<string, Dependency> {
   const dependencies = new Map<string, Dependency>();
-  const entries: Array<[string, DependencyOptions]> = Object.entries({ default: {}, ...options });
-  for (const [name, o] of entries) {
-    if (o.policy !== undefined && typeof (o.policy as Partial<Policy>).execute !== 'function') {
-      throw new TypeError(
-        `createProtection: dependencies.${name}.policy must be a Policy (an object with execute())`,
-      );
-    }
-    if (o.critical !== undefined && typeof o.critical !== 'boolean') {
-      throw new TypeError(`createProtection: dependencies.${name}.critical must be a boolean`);
-    }
-    if (o.policy) {
-      const breaker = findBreaker(o.policy);
-      dependencies.set(name, {
-        name,
-        policy: o.policy,
-        critical: o.critical ?? false,
-        owned: false,
-        ...(breaker ? { breaker } : {}),
-      });
-    } else {
-      const { policy, breaker } = defaultPolicy(name, clock);
-      dependencies.set(name, { name, policy, breaker, critical: o.critical ?? false, owned: true });
-    }
+  // Checked already, by the option schema.
+  for (const [name, o] of Object.entries<DependencyOptions>({ default: {}, ...options })) {
+    const made = o.policy ? { policy: o.policy, breaker: findBreaker(o.policy) } : defaultPolicy(name, clock);
+    dependencies.set(name, { name, ...made, critical: o.critical ?? false, owned: !o.policy });
   }
   return dependencies;
 }

@@ -1,29 +1,46 @@
-import * as z from 'zod/mini';
+import {
+  boolean,
+  literal,
+  object,
+  optional,
+  record,
+  string,
+  union,
+  unknown,
+  type Schema,
+} from '../check/schema.js';
 import type { Policy } from '../policy/types.js';
 import { clockSchema, methodsSchema, nonEmptyStringSchema, parseOptions } from '../validate.js';
-import type { ProtectionOptions, ProtectOptions } from './types.js';
+import type { DependencyOptions, ProtectionOptions, ProtectOptions } from './types.js';
 
 const WHERE = 'createProtection()';
 
 /** A section handed to another factory, which checks its fields (and names them, see `withinSection`). */
-const section = z.looseObject({});
+const section = object<object>({}, true) as Schema<never>;
+const sectionOrFalse = optional(union(literal(false), section));
 
-const dependencySchema = z.strictObject({
-  policy: z.optional(methodsSchema<Policy>(['execute'], 'must be a Policy ({ execute })')),
-  critical: z.optional(z.boolean()),
-});
+const isRecord = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const dependencySchema = record(
+  object<DependencyOptions>({
+    policy: optional(methodsSchema<Policy>(['execute'], 'a Policy ({ execute })')),
+    critical: optional(boolean),
+  }),
+);
 
-const optionsSchema = z.optional(
-  z.strictObject({
-    dependencies: z.optional(z.record(z.string(), dependencySchema)),
-    connectivity: z.optional(z.union([z.literal(false), section])),
-    outbox: z.optional(z.union([z.literal(false), section])),
-    predictor: z.optional(z.union([z.literal(false), section])),
-    degradation: z.optional(section),
-    messages: z.optional(section),
-    clock: z.optional(clockSchema),
+const optionsSchema = optional(
+  object<ProtectionOptions>({
+    dependencies: optional((value, path, issues) => {
+      if (isRecord(value)) dependencySchema(value, path, issues);
+      else issues.push({ path, message: 'must be a record' });
+    }),
+    connectivity: sectionOrFalse,
+    outbox: sectionOrFalse,
+    predictor: sectionOrFalse,
+    degradation: optional(section),
+    messages: optional(section),
+    clock: optional(clockSchema),
     // Checked by the connectivity monitor, which uses it.
-    window: z.optional(z.unknown()),
+    window: optional(unknown as Schema<NonNullable<ProtectionOptions['window']>>),
   }),
 );
 
@@ -54,19 +71,25 @@ export function withinSection<T>(path: string, build: () => T): T {
   }
 }
 
-const protectOptionsSchema = z.optional(
-  z.strictObject({
-    // Checked where they are used, with errors of their own.
-    dependency: z.optional(z.unknown()),
-    idempotent: z.optional(z.boolean()),
-    idempotencyKey: z.optional(nonEmptyStringSchema),
-    fallback: z.optional(z.unknown()),
-    signal: z.optional(z.unknown()),
-    kind: z.optional(z.enum(['read', 'write'])),
-    offline: z.optional(
-      z.strictObject({ type: z.unknown(), payload: z.unknown(), channel: z.optional(z.string()) }),
+// Checked where they are used, with errors of their own.
+const checkedLater = optional(unknown as Schema<never>);
+
+const protectOptionsSchema = optional(
+  object<ProtectOptions<unknown>>({
+    dependency: checkedLater,
+    idempotent: optional(boolean),
+    idempotencyKey: optional(nonEmptyStringSchema),
+    fallback: checkedLater,
+    signal: checkedLater,
+    kind: optional(literal('read', 'write')),
+    offline: optional(
+      object<NonNullable<ProtectOptions<unknown>['offline']>>({
+        type: unknown as Schema<string>,
+        payload: optional(unknown),
+        channel: optional(string()),
+      }),
     ),
-    silent: z.optional(z.boolean()),
+    silent: optional(boolean),
   }),
 );
 

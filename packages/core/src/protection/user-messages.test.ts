@@ -1,4 +1,3 @@
-import { BehaviorSubject, Subject } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../clock.js';
 import type { Reachability } from '../connectivity/index.js';
@@ -7,7 +6,8 @@ import { createMessageCenter, type MessageCenter } from '../messages/index.js';
 import type { Outbox, OutboxEntry, OutboxEvent, OutboxStats } from '../outbox/index.js';
 import type { SituationKind } from './situation.js';
 import type { ProtectionStatus } from './types.js';
-import { UserMessages } from './user-messages.js';
+import { createUserMessages, type UserMessages } from './user-messages.js';
+import { Emitter, ValueEmitter } from '../observable.js';
 
 const clock: Clock = {
   now: () => Date.now(),
@@ -38,8 +38,8 @@ const entry = (id: string, state: OutboxEntry['state'] = 'pending'): OutboxEntry
 
 /** The shared store every context sees: its entries, and the counts derived from them. */
 let stored: OutboxEntry[];
-let stats$: BehaviorSubject<OutboxStats>;
-let events$: Subject<OutboxEvent>;
+let stats$: ValueEmitter<OutboxStats>;
+let events$: Emitter<OutboxEvent>;
 let messages: MessageCenter;
 let user: UserMessages | undefined;
 
@@ -61,8 +61,8 @@ const status = (kind: SituationKind, reach: Reachability = 'online'): Protection
 
 function start(): UserMessages {
   const outbox = {
-    stats$,
-    events$,
+    stats$: stats$.observable,
+    events$: events$.observable,
     get stats() {
       return stats$.value;
     },
@@ -71,15 +71,15 @@ function start(): UserMessages {
     retry: () => Promise.resolve(0),
     discard: () => Promise.resolve(0),
   } as unknown as Outbox;
-  user = new UserMessages({ messages, outbox, clock, requestReview: () => undefined });
+  user = createUserMessages({ messages, outbox, requestReview: () => undefined });
   return user;
 }
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
   stored = [];
-  stats$ = new BehaviorSubject(EMPTY);
-  events$ = new Subject();
+  stats$ = new ValueEmitter(EMPTY);
+  events$ = new Emitter();
   messages = createMessageCenter({ clock });
 });
 

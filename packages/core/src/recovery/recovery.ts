@@ -1,8 +1,9 @@
-import { Subject } from 'rxjs';
-import * as z from 'zod/mini';
+import { fn, literal, number, object, optional } from '../check/schema.js';
 import { systemClock, setTimer } from '../clock.js';
+import { FAILURE_MEANINGS } from '../failure/meaning.js';
 import type { Failure, FailureCategory } from '../failure/types.js';
-import { clockSchema, fnSchema, msSchema, parseOptions, positiveMsSchema } from '../validate.js';
+import { Emitter } from '../observable.js';
+import { clockSchema, msSchema, nonEmptyStringSchema, parseOptions, positiveMsSchema } from '../validate.js';
 import type {
   Recovery,
   RecoveryAction,
@@ -14,37 +15,24 @@ import type {
   RecoveryStats,
 } from './types.js';
 
-/** Typed as a record so adding a category to `FailureCategory` fails to compile until it is listed here. */
-const CATEGORY_SET: Record<FailureCategory, true> = {
-  offline: true,
-  network: true,
-  timeout: true,
-  server: true,
-  'rate-limited': true,
-  auth: true,
-  client: true,
-  'circuit-open': true,
-  aborted: true,
-  storage: true,
-  unknown: true,
-};
-const CATEGORIES = Object.keys(CATEGORY_SET) as [FailureCategory, ...FailureCategory[]];
+const CATEGORIES = Object.keys(FAILURE_MEANINGS) as FailureCategory[];
 
-const optionsSchema = z.strictObject({
-  clock: z.optional(clockSchema),
-  historyLimit: z.optional(z.int().check(z.gte(1))),
+const optionsSchema = object<RecoveryOptions>({
+  clock: optional(clockSchema),
+  historyLimit: optional(number({ int: true, gte: 1 })),
 });
 
-const categorySchema = z.enum([...CATEGORIES, '*']);
+const categorySchema = literal(...CATEGORIES, '*');
 
-const actionSchema = z.strictObject({
-  name: z.string().check(z.minLength(1)),
-  run: fnSchema<RecoveryAction['run']>(),
-  cooldownMs: z.optional(msSchema),
-  timeoutMs: z.optional(positiveMsSchema),
+const actionSchema = object<RecoveryAction>({
+  name: nonEmptyStringSchema,
+  run: fn(),
+  cooldownMs: optional(msSchema),
+  timeoutMs: optional(positiveMsSchema),
 });
 
-const failureSchema = z.looseObject({ category: z.enum(CATEGORIES) });
+// A failure may carry more than its category (and a newer version more still).
+const failureSchema = object<Pick<Failure, 'category'>>({ category: literal(...CATEGORIES) }, true);
 
 interface Registration {
   category: FailureCategory | '*';
@@ -71,7 +59,7 @@ export function createRecovery(options: RecoveryOptions = {}): Recovery {
   const history: RecoveryRecord[] = [];
   const perAction = new Map<string, { runs: number; succeeded: number }>();
   const running = new Set<AbortController>();
-  const events = new Subject<RecoveryEvent>();
+  const events = new Emitter<RecoveryEvent>();
   let runs = 0;
   let succeeded = 0;
   let disposed = false;
@@ -201,7 +189,7 @@ export function createRecovery(options: RecoveryOptions = {}): Recovery {
       return { runs, succeeded, actions };
     },
 
-    events$: events.asObservable(),
+    events$: events.observable,
 
     dispose() {
       if (disposed) return;

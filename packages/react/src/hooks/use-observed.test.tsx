@@ -1,15 +1,15 @@
 import { act, render } from '@testing-library/react';
-import { BehaviorSubject, Observable, Subject } from 'rxjs';
 import { StrictMode, useEffect } from 'react';
 import { describe, expect, it } from 'vitest';
+import { Emitter, observable, ValueEmitter } from '../../../core/src/observable.js';
 import { useObserved } from './use-observed.js';
 
 describe('useObserved', () => {
   it('returns the same reference until the source emits a different value', () => {
-    const subject = new BehaviorSubject({ n: 1 });
+    const subject = new ValueEmitter({ n: 1 });
     const seen: Array<{ n: number }> = [];
     function Probe() {
-      seen.push(useObserved(subject, () => subject.value));
+      seen.push(useObserved(subject.observable, () => subject.value));
       return null;
     }
     const { rerender } = render(<Probe />);
@@ -23,12 +23,12 @@ describe('useObserved', () => {
   });
 
   it('caches a getter that builds a new object on each read, so React does not loop', () => {
-    const changes = new Subject<void>();
+    const changes = new Emitter<void>();
     let n = 1;
     let renders = 0;
     function Probe() {
       renders++;
-      const value = useObserved(changes, () => ({ n }));
+      const value = useObserved(changes.observable, () => ({ n }));
       return <p>{value.n}</p>;
     }
     const { container } = render(<Probe />);
@@ -42,7 +42,7 @@ describe('useObserved', () => {
   });
 
   it('catches a change made between render and subscription by a source that does not replay', () => {
-    const changes = new Subject<void>();
+    const changes = new Emitter<void>();
     let value = 'before';
     function Changer() {
       // Runs after the probe rendered and before its subscription; nothing emits,
@@ -53,7 +53,7 @@ describe('useObserved', () => {
       return null;
     }
     function Probe() {
-      return <p>{useObserved(changes, () => value)}</p>;
+      return <p>{useObserved(changes.observable, () => value)}</p>;
     }
     const { container } = render(
       <>
@@ -65,11 +65,11 @@ describe('useObserved', () => {
   });
 
   it('unsubscribes on unmount, and resubscribes once after StrictMode double effects', () => {
-    const subject = new BehaviorSubject(0);
+    const subject = new ValueEmitter(0);
     let active = 0;
-    const counted = new Observable<number>((subscriber) => {
+    const counted = observable<number>((observer) => {
       active++;
-      const inner = subject.subscribe(subscriber);
+      const inner = subject.observable.subscribe(observer);
       return () => {
         active--;
         inner.unsubscribe();
@@ -93,9 +93,9 @@ describe('useObserved', () => {
   });
 
   it('re-reads when its key changes', () => {
-    const subject = new BehaviorSubject<Record<string, boolean>>({ a: true, b: false });
+    const subject = new ValueEmitter<Record<string, boolean>>({ a: true, b: false });
     function Probe({ k }: { k: string }) {
-      return <p>{String(useObserved(subject, () => subject.value[k], k))}</p>;
+      return <p>{String(useObserved(subject.observable, () => subject.value[k], k))}</p>;
     }
     const { container, rerender } = render(<Probe k="a" />);
     expect(container.textContent).toBe('true');

@@ -1,8 +1,8 @@
 import { useMemo, useSyncExternalStore } from 'react';
 
 /**
- * The one thing the hooks need from an rxjs `Observable`. Typed structurally so
- * this package neither bundles rxjs nor needs its types to be resolvable.
+ * The one thing the hooks need from a stream of the core (or any `Observable`). Typed structurally so
+ * the hooks accept any source with `subscribe(next)`.
  */
 export interface Subscribable<T> {
   subscribe(next: (value: T) => void): { unsubscribe(): void };

@@ -26,7 +26,7 @@ import type {
   ProtectionStatus,
   ProtectOptions,
 } from '@bulletproof/core';
-import { BehaviorSubject, Subject } from 'rxjs';
+import { Emitter, ValueEmitter } from '../../../core/src/observable.js';
 import { manualClock } from '../../../core/src/test-support/manual-clock.js';
 
 // The core's test clock, offered next to the fakes that default to it.
@@ -37,7 +37,7 @@ export interface FakeConnectivity extends ConnectivityMonitor {
 }
 
 export function fakeConnectivity(initial: Partial<ConnectivitySnapshot> = {}): FakeConnectivity {
-  const subject = new BehaviorSubject<ConnectivitySnapshot>({
+  const subject = new ValueEmitter<ConnectivitySnapshot>({
     status: 'online',
     quality: 'good',
     since: 0,
@@ -47,7 +47,7 @@ export function fakeConnectivity(initial: Partial<ConnectivitySnapshot> = {}): F
     get snapshot() {
       return subject.value;
     },
-    state$: subject.asObservable(),
+    state$: subject.observable,
     check: () => Promise.resolve(subject.value),
     report() {},
     probeSoon() {},
@@ -97,8 +97,8 @@ export function fakeOutbox(initial: OutboxEntry[] = []): FakeOutbox {
     storage: 'indexeddb',
     ...extra,
   });
-  const stats = new BehaviorSubject<OutboxStats>(count());
-  const events = new Subject<OutboxEvent>();
+  const stats = new ValueEmitter<OutboxStats>(count());
+  const events = new Emitter<OutboxEvent>();
   const publish = () => {
     stats.next(count());
   };
@@ -143,8 +143,8 @@ export function fakeOutbox(initial: OutboxEntry[] = []): FakeOutbox {
     get stats() {
       return stats.value;
     },
-    stats$: stats.asObservable(),
-    events$: events.asObservable(),
+    stats$: stats.observable,
+    events$: events.observable,
     close: () => Promise.resolve(),
   };
 }
@@ -187,7 +187,7 @@ export function fakeProtection(o: FakeProtectionOptions = {}): FakeProtection {
   const degradation = createDegradation({ clock, ...o.degradation });
   const messages = createMessageCenter({ clock, ...o.messages });
   const recovery = createRecovery({ clock });
-  const events = new Subject<ProtectionEvent>();
+  const events = new Emitter<ProtectionEvent>();
   const calls: ProtectCall[] = [];
   let keys = 0;
   // Predictable keys, so a test can tell one call's key from another's.
@@ -202,7 +202,7 @@ export function fakeProtection(o: FakeProtectionOptions = {}): FakeProtection {
           idempotencyKey: opts?.idempotencyKey ?? nextKey(),
         }),
       ),
-    events$: new Subject<PolicyEvent>().asObservable(),
+    events$: new Emitter<PolicyEvent>().observable,
   };
 
   const computeStatus = (): ProtectionStatus => ({
@@ -226,7 +226,7 @@ export function fakeProtection(o: FakeProtectionOptions = {}): FakeProtection {
     },
     recovery: recovery.stats,
   });
-  const status = new BehaviorSubject<ProtectionStatus>(computeStatus());
+  const status = new ValueEmitter<ProtectionStatus>(computeStatus());
   const refresh = () => {
     status.next(computeStatus());
   };
@@ -272,8 +272,8 @@ export function fakeProtection(o: FakeProtectionOptions = {}): FakeProtection {
     protect,
     policy: () => policy,
     status: () => status.value,
-    status$: status.asObservable(),
-    events$: events.asObservable(),
+    status$: status.observable,
+    events$: events.observable,
     emit(event) {
       events.next(event);
     },
