@@ -203,9 +203,9 @@ export function union<S extends readonly Schema<unknown>[]>(...schemas: S): Sche
     for (const schema of schemas) {
       const found: Issue[] = [];
       schema(value, path, found);
-      if (found.length === 0) return;
-      const [only] = found;
-      if (found.length > 1 || only.path.length !== path.length || !only.message.startsWith('must be ')) {
+      const [only, ...more] = found;
+      if (!only) return;
+      if (more.length > 0 || only.path.length !== path.length || !only.message.startsWith('must be ')) {
         deep = true;
       } else expected.push(only.message.slice('must be '.length));
     }
