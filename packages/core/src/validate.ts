@@ -74,6 +74,7 @@ export function hasMethods(value: unknown, ...names: string[]): boolean {
 }
 
 /** A schema for an injected object known by its methods, e.g. an `IDBFactory` by `open`; `expected` follows "must be". */
+/* @__NO_SIDE_EFFECTS__ */
 export function methodsSchema<T>(names: readonly string[], expected: string): Schema<T> {
   return custom<T>((v) => hasMethods(v, ...names), expected);
 }

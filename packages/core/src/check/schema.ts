@@ -39,6 +39,7 @@ export type Infer<S> = S extends Schema<infer T> ? T : never;
 const at = (path: Path, key: PropertyKey): Path => [...path, key];
 
 /** The base of every leaf schema: one test, one expectation (`a Clock (…)`, after "must be"). */
+/* @__NO_SIDE_EFFECTS__ */
 export function custom<T>(test: (value: unknown) => boolean, expected: string): Schema<T> {
   return (value, path, issues) => {
     if (!test(value)) issues.push({ path, message: `must be ${expected}` });
@@ -50,6 +51,7 @@ export const boolean: Schema<boolean> = custom((v) => typeof v === 'boolean', 'a
 export const unknown: Schema<unknown> = () => {};
 
 /** A function-valued option (callbacks such as `retryIf`), typed by where it is used. */
+/* @__NO_SIDE_EFFECTS__ */
 export function fn<F extends (...args: never[]) => unknown>(): Schema<F> {
   return custom((v) => typeof v === 'function', 'a function');
 }
@@ -63,6 +65,7 @@ interface Bounds {
 }
 
 /** A finite number (an integer with `int`), within the given bounds. */
+/* @__NO_SIDE_EFFECTS__ */
 export function number(bounds: Bounds = {}): Schema<number> {
   const { int, gte, gt, lte, lt } = bounds;
   return (value, path, issues) => {
@@ -91,6 +94,7 @@ function sized(value: { length: number }, { min, max }: Lengths, unit: string): 
 }
 
 /** A string, optionally of bounded length and matching a pattern. */
+/* @__NO_SIDE_EFFECTS__ */
 export function string(lengths: Lengths & { readonly pattern?: RegExp } = {}): Schema<string> {
   return (value, path, issues) => {
     const message =
@@ -109,12 +113,14 @@ export function choices(values: readonly unknown[]): string {
 }
 
 /** One of the given primitive values. */
+/* @__NO_SIDE_EFFECTS__ */
 export function literal<const V extends readonly (string | number | boolean | null)[]>(
   ...values: V
 ): Schema<V[number]> {
   return custom((v) => values.includes(v as V[number]), choices(values));
 }
 
+/* @__NO_SIDE_EFFECTS__ */
 export function optional<T>(schema: Schema<T>): OptionalSchema<T> {
   const check = (value: unknown, path: Path, issues: Issue[]) => {
     if (value !== undefined) schema(value, path, issues);
@@ -122,6 +128,7 @@ export function optional<T>(schema: Schema<T>): OptionalSchema<T> {
   return Object.assign(check, { optional: true as const });
 }
 
+/* @__NO_SIDE_EFFECTS__ */
 export function nullable<T>(schema: Schema<T>): Schema<T | null> {
   return (value, path, issues) => {
     if (value !== null) schema(value, path, issues);
@@ -140,6 +147,7 @@ export type Shape<T> = {
  * An object with the given properties. Unknown keys are refused (a typo in an option
  * must not be ignored) unless `loose`, for records that a newer version may extend.
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function object<T>(shape: Shape<T>, loose = false): Schema<T> {
   const keys = Object.keys(shape) as (keyof T & string)[];
   return (value, path, issues) => {
@@ -156,6 +164,7 @@ export function object<T>(shape: Shape<T>, loose = false): Schema<T> {
 }
 
 /** An array whose every item passes `item`, of bounded length. */
+/* @__NO_SIDE_EFFECTS__ */
 export function array<T>(item: Schema<T>, lengths: Lengths = {}): Schema<T[]> {
   return (value, path, issues) => {
     if (!Array.isArray(value)) {
@@ -169,6 +178,7 @@ export function array<T>(item: Schema<T>, lengths: Lengths = {}): Schema<T[]> {
 }
 
 /** A fixed-length array, item by item. */
+/* @__NO_SIDE_EFFECTS__ */
 export function tuple<T extends readonly unknown[]>(items: {
   readonly [K in keyof T]: Schema<T[K]>;
 }): Schema<T> {
@@ -182,6 +192,7 @@ export function tuple<T extends readonly unknown[]>(items: {
 }
 
 /** An object used as a dictionary: any key, every value passing `item`. */
+/* @__NO_SIDE_EFFECTS__ */
 export function record<T>(item: Schema<T>): Schema<Record<string, T>> {
   return (value, path, issues) => {
     if (!isRecord(value)) {
@@ -196,6 +207,7 @@ export function record<T>(item: Schema<T>): Schema<Record<string, T>> {
  * Any one of the schemas. When each one refused the value itself (not a field inside
  * it), the message lists what each accepts: `must be false or a RetryBudget`.
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function union<S extends readonly Schema<unknown>[]>(...schemas: S): Schema<Infer<S[number]>> {
   return (value, path, issues) => {
     const expected: string[] = [];
@@ -228,6 +240,7 @@ function mergeChoices(expected: readonly string[]): string {
  * A schema with a further rule that needs the whole value, checked only once the value
  * passed `schema`; the problem is reported at `where` inside it (its root by default).
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function refine<T>(
   schema: Schema<T>,
   test: (value: T) => boolean,

@@ -22,6 +22,7 @@ import type {
   ProbeOptions,
   ProbeResult,
 } from './types.js';
+import { DEV } from '../dev.js';
 
 /**
  * A probe still unanswered after this long gets a second one beside it. Two probes that
@@ -73,7 +74,8 @@ const optionsSchema = object<ConnectivityMonitorOptions>({
  * (`report`). Probing is faster while not online and pauses while the page is hidden.
  */
 export function createConnectivityMonitor(options: ConnectivityMonitorOptions = {}): ConnectivityMonitor {
-  const o = parseOptions(optionsSchema, options, 'createConnectivityMonitor()');
+  if (DEV) parseOptions(optionsSchema, options, 'createConnectivityMonitor()');
+  const o = options;
   const probeOptions =
     o.probe === undefined || o.probe === false
       ? undefined

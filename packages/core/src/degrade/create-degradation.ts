@@ -4,6 +4,7 @@ import { observable, ValueEmitter } from '../observable.js';
 import { clockSchema, msSchema, parseOptions } from '../validate.js';
 import { DEGRADATION_LEVELS, levelStep, levelRank, type DegradationLevel } from './levels.js';
 import type { Degradation, DegradationOptions, DegradationState } from './types.js';
+import { DEV } from '../dev.js';
 
 const optionsSchema = object<DegradationOptions>({
   features: optional(record(literal(...DEGRADATION_LEVELS))),
@@ -31,7 +32,8 @@ export const RECOVERING_REASON = 'recovering: conditions improved, stepping down
  * timer delays only the notification, never the correctness of the state.
  */
 export function createDegradation(options: DegradationOptions = {}): Degradation {
-  const o = parseOptions(optionsSchema, options, 'createDegradation()');
+  if (DEV) parseOptions(optionsSchema, options, 'createDegradation()');
+  const o = options;
   const clock = o.clock ?? systemClock;
   const recoverAfterMs = o.recoverAfterMs ?? 10_000;
   const features = new Map<string, DegradationLevel>(Object.entries(o.features ?? {}));

@@ -28,6 +28,7 @@ import type {
   Tone,
   VisibleMessages,
 } from './types.js';
+import { DEV } from '../dev.js';
 
 /** Toasts are events: long enough to read a sentence or two, short enough not to pile up. */
 export const DEFAULT_TOAST_TTL_MS = 6_000;
@@ -84,7 +85,8 @@ interface TtlTimer {
  * queued beyond the caps; the highest priority, then the newest, is shown.
  */
 export function createMessageCenter(options: MessageCenterOptions = {}): MessageCenter {
-  const o = parseOptions(optionsSchema, options, 'createMessageCenter()');
+  if (DEV) parseOptions(optionsSchema, options, 'createMessageCenter()');
+  const o = options;
   const maxToasts = o.maxToasts ?? 1;
   const maxBanners = o.maxBanners ?? 1;
   const clock = o.clock ?? systemClock;

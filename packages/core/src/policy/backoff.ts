@@ -1,6 +1,7 @@
 import { fn, literal, number, object, optional } from '../check/schema.js';
 import type { Backoff } from './types.js';
 import { methodsSchema, msSchema, parseOptions } from '../validate.js';
+import { DEV } from '../dev.js';
 
 export type Jitter = 'decorrelated' | 'full' | 'equal' | 'none';
 
@@ -72,13 +73,14 @@ function polly(t: number, factor: number): number {
 export const backoff = {
   /** The same delay every time. */
   constant(ms: number): Backoff {
-    const delayMs = parseOptions(msSchema, ms, 'backoff.constant()', 'ms');
-    return { delay: () => delayMs, maxMs: delayMs };
+    if (DEV) parseOptions(msSchema, ms, 'backoff.constant()', 'ms');
+    return { delay: () => ms, maxMs: ms };
   },
 
   /** `initialMs + (attempt − 1) · stepMs`, capped at `maxMs`. */
   linear(o: LinearBackoffOptions): Backoff {
-    const { initialMs, stepMs, maxMs = Infinity } = parseOptions(linearSchema, o, 'backoff.linear()');
+    if (DEV) parseOptions(linearSchema, o, 'backoff.linear()');
+    const { initialMs, stepMs, maxMs = Infinity } = o;
     return { delay: (attempt) => bounded(initialMs + exponentOf(attempt) * stepMs, maxMs), maxMs };
   },
 
@@ -92,7 +94,7 @@ export const backoff = {
    * Any attempt, even 10 000, yields a finite delay within `maxMs`.
    */
   exponential(o?: ExponentialBackoffOptions): Backoff {
-    parseOptions(exponentialSchema, o, 'backoff.exponential()');
+    if (DEV) parseOptions(exponentialSchema, o, 'backoff.exponential()');
     const {
       initialMs = 200,
       factor = 2,

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { TimeBuckets } from './time-buckets.js';
 import type { RetryBudget } from './types.js';
 import { clockSchema, parseOptions } from '../validate.js';
+import { DEV } from '../dev.js';
 
 export interface RetryBudgetOptions {
   /** Retries allowed per request seen in the window. Default 0.2. */
@@ -38,7 +39,7 @@ const EPSILON = 1e-9;
  * Share one budget between the retry policies that call the same dependency.
  */
 export function retryBudget(o?: RetryBudgetOptions): RetryBudget {
-  parseOptions(schema, o, 'retryBudget()');
+  if (DEV) parseOptions(schema, o, 'retryBudget()');
   const { ratio = 0.2, minPerSecond = 10, windowMs = 10_000, clock = systemClock } = o ?? {};
   const reserve = (minPerSecond * windowMs) / 1000;
   const window = new TimeBuckets(windowMs, 10, 2);

@@ -7,6 +7,7 @@ import { backoff as backoffs, backoffSchema } from './backoff.js';
 import { PolicyBase, runNext, sleep, type Call, type ChainLink } from './base.js';
 import type { Backoff, Operation, Policy, RetryBudget } from './types.js';
 import { clockSchema, hasMethods, msSchema, parseOptions } from '../validate.js';
+import { DEV } from '../dev.js';
 
 export interface RetryOptions {
   /** Total attempts, the first included. Default 3; `Infinity` retries until something else stops it. */
@@ -161,6 +162,6 @@ class RetryPolicy extends PolicyBase {
  * last attempt's error.
  */
 export function retry(o?: RetryOptions): Policy {
-  parseOptions(schema, o, 'retry()');
+  if (DEV) parseOptions(schema, o, 'retry()');
   return new RetryPolicy(o);
 }

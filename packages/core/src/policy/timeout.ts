@@ -4,6 +4,7 @@ import { TimeoutError } from '../failure/errors.js';
 import { NEVER_ABORTED, PolicyBase, rejected, runNext, type Call, type ChainLink } from './base.js';
 import type { Operation, Policy } from './types.js';
 import { clockSchema, parseOptions, positiveMsSchema } from '../validate.js';
+import { DEV } from '../dev.js';
 
 export interface TimeoutOptions {
   /**
@@ -110,7 +111,9 @@ class TimeoutPolicy extends PolicyBase {
  * One timer per call, always cleared.
  */
 export function timeout(ms: number, o?: TimeoutOptions): Policy {
-  parseOptions(positiveMsSchema, ms, 'timeout()', 'ms');
-  parseOptions(schema, o, 'timeout()');
+  if (DEV) {
+    parseOptions(positiveMsSchema, ms, 'timeout()', 'ms');
+    parseOptions(schema, o, 'timeout()');
+  }
   return new TimeoutPolicy(ms, o?.mode === 'aggressive', o?.clock);
 }

@@ -1,6 +1,7 @@
 import { fn, number, object, optional } from '../check/schema.js';
 import { systemClock, type Clock } from '../clock.js';
 import { clockSchema, parseOptions } from '../validate.js';
+import { DEV } from '../dev.js';
 
 export interface FrustrationWatchSignal {
   kind: 'rage-click' | 'repeat-submit';
@@ -72,7 +73,8 @@ export function watchFrustration(
   }
   if (typeof onSignalGiven !== 'function')
     throw new TypeError('watchFrustration(): "onSignal" must be a function');
-  const o = parseOptions(optionsSchema, options, 'watchFrustration()');
+  if (DEV) parseOptions(optionsSchema, options, 'watchFrustration()');
+  const o = options;
   const clock = o.clock ?? systemClock;
   const clicksNeeded = o.rageClick?.clicks ?? 3;
   const withinMs = o.rageClick?.withinMs ?? 1_000;

@@ -12,6 +12,7 @@ import {
 import type { Policy } from '../policy/types.js';
 import { clockSchema, methodsSchema, nonEmptyStringSchema, parseOptions } from '../validate.js';
 import type { DependencyOptions, ProtectionOptions, ProtectOptions } from './types.js';
+import { DEV } from '../dev.js';
 
 const WHERE = 'createProtection()';
 
@@ -50,7 +51,7 @@ const optionsSchema = optional(
  * section is checked by the factory it goes to, through `withinSection`.
  */
 export function parseProtectionOptions(o: ProtectionOptions | undefined): ProtectionOptions {
-  parseOptions(optionsSchema, o, WHERE);
+  if (DEV) parseOptions(optionsSchema, o, WHERE);
   // Checked: the caller's own objects go on to the factories, as given.
   return o ?? {};
 }
@@ -99,5 +100,5 @@ const protectOptionsSchema = optional(
  * `idempotent` and `idempotencyKey`.
  */
 export function checkProtectOptions<T>(name: string, o: ProtectOptions<T> | undefined): void {
-  parseOptions(protectOptionsSchema, o, `protect(${JSON.stringify(name)})`);
+  if (DEV) parseOptions(protectOptionsSchema, o, `protect(${JSON.stringify(name)})`);
 }

@@ -14,6 +14,7 @@ import type {
   RecoveryRecord,
   RecoveryStats,
 } from './types.js';
+import { DEV } from '../dev.js';
 
 const CATEGORIES = Object.keys(FAILURE_MEANINGS) as FailureCategory[];
 
@@ -51,7 +52,8 @@ interface Registration {
  * triggers one repair, with a bounded history and lifetime success rates.
  */
 export function createRecovery(options: RecoveryOptions = {}): Recovery {
-  const o = parseOptions(optionsSchema, options, 'createRecovery()');
+  if (DEV) parseOptions(optionsSchema, options, 'createRecovery()');
+  const o = options;
   const clock = o.clock ?? systemClock;
   const historyLimit = o.historyLimit ?? 100;
 

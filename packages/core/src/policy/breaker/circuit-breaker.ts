@@ -11,6 +11,7 @@ import { loadRecord, saveRecord, type StorageLike } from './persist.js';
 import { boundRecord, type BreakerRecord } from './record.js';
 import { TabShare, type BroadcastChannelConstructor } from './tab-share.js';
 import { createWindow, type OutcomeWindow } from './windows.js';
+import { DEV } from '../../dev.js';
 
 export type { BreakerOptions, CircuitBreaker } from './options.js';
 
@@ -374,5 +375,6 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
  * drive the states, so a throttled background tab behaves exactly like a foreground one.
  */
 export function circuitBreaker(o: BreakerOptions): CircuitBreaker {
-  return new CircuitBreakerPolicy(parseOptions(breakerOptionsSchema, o, 'circuitBreaker()'));
+  if (DEV) parseOptions(breakerOptionsSchema, o, 'circuitBreaker()');
+  return new CircuitBreakerPolicy(o);
 }
