@@ -1,25 +1,25 @@
-import { BehaviorSubject } from 'rxjs';
-import * as z from 'zod/mini';
+import { literal, object, optional, union } from '../check/schema.js';
+import { ValueEmitter } from '../observable.js';
 import { systemClock, setTimer } from '../clock.js';
 import { clockSchema, methodsSchema, msSchema, nonEmptyStringSchema, parseOptions } from '../validate.js';
 import { openIdbDraftBackend } from './idb-draft-backend.js';
 import { createMemoryDraftBackend } from './memory-draft-backend.js';
 import type { DraftBackend, DraftPageEvents, DraftStorage, DraftStore, DraftStoreOptions } from './types.js';
 
-const optionsSchema = z.strictObject({
-  name: z.optional(z.string().check(z.minLength(1))),
-  indexedDB: z.optional(methodsSchema<IDBFactory>(['open'], 'must be an IDBFactory ({ open })')),
-  clock: z.optional(clockSchema),
-  debounceMs: z.optional(msSchema),
-  maxWaitMs: z.optional(msSchema),
-  window: z.optional(
-    z.union([
-      z.literal(false),
+const optionsSchema = object<DraftStoreOptions>({
+  name: optional(nonEmptyStringSchema),
+  indexedDB: optional(methodsSchema<IDBFactory>(['open'], 'an IDBFactory ({ open })')),
+  clock: optional(clockSchema),
+  debounceMs: optional(msSchema),
+  maxWaitMs: optional(msSchema),
+  window: optional(
+    union(
+      literal(false),
       methodsSchema<DraftPageEvents>(
         ['addEventListener', 'removeEventListener'],
-        'must be a window ({ addEventListener, removeEventListener })',
+        'a window ({ addEventListener, removeEventListener })',
       ),
-    ]),
+    ),
   ),
 });
 
@@ -53,7 +53,7 @@ export function createDraftStore(options: DraftStoreOptions = {}): DraftStore {
   const page = o.window === undefined ? defaultPage() : o.window || undefined;
   const label = `draft store "${name}"`;
 
-  const storageSubject = new BehaviorSubject<DraftStorage>('indexeddb');
+  const storageKind = new ValueEmitter<DraftStorage>('indexeddb');
   const pending = new Map<string, PendingSave>();
   const inFlight = new Set<Promise<void>>();
   let backend: Promise<DraftBackend> | undefined;
@@ -65,7 +65,7 @@ export function createDraftStore(options: DraftStoreOptions = {}): DraftStore {
       return openIdbDraftBackend(factory, `bulletproof-drafts-${name}`);
     })().catch(() => createMemoryDraftBackend());
     return backend.then((b) => {
-      if (b.kind !== storageSubject.getValue()) storageSubject.next(b.kind);
+      if (b.kind !== storageKind.value) storageKind.next(b.kind);
       return b;
     });
   };
@@ -209,10 +209,10 @@ export function createDraftStore(options: DraftStoreOptions = {}): DraftStore {
     },
 
     get storage() {
-      return storageSubject.getValue();
+      return storageKind.value;
     },
 
-    storage$: storageSubject.asObservable(),
+    storage$: storageKind.observable,
 
     async close() {
       if (closed) return;
@@ -222,7 +222,7 @@ export function createDraftStore(options: DraftStoreOptions = {}): DraftStore {
         await flush();
       } finally {
         closed = true;
-        storageSubject.complete();
+        storageKind.complete();
         if (backend)
           await exclusive((b) => {
             b.close();

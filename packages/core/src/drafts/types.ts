@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import type { Observable } from '../observable.js';
 import type { Clock } from '../clock.js';
 
 /** Where drafts live: IndexedDB, or memory when IndexedDB cannot be opened (lost when the tab closes). */

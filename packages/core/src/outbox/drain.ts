@@ -4,30 +4,18 @@ import { classifyFailure } from '../failure/classify.js';
 import type { Failure } from '../failure/types.js';
 import type { Backoff, Policy } from '../policy/types.js';
 import type { EntryQueue } from './queue.js';
+import { withDeadline } from './deadline.js';
+import { DEFAULT_TIMEOUT_MS } from './options.js';
 import { ageFrom, dueAt, toEntry, type OutboxRecord } from './schema.js';
 import type { DeadReason, DrainReport, OutboxEntry, OutboxFailureSummary, OutboxHandler } from './types.js';
 
-/**
- * One drain: deliver everything that is due, channel by channel.
- *
- * Order. Each channel is a FIFO in key (commit) order with at most one entry in flight; a
- * channel whose head is not due yet (backoff, a live lease) stops there, so nothing overtakes
- * an earlier write. A dead entry does not block its channel. Up to `concurrency` channels are
- * delivered in parallel.
- *
- * Never lost. An entry is marked in flight (with a lease) before it is sent — under the Web
- * Lock, which keeps every other drainer away, while it is sent, in the transaction that
- * deletes the entry before it — and deleted only after its handler resolved. Whatever happens
- * in between — a crash, a closed tab — leaves it stored, and it is delivered again (same
- * idempotency key) once its lease runs out, or at once by a drainer holding a Web Lock, which
- * proves that its previous holder is gone.
- */
 export interface DrainDeps {
   queue: EntryQueue;
   handler(type: string): OutboxHandler<never> | undefined;
   /** False for types this context must leave to another (the service worker delivers only `http`). */
   deliverable(type: string): boolean;
-  policy: Policy;
+  /** Wraps each attempt; undefined: each attempt gets `DEFAULT_TIMEOUT_MS` (`withDeadline`). */
+  policy: Policy | undefined;
   backoff: Backoff;
   maxAttempts: number;
   maxAgeMs: number;
@@ -63,6 +51,21 @@ export interface DrainOutcome {
 /** Enough passes for entries enqueued during a drain; a bound so a drain always ends. */
 const MAX_PASSES = 64;
 
+/**
+ * One drain: deliver everything that is due, channel by channel.
+ *
+ * Order. Each channel is a FIFO in key (commit) order with at most one entry in flight; a
+ * channel whose head is not due yet (backoff, a live lease) stops there, so nothing overtakes
+ * an earlier write. A dead entry does not block its channel. Up to `concurrency` channels are
+ * delivered in parallel.
+ *
+ * Never lost. An entry is marked in flight (with a lease) before it is sent — under the Web
+ * Lock, which keeps every other drainer away, while it is sent, in the transaction that
+ * deletes the entry before it — and deleted only after its handler resolved. Whatever happens
+ * in between — a crash, a closed tab — leaves it stored, and it is delivered again (same
+ * idempotency key) once its lease runs out, or at once by a drainer holding a Web Lock, which
+ * proves that its previous holder is gone.
+ */
 export async function drainQueue(deps: DrainDeps, signal: AbortSignal): Promise<DrainOutcome> {
   const report: DrainReport = { delivered: 0, retried: 0, dead: 0 };
   const { queue, clock } = deps;
@@ -96,17 +99,17 @@ export async function drainQueue(deps: DrainDeps, signal: AbortSignal): Promise<
     record: OutboxRecord,
     handler: OutboxHandler<never>,
   ): Promise<{ error: unknown } | undefined> => {
+    const send = (attemptSignal: AbortSignal) =>
+      handler(record.payload as never, {
+        signal: attemptSignal,
+        idempotencyKey: record.idempotencyKey,
+        attempt: record.attempts + 1,
+        entry: toEntry(record) as OutboxEntry<never>,
+      });
     try {
-      await deps.policy.execute(
-        (ctx) =>
-          handler(record.payload as never, {
-            signal: ctx.signal,
-            idempotencyKey: record.idempotencyKey,
-            attempt: record.attempts + 1,
-            entry: toEntry(record) as OutboxEntry<never>,
-          }),
-        { signal },
-      );
+      await (deps.policy
+        ? deps.policy.execute((ctx) => send(ctx.signal), { signal })
+        : withDeadline(send, signal, DEFAULT_TIMEOUT_MS, clock));
       return undefined;
     } catch (error) {
       return { error };

@@ -1,13 +1,26 @@
-import * as z from 'zod/mini';
 import type { Workbox } from 'workbox-window';
+import {
+  array,
+  boolean,
+  custom,
+  fn,
+  literal,
+  number,
+  object,
+  optional,
+  record,
+  string,
+  union,
+  type Schema,
+  type Shape,
+} from '../check/schema.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { ConnectivityMonitor } from '../connectivity/index.js';
 import { backoff as backoffs, backoffSchema } from '../policy/backoff.js';
-import { timeout } from '../policy/timeout.js';
 import type { Backoff, Policy } from '../policy/types.js';
 import {
   clockSchema,
-  fnSchema,
+  hasMethods,
   methodsSchema,
   msSchema,
   parseOptions,
@@ -31,87 +44,85 @@ export const DEFAULT_LEASE_MS = 60_000;
 /** A server asking for a longer wait is asked again after this: an hour. */
 export const DEFAULT_MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
 
-const positiveInt = z.int().check(z.gte(1));
+const positiveInt = optional(number({ int: true, gte: 1 }));
+const notThere = literal(false);
+
+const autoDrainFields = object<AutoDrainOptions>({
+  online: optional(boolean),
+  visible: optional(boolean),
+  intervalMs: optional(union(notThere, positiveMsSchema)),
+  afterEnqueue: optional(boolean),
+});
 
 /**
- * Every option of `createOutbox`, one declaration each: the service worker entry checks the
- * ones it takes against the same schemas.
+ * `false`, or an object checked field by field: as one branch of a union, a bad field
+ * would only be reported as a shape that matches nothing, instead of by its name.
  */
-export const outboxOptionShape = {
+const autoDrainSchema: Schema<AutoDrainOptions | false> = (value, path, issues) => {
+  if (value === false) return;
+  if (typeof value === 'object' && value !== null) autoDrainFields(value, path, issues);
+  else issues.push({ path, message: 'must be false or an object' });
+};
+
+/**
+ * Every option of `createOutbox`, one declaration each, typed against `OutboxOptions`: the
+ * service worker entry checks the ones it takes against the same schemas.
+ */
+export const outboxOptionShape: Shape<OutboxOptions> = {
   // The name ends up in database, lock and channel names: keep it plain.
-  name: z.optional(
-    z
-      .string()
-      .check(z.regex(/^[\w.-]{1,64}$/, { error: 'must be 1 to 64 letters, digits, "_", "." or "-"' })),
-  ),
-  handlers: z.optional(z.record(z.string(), fnSchema<OutboxHandler<never>>())),
-  policy: z.optional(methodsSchema<Policy>(['execute'], 'must be a Policy ({ execute })')),
-  backoff: z.optional(backoffSchema),
-  maxAttempts: z.optional(positiveInt),
-  maxAgeMs: z.optional(z.number().check(z.gt(0))),
-  maxRetryAfterMs: z.optional(msSchema),
-  concurrency: z.optional(positiveInt),
-  // Its fields are checked on their own (autoDrainSchema): inside a union, zod would only say
-  // "does not match" instead of naming the field.
-  autoDrain: z.optional(
-    z.custom<AutoDrainOptions | false>((v: unknown) => v === false || (typeof v === 'object' && v !== null), {
-      message: 'must be false or an object',
-    }),
-  ),
-  connectivity: z.optional(
-    z.custom<ConnectivityMonitor>(
-      (v) => {
-        const monitor = v as { snapshot?: unknown; state$?: { subscribe?: unknown } } | null;
-        return (
-          typeof monitor === 'object' &&
-          monitor !== null &&
-          typeof monitor.snapshot === 'object' &&
-          typeof monitor.state$?.subscribe === 'function'
-        );
-      },
-      { message: 'must be a ConnectivityMonitor ({ snapshot, state$ })' },
+  name: optional(
+    custom<string>(
+      (v) => typeof v === 'string' && /^[\w.-]{1,64}$/.test(v),
+      '1 to 64 letters, digits, "_", "." or "-"',
     ),
   ),
-  persistHeaders: z.optional(z.array(z.string())),
-  keepCredentials: z.optional(z.array(z.string())),
-  prepare: z.optional(fnSchema<(req: Request) => Request | Promise<Request>>()),
-  backgroundSync: z.optional(
-    z.union([
-      z.literal(false),
-      methodsSchema<Workbox>(['messageSW'], 'must be a Workbox instance (workbox-window)'),
-    ]),
+  handlers: optional(record(fn<OutboxHandler<never>>())),
+  policy: optional(methodsSchema<Policy>(['execute'], 'a Policy ({ execute })')),
+  backoff: optional(backoffSchema),
+  maxAttempts: positiveInt,
+  maxAgeMs: optional(number({ gt: 0 })),
+  maxRetryAfterMs: optional(msSchema),
+  concurrency: positiveInt,
+  autoDrain: optional(autoDrainSchema),
+  connectivity: optional(
+    custom<ConnectivityMonitor>(
+      (v) =>
+        typeof (v as { snapshot?: unknown } | null)?.snapshot === 'object' &&
+        hasMethods((v as { state$?: unknown }).state$, 'subscribe'),
+      'a ConnectivityMonitor ({ snapshot, state$ })',
+    ),
   ),
-  leaseMs: z.optional(positiveMsSchema),
-  durability: z.optional(z.enum(['strict', 'relaxed', 'default'])),
-  clock: z.optional(clockSchema),
-  indexedDB: z.optional(methodsSchema<IDBFactory>(['open'], 'must be an IDBFactory ({ open })')),
-  fetch: z.optional(fnSchema<typeof fetch>()),
-  locks: z.optional(
-    z.union([z.literal(false), methodsSchema<OutboxLockManager>(['request'], 'must be a LockManager')]),
+  persistHeaders: optional(array(string())),
+  keepCredentials: optional(array(string())),
+  prepare: optional(fn<(req: Request) => Request | Promise<Request>>()),
+  backgroundSync: optional(
+    union(notThere, methodsSchema<Workbox>(['messageSW'], 'a Workbox instance (workbox-window)')),
   ),
-  BroadcastChannel: z.optional(
-    z.union([
-      z.literal(false),
-      z.custom<typeof BroadcastChannel>((v) => typeof v === 'function', {
-        message: 'must be a BroadcastChannel constructor',
-      }),
-    ]),
+  leaseMs: optional(positiveMsSchema),
+  durability: optional(literal('strict', 'relaxed', 'default')),
+  clock: optional(clockSchema),
+  indexedDB: optional(methodsSchema<IDBFactory>(['open'], 'an IDBFactory ({ open })')),
+  fetch: optional(fn<typeof fetch>()),
+  locks: optional(union(notThere, methodsSchema<OutboxLockManager>(['request'], 'a LockManager'))),
+  BroadcastChannel: optional(
+    union(
+      notThere,
+      custom<typeof BroadcastChannel>((v) => typeof v === 'function', 'a BroadcastChannel constructor'),
+    ),
   ),
-  window: z.optional(
-    z.union([
-      z.literal(false),
-      methodsSchema<OutboxWindow>(['addEventListener', 'removeEventListener'], 'must be a Window'),
-    ]),
+  window: optional(
+    union(notThere, methodsSchema<OutboxWindow>(['addEventListener', 'removeEventListener'], 'a Window')),
   ),
 };
 
-const optionsSchema = z.optional(z.strictObject(outboxOptionShape));
+const optionsSchema = optional(object<OutboxOptions>(outboxOptionShape));
 
 /** Options with every default applied and every global resolved. */
 export interface ResolvedOutboxOptions {
   name: string;
   handlers: Record<string, OutboxHandler<never>>;
-  policy: Policy;
+  /** Undefined: each attempt gets `DEFAULT_TIMEOUT_MS` (see `withDeadline`). */
+  policy: Policy | undefined;
   backoff: Backoff;
   maxAttempts: number;
   maxAgeMs: number;
@@ -146,26 +157,16 @@ function globalIndexedDB(): IDBFactory | undefined {
   }
 }
 
-const autoDrainSchema = z.strictObject({
-  autoDrain: z.strictObject({
-    online: z.optional(z.boolean()),
-    visible: z.optional(z.boolean()),
-    intervalMs: z.optional(z.union([z.literal(false), positiveMsSchema])),
-    afterEnqueue: z.optional(z.boolean()),
-  }),
-});
-
 export function resolveOutboxOptions(o: OutboxOptions | undefined): ResolvedOutboxOptions {
-  const parsed = parseOptions(optionsSchema, o, 'createOutbox()') ?? {};
-  if (parsed.autoDrain) parseOptions(autoDrainSchema, { autoDrain: parsed.autoDrain }, 'createOutbox()');
+  // T named: inferred from an optional schema, it would leave out `undefined`.
+  const parsed = parseOptions<OutboxOptions | undefined>(optionsSchema, o, 'createOutbox()') ?? {};
   const clock = parsed.clock ?? systemClock;
   const auto = parsed.autoDrain;
   const injectedFetch = parsed.fetch;
   return {
     name: parsed.name ?? 'default',
     handlers: parsed.handlers ?? {},
-    // Aggressive: a handler that ignores its signal must not hold its channel (and the drain) forever.
-    policy: parsed.policy ?? timeout(DEFAULT_TIMEOUT_MS, { mode: 'aggressive', clock }),
+    policy: parsed.policy,
     backoff: parsed.backoff ?? backoffs.exponential({ initialMs: 1_000, maxMs: 300_000 }),
     maxAttempts: parsed.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     maxAgeMs: parsed.maxAgeMs ?? DEFAULT_MAX_AGE_MS,

@@ -12,15 +12,6 @@ import {
 import type { RecordStore } from './store.js';
 import type { DeadReason, OutboxEntry, OutboxEntryState, OutboxFailureSummary } from './types.js';
 
-/**
- * The queue's records and every state change they go through, each in one transaction that
- * re-reads (and re-validates) the record first — another tab or the service worker may have
- * delivered, rescheduled or discarded it meanwhile, and a change must never resurrect a
- * record that is gone.
- *
- * A mirror of the last read plus this context's own changes backs `stats` without a read
- * per call; it is refreshed from the store whenever another context reports a change.
- */
 export interface QueueHooks {
   /** A record failed validation and was moved to dead (`invalid`). */
   quarantined(entry: OutboxEntry, issues: string[]): void;
@@ -43,6 +34,15 @@ export interface QueueCounts {
   leaseEndsAt?: number;
 }
 
+/**
+ * The queue's records and every state change they go through, each in one transaction that
+ * re-reads (and re-validates) the record first — another tab or the service worker may have
+ * delivered, rescheduled or discarded it meanwhile, and a change must never resurrect a
+ * record that is gone.
+ *
+ * A mirror of the last read plus this context's own changes backs `stats` without a read
+ * per call; it is refreshed from the store whenever another context reports a change.
+ */
 export class EntryQueue {
   readonly #store: RecordStore;
   readonly #hooks: QueueHooks;

@@ -1,5 +1,19 @@
-import * as z from 'zod/mini';
-import type { DeadReason, HttpPayload, OutboxEntry } from './types.js';
+import {
+  array,
+  custom,
+  literal,
+  nullable,
+  number,
+  object,
+  optional,
+  string,
+  tuple,
+  unknown,
+  type Issue,
+  type Schema,
+} from '../check/schema.js';
+import type { FailureCategory } from '../failure/types.js';
+import type { HttpPayload, OutboxEntry, OutboxFailureSummary } from './types.js';
 
 /**
  * The shape of a stored outbox record and how older shapes are brought up to date.
@@ -53,76 +67,100 @@ export function dueAt(record: OutboxRecord, now: number): number {
 /** A record not yet stored: the store assigns `seq`. */
 export type NewOutboxRecord<P = unknown> = Omit<OutboxRecord<P>, 'seq'>;
 
-const finite = z.number();
-const count = z.int().check(z.gte(0));
+const finite = number();
+const optionalFinite = optional(finite);
+/** An integer a store can hold exactly: what the record's counters and keys are. */
+const int = (gte = -Number.MAX_SAFE_INTEGER) => number({ int: true, gte, lte: Number.MAX_SAFE_INTEGER });
+const nonEmpty = string({ min: 1 });
 
 /** A `Uint8Array` from any realm (IndexedDB may hand back one from another global). */
-const bytes = z.custom<Uint8Array>((v) => Object.prototype.toString.call(v) === '[object Uint8Array]', {
-  message: 'must be a Uint8Array',
-});
+const bytes = custom<Uint8Array>(
+  (v) => Object.prototype.toString.call(v) === '[object Uint8Array]',
+  'a Uint8Array',
+);
 
-export const httpPayloadSchema = z.object({
-  url: z.string().check(z.minLength(1)),
-  method: z.string().check(z.minLength(1)),
-  headers: z.array(z.tuple([z.string(), z.string()])),
-  body: z.nullable(bytes),
-  contentType: z.optional(z.string()),
-  credentials: z.optional(z.enum(['omit', 'same-origin', 'include'])),
-});
+// Stored shapes accept keys they do not know (`loose`): a newer version may add some.
+export const httpPayloadSchema = object<HttpPayload>(
+  {
+    url: nonEmpty,
+    method: nonEmpty,
+    headers: array(tuple<[string, string]>([string(), string()])),
+    body: nullable(bytes),
+    contentType: optional(string()),
+    credentials: optional(literal('omit', 'same-origin', 'include')),
+  },
+  true,
+);
 
-const deadReasons = [
-  'rejected',
-  'expired',
-  'max-attempts',
-  'invalid',
-  'unknown-type',
-] as const satisfies readonly DeadReason[];
-
-const recordSchema = z
-  .object({
-    v: z.int(),
-    seq: z.int().check(z.gte(1)),
-    id: z.string().check(z.minLength(1)),
-    type: z.string().check(z.minLength(1)),
-    payload: z.unknown(),
-    channel: z.string(),
-    idempotencyKey: z.string().check(z.minLength(1)),
-    state: z.enum(['pending', 'in-flight', 'dead']),
-    attempts: count,
+const recordFields = object<OutboxRecord>(
+  {
+    v: int(),
+    seq: int(1),
+    id: nonEmpty,
+    type: nonEmpty,
+    payload: optional(unknown),
+    channel: string(),
+    idempotencyKey: nonEmpty,
+    state: literal('pending', 'in-flight', 'dead'),
+    attempts: int(0),
     createdAt: finite,
     nextAttemptAt: finite,
-    leaseUntil: z.optional(finite),
-    lastDelayMs: z.optional(finite),
-    revivedAt: z.optional(finite),
-    lastFailure: z.optional(
-      z.object({
-        category: z.string(),
-        message: z.string(),
-        status: z.optional(z.int()),
-        detail: z.optional(z.string()),
-      }),
+    leaseUntil: optionalFinite,
+    lastDelayMs: optionalFinite,
+    revivedAt: optionalFinite,
+    lastFailure: optional(
+      object<OutboxFailureSummary>(
+        {
+          // Any text: a category a newer version adds is still shown.
+          category: string() as Schema<FailureCategory>,
+          message: string(),
+          status: optional(int()),
+          detail: optional(string()),
+        },
+        true,
+      ),
     ),
-    deadReason: z.optional(z.enum(deadReasons)),
-  })
-  .check(
-    z.refine((r) => (r.state === 'dead') === (r.deadReason !== undefined), {
-      message: 'deadReason must be set exactly when state is "dead"',
-      path: ['deadReason'],
-    }),
-    z.refine((r) => r.state !== 'in-flight' || r.leaseUntil !== undefined, {
-      message: 'an in-flight record must carry leaseUntil',
-      path: ['leaseUntil'],
-    }),
-    // A quarantined record keeps whatever it held, so its payload is not checked again.
-    z.refine(
-      (r) =>
-        r.type !== 'http' || r.deadReason === 'invalid' || httpPayloadSchema.safeParse(r.payload).success,
-      {
-        message: 'an http entry needs a payload { url, method, headers, body: Uint8Array | null }',
-        path: ['payload'],
-      },
-    ),
-  );
+    deadReason: optional(literal('rejected', 'expired', 'max-attempts', 'invalid', 'unknown-type')),
+  },
+  true,
+);
+
+/** Rules between fields, checked once every field passed: each one broken is reported. */
+const recordRules: ReadonlyArray<
+  [test: (r: OutboxRecord) => boolean, message: string, at: keyof OutboxRecord]
+> = [
+  [
+    (r) => (r.state === 'dead') === (r.deadReason !== undefined),
+    'deadReason must be set exactly when state is "dead"',
+    'deadReason',
+  ],
+  [
+    (r) => r.state !== 'in-flight' || r.leaseUntil !== undefined,
+    'an in-flight record must carry leaseUntil',
+    'leaseUntil',
+  ],
+  // A quarantined record keeps whatever it held, so its payload is not checked again.
+  [
+    (r) => r.type !== 'http' || r.deadReason === 'invalid' || isHttpPayload(r.payload),
+    'an http entry needs a payload { url, method, headers, body: Uint8Array | null }',
+    'payload',
+  ],
+];
+
+const recordSchema: Schema<OutboxRecord> = (value, path, issues) => {
+  const before = issues.length;
+  recordFields(value, path, issues);
+  if (issues.length > before) return;
+  for (const [test, message, at] of recordRules)
+    if (!test(value as OutboxRecord)) issues.push({ path: [...path, at], message });
+};
+
+/** Whether a value is a payload the built-in `http` handler can replay. */
+export function isHttpPayload(value: unknown): value is HttpPayload {
+  const issues: Issue[] = [];
+  httpPayloadSchema(value, [], issues);
+  return issues.length === 0;
+}
 
 export type RecordReadResult =
   | { kind: 'ok'; record: OutboxRecord; migrated: boolean }
@@ -161,13 +199,12 @@ export function readRecord(
       return { kind: 'invalid', issues: [`v: migration from version ${at} failed: ${String(error)}`] };
     }
   }
-  const result = recordSchema.safeParse(record);
-  if (!result.success) {
+  const issues: Issue[] = [];
+  recordSchema(record, [], issues);
+  if (issues.length > 0) {
     return {
       kind: 'invalid',
-      issues: result.error.issues.map(
-        (issue) => `${issue.path.map(String).join('.') || '(record)'}: ${issue.message}`,
-      ),
+      issues: issues.map((issue) => `${issue.path.map(String).join('.') || '(record)'}: ${issue.message}`),
     };
   }
   // The validated input is returned as it is: it is already a fresh copy from the store,

@@ -1,16 +1,7 @@
 import { type Clock, setTimer } from '../clock.js';
 import type { DeadReason, OutboxEntry } from './types.js';
 
-/**
- * Keeps every tab (and the service worker) that opened the same outbox informed: a context
- * that changed the queue says so, and the others re-read it, so `stats$` is live in a tab
- * that is not draining. Deliveries and dead letters are relayed too, so a page hears what
- * another tab or the service worker delivered.
- *
- * Messages carry no counts: each receiver counts from the store itself, which is the only
- * place every context agrees on. A BroadcastChannel message costs a trip through the
- * browser, so what happens within `flushMs` goes out as one message.
- */
+/** A delivery or dead letter another context made, relayed so this page's `events$` shows it. */
 export type RelayedEvent =
   | { type: 'delivered'; entry: OutboxEntry }
   | { type: 'dead-lettered'; entry: OutboxEntry; reason: DeadReason };
@@ -37,6 +28,16 @@ export function channelName(name: string): string {
   return `bulletproof-outbox-${name}`;
 }
 
+/**
+ * Keeps every tab (and the service worker) that opened the same outbox informed: a context
+ * that changed the queue says so, and the others re-read it, so `stats$` is live in a tab
+ * that is not draining. Deliveries and dead letters are relayed too, so a page hears what
+ * another tab or the service worker delivered.
+ *
+ * Messages carry no counts: each receiver counts from the store itself, which is the only
+ * place every context agrees on. A BroadcastChannel message costs a trip through the
+ * browser, so what happens within `flushMs` goes out as one message.
+ */
 export function createTabSync(
   name: string,
   Channel: typeof BroadcastChannel | undefined,

@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import type { Observable } from '../observable.js';
 import type { Workbox } from 'workbox-window';
 import type { Clock } from '../clock.js';
 import type { ConnectivityMonitor } from '../connectivity/index.js';

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import { object, optional } from '../check/schema.js';
 import type { Clock } from '../clock.js';
 import { REGISTER_SYNC_MESSAGE, syncTag } from '../outbox/background-sync.js';
 import { outboxOptionShape } from '../outbox/options.js';
@@ -56,8 +56,8 @@ export interface ExtendableMessageEventLike {
 }
 
 /** The outbox options a service worker takes, checked when it installs (not at its first sync). */
-const optionsSchema = z.optional(
-  z.strictObject({
+const optionsSchema = optional(
+  object<OutboxSyncOptions>({
     name: outboxOptionShape.name,
     prepare: outboxOptionShape.prepare,
     policy: outboxOptionShape.policy,
@@ -86,7 +86,7 @@ export function installOutboxSync(
   o?: OutboxSyncOptions,
   scope: ServiceWorkerScopeLike = globalThis as unknown as ServiceWorkerScopeLike,
 ): () => void {
-  const parsed = parseOptions(optionsSchema, o, 'installOutboxSync()');
+  const parsed = parseOptions<OutboxSyncOptions | undefined>(optionsSchema, o, 'installOutboxSync()');
   const name = parsed?.name ?? 'default';
   const tag = syncTag(name);
 
