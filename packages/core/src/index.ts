@@ -10,3 +10,5 @@ export * from './drafts/index.js';
 export * from './connectivity/index.js';
 export * from './outbox/index.js';
 export * from './protection/index.js';
+export type { Observable, Observer, Subscription } from './observable.js';
+export { observable, Emitter, ValueEmitter } from './observable.js';

@@ -1,4 +1,4 @@
-import { custom, number, string, type Issue, type Schema } from './check/schema.js';
+import { custom, number, string, type Issue, type OptionalSchema, type Schema } from './check/schema.js';
 import { MAX_TIMER_MS, type Clock } from './clock.js';
 
 const OPTIONS = 'options';
@@ -13,6 +13,13 @@ const OPTIONS = 'options';
  * @param name what the value is to the caller: factory `'options'` by default, or an
  *   argument such as `'message'`, `'failure'` or `'ms'`.
  */
+export function parseOptions<T>(
+  schema: OptionalSchema<T>,
+  value: unknown,
+  where: string,
+  name?: string,
+): T | undefined;
+export function parseOptions<T>(schema: Schema<T>, value: unknown, where: string, name?: string): T;
 export function parseOptions<T>(schema: Schema<T>, value: unknown, where: string, name: string = OPTIONS): T {
   const issues: Issue[] = [];
   schema(value, [], issues);
@@ -80,19 +87,19 @@ export function methodsSchema<T>(names: readonly string[], expected: string): Sc
 }
 
 /** A schema for an injected `Clock`. */
-export const clockSchema = methodsSchema<Clock>(
+export const clockSchema = /* @__PURE__ */ methodsSchema<Clock>(
   ['now', 'setTimeout', 'clearTimeout'],
   'a Clock ({ now, setTimeout, clearTimeout })',
 );
 
 /** A string with at least one character: names, keys, types. */
-export const nonEmptyStringSchema = string({ min: 1 });
+export const nonEmptyStringSchema = /* @__PURE__ */ string({ min: 1 });
 
 /** A delay or duration option: a non-negative number of milliseconds that a timer can hold (≤ `MAX_TIMER_MS`). */
-export const msSchema = number({ gte: 0, lte: MAX_TIMER_MS });
+export const msSchema = /* @__PURE__ */ number({ gte: 0, lte: MAX_TIMER_MS });
 
 /** A delay or duration option that must be above zero (≤ `MAX_TIMER_MS`). */
-export const positiveMsSchema = number({ gt: 0, lte: MAX_TIMER_MS });
+export const positiveMsSchema = /* @__PURE__ */ number({ gt: 0, lte: MAX_TIMER_MS });
 
 /** A fraction in (0, 1]. */
-export const rateSchema = number({ gt: 0, lte: 1 });
+export const rateSchema = /* @__PURE__ */ number({ gt: 0, lte: 1 });

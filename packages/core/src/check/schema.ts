@@ -46,7 +46,7 @@ export function custom<T>(test: (value: unknown) => boolean, expected: string): 
   };
 }
 
-export const boolean: Schema<boolean> = custom((v) => typeof v === 'boolean', 'a boolean');
+export const boolean: Schema<boolean> = /* @__PURE__ */ custom((v) => typeof v === 'boolean', 'a boolean');
 
 export const unknown: Schema<unknown> = () => {};
 

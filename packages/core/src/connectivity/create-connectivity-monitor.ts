@@ -42,30 +42,32 @@ export const PROBE_GUARD_MS = 1_000;
 
 const WINDOW_METHODS = ['addEventListener', 'removeEventListener'];
 
-const probeSchema = object<{ probe: ProbeOptions }>({
-  probe: object<ProbeOptions>({
-    url: nonEmptyStringSchema,
-    intervalMs: optional(positiveMsSchema),
-    offlineIntervalMs: optional(positiveMsSchema),
-    timeoutMs: optional(positiveMsSchema),
-    expect: optional(fn()),
-  }),
-});
+const probeSchema = () =>
+  object<{ probe: ProbeOptions }>({
+    probe: object<ProbeOptions>({
+      url: nonEmptyStringSchema,
+      intervalMs: optional(positiveMsSchema),
+      offlineIntervalMs: optional(positiveMsSchema),
+      timeoutMs: optional(positiveMsSchema),
+      expect: optional(fn()),
+    }),
+  });
 
-const optionsSchema = object<ConnectivityMonitorOptions>({
-  // Checked on its own below: inside a union, the message would only say "does not match" instead of naming the field.
-  probe: optional(unknown as Schema<ProbeOptions | false>),
-  slowRttMs: optional(positiveMsSchema),
-  failuresToUnreachable: optional(number({ int: true, gte: 1 })),
-  clock: optional(clockSchema),
-  window: optional(
-    methodsSchema<ConnectivityWindow>(
-      WINDOW_METHODS,
-      'a window-like object with addEventListener and removeEventListener',
+const optionsSchema = () =>
+  object<ConnectivityMonitorOptions>({
+    // Checked on its own below: inside a union, the message would only say "does not match" instead of naming the field.
+    probe: optional(unknown as Schema<ProbeOptions | false>),
+    slowRttMs: optional(positiveMsSchema),
+    failuresToUnreachable: optional(number({ int: true, gte: 1 })),
+    clock: optional(clockSchema),
+    window: optional(
+      methodsSchema<ConnectivityWindow>(
+        WINDOW_METHODS,
+        'a window-like object with addEventListener and removeEventListener',
+      ),
     ),
-  ),
-  fetch: optional(fn()),
-});
+    fetch: optional(fn()),
+  });
 
 /**
  * Watches whether the app can reach its backend: `navigator.onLine` and its events for the
@@ -74,12 +76,11 @@ const optionsSchema = object<ConnectivityMonitorOptions>({
  * (`report`). Probing is faster while not online and pauses while the page is hidden.
  */
 export function createConnectivityMonitor(options: ConnectivityMonitorOptions = {}): ConnectivityMonitor {
-  if (DEV) parseOptions(optionsSchema, options, 'createConnectivityMonitor()');
+  if (DEV) parseOptions(optionsSchema(), options, 'createConnectivityMonitor()');
   const o = options;
-  const probeOptions =
-    o.probe === undefined || o.probe === false
-      ? undefined
-      : parseOptions(probeSchema, { probe: o.probe }, 'createConnectivityMonitor()').probe;
+  if (DEV && o.probe !== undefined && o.probe !== false)
+    parseOptions(probeSchema(), { probe: o.probe }, 'createConnectivityMonitor()');
+  const probeOptions = o.probe === false ? undefined : o.probe;
   const clock = o.clock ?? systemClock;
   const win = o.window ?? defaultWindow();
   const probe = probeOptions

@@ -6,11 +6,12 @@ import { DEGRADATION_LEVELS, levelStep, levelRank, type DegradationLevel } from 
 import type { Degradation, DegradationOptions, DegradationState } from './types.js';
 import { DEV } from '../dev.js';
 
-const optionsSchema = object<DegradationOptions>({
-  features: optional(record(literal(...DEGRADATION_LEVELS))),
-  recoverAfterMs: optional(msSchema),
-  clock: optional(clockSchema),
-});
+const optionsSchema = () =>
+  object<DegradationOptions>({
+    features: optional(record(literal(...DEGRADATION_LEVELS))),
+    recoverAfterMs: optional(msSchema),
+    clock: optional(clockSchema),
+  });
 
 /** Checks a level given at run time (JavaScript callers): `propose(): level must be one of none, … (received "x")`. */
 function checkLevel(level: unknown, where: string, orNull = ''): void {
@@ -32,7 +33,7 @@ export const RECOVERING_REASON = 'recovering: conditions improved, stepping down
  * timer delays only the notification, never the correctness of the state.
  */
 export function createDegradation(options: DegradationOptions = {}): Degradation {
-  if (DEV) parseOptions(optionsSchema, options, 'createDegradation()');
+  if (DEV) parseOptions(optionsSchema(), options, 'createDegradation()');
   const o = options;
   const clock = o.clock ?? systemClock;
   const recoverAfterMs = o.recoverAfterMs ?? 10_000;

@@ -5,23 +5,25 @@ import { clockSchema, methodsSchema, msSchema, nonEmptyStringSchema, parseOption
 import { openIdbDraftBackend } from './idb-draft-backend.js';
 import { createMemoryDraftBackend } from './memory-draft-backend.js';
 import type { DraftBackend, DraftPageEvents, DraftStorage, DraftStore, DraftStoreOptions } from './types.js';
+import { DEV } from '../dev.js';
 
-const optionsSchema = object<DraftStoreOptions>({
-  name: optional(nonEmptyStringSchema),
-  indexedDB: optional(methodsSchema<IDBFactory>(['open'], 'an IDBFactory ({ open })')),
-  clock: optional(clockSchema),
-  debounceMs: optional(msSchema),
-  maxWaitMs: optional(msSchema),
-  window: optional(
-    union(
-      literal(false),
-      methodsSchema<DraftPageEvents>(
-        ['addEventListener', 'removeEventListener'],
-        'a window ({ addEventListener, removeEventListener })',
+const optionsSchema = () =>
+  object<DraftStoreOptions>({
+    name: optional(nonEmptyStringSchema),
+    indexedDB: optional(methodsSchema<IDBFactory>(['open'], 'an IDBFactory ({ open })')),
+    clock: optional(clockSchema),
+    debounceMs: optional(msSchema),
+    maxWaitMs: optional(msSchema),
+    window: optional(
+      union(
+        literal(false),
+        methodsSchema<DraftPageEvents>(
+          ['addEventListener', 'removeEventListener'],
+          'a window ({ addEventListener, removeEventListener })',
+        ),
       ),
     ),
-  ),
-});
+  });
 
 interface Waiter {
   resolve: () => void;
@@ -44,7 +46,8 @@ interface PendingSave {
  * in memory and says so through `storage` / `storage$`.
  */
 export function createDraftStore(options: DraftStoreOptions = {}): DraftStore {
-  const o = parseOptions(optionsSchema, options, 'createDraftStore()');
+  if (DEV) parseOptions(optionsSchema(), options, 'createDraftStore()');
+  const o = options;
   const name = o.name ?? 'default';
   const clock = o.clock ?? systemClock;
   const debounceMs = o.debounceMs ?? 500;

@@ -36,17 +36,18 @@ export const DEFAULT_TOAST_TTL_MS = 6_000;
 /** Without an explicit priority, what matters more to the user shows first. */
 const TONE_PRIORITY: Readonly<Record<Tone, number>> = { error: 3, warning: 2, info: 1, success: 0 };
 
-const count = optional(number({ int: true, gte: 0 }));
+const count = () => optional(number({ int: true, gte: 0 }));
 
-const optionsSchema = object<MessageCenterOptions>({
-  maxToasts: count,
-  maxBanners: count,
-  // Checked by validateTemplates, for field-precise errors.
-  templates: optional(unknown as Schema<Partial<Templates>>),
-  locale: optional(nonEmptyStringSchema),
-  clock: optional(clockSchema),
-  onActionError: optional(fn()),
-});
+const optionsSchema = () =>
+  object<MessageCenterOptions>({
+    maxToasts: count(),
+    maxBanners: count(),
+    // Checked by validateTemplates, for field-precise errors.
+    templates: optional(unknown as Schema<Partial<Templates>>),
+    locale: optional(nonEmptyStringSchema),
+    clock: optional(clockSchema),
+    onActionError: optional(fn()),
+  });
 
 const inputSchema = object<MessageInput>({
   key: nonEmptyStringSchema,
@@ -81,11 +82,11 @@ interface TtlTimer {
 
 /**
  * One place every part of the app reports to. Messages are keyed (a repeated
- * situation updates one message and bumps its count), capped per placement, and
+ * situation updates one message and bumps its count()), capped per placement, and
  * queued beyond the caps; the highest priority, then the newest, is shown.
  */
 export function createMessageCenter(options: MessageCenterOptions = {}): MessageCenter {
-  if (DEV) parseOptions(optionsSchema, options, 'createMessageCenter()');
+  if (DEV) parseOptions(optionsSchema(), options, 'createMessageCenter()');
   const o = options;
   const maxToasts = o.maxToasts ?? 1;
   const maxBanners = o.maxBanners ?? 1;

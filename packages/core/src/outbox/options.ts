@@ -33,6 +33,7 @@ import type {
   OutboxOptions,
   OutboxWindow,
 } from './types.js';
+import { DEV } from '../dev.js';
 
 /** The outbox options and their defaults, as the README's "Offline writes" documents them. */
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -44,15 +45,16 @@ export const DEFAULT_LEASE_MS = 60_000;
 /** A server asking for a longer wait is asked again after this: an hour. */
 export const DEFAULT_MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
 
-const positiveInt = optional(number({ int: true, gte: 1 }));
-const notThere = literal(false);
+const positiveInt = () => optional(number({ int: true, gte: 1 }));
+const notThere = () => literal(false);
 
-const autoDrainFields = object<AutoDrainOptions>({
-  online: optional(boolean),
-  visible: optional(boolean),
-  intervalMs: optional(union(notThere, positiveMsSchema)),
-  afterEnqueue: optional(boolean),
-});
+const autoDrainFields = () =>
+  object<AutoDrainOptions>({
+    online: optional(boolean),
+    visible: optional(boolean),
+    intervalMs: optional(union(notThere(), positiveMsSchema)),
+    afterEnqueue: optional(boolean),
+  });
 
 /**
  * `false`, or an object checked field by field: as one branch of a union, a bad field
@@ -60,7 +62,7 @@ const autoDrainFields = object<AutoDrainOptions>({
  */
 const autoDrainSchema: Schema<AutoDrainOptions | false> = (value, path, issues) => {
   if (value === false) return;
-  if (typeof value === 'object' && value !== null) autoDrainFields(value, path, issues);
+  if (typeof value === 'object' && value !== null) autoDrainFields()(value, path, issues);
   else issues.push({ path, message: 'must be false or an object' });
 };
 
@@ -68,7 +70,7 @@ const autoDrainSchema: Schema<AutoDrainOptions | false> = (value, path, issues) 
  * Every option of `createOutbox`, one declaration each, typed against `OutboxOptions`: the
  * service worker entry checks the ones it takes against the same schemas.
  */
-export const outboxOptionShape: Shape<OutboxOptions> = {
+export const outboxOptionShape = (): Shape<OutboxOptions> => ({
   // The name ends up in database, lock and channel names: keep it plain.
   name: optional(
     custom<string>(
@@ -79,10 +81,10 @@ export const outboxOptionShape: Shape<OutboxOptions> = {
   handlers: optional(record(fn<OutboxHandler<never>>())),
   policy: optional(methodsSchema<Policy>(['execute'], 'a Policy ({ execute })')),
   backoff: optional(backoffSchema),
-  maxAttempts: positiveInt,
+  maxAttempts: positiveInt(),
   maxAgeMs: optional(number({ gt: 0 })),
   maxRetryAfterMs: optional(msSchema),
-  concurrency: positiveInt,
+  concurrency: positiveInt(),
   autoDrain: optional(autoDrainSchema),
   connectivity: optional(
     custom<ConnectivityMonitor>(
@@ -96,26 +98,26 @@ export const outboxOptionShape: Shape<OutboxOptions> = {
   keepCredentials: optional(array(string())),
   prepare: optional(fn<(req: Request) => Request | Promise<Request>>()),
   backgroundSync: optional(
-    union(notThere, methodsSchema<Workbox>(['messageSW'], 'a Workbox instance (workbox-window)')),
+    union(notThere(), methodsSchema<Workbox>(['messageSW'], 'a Workbox instance (workbox-window)')),
   ),
   leaseMs: optional(positiveMsSchema),
   durability: optional(literal('strict', 'relaxed', 'default')),
   clock: optional(clockSchema),
   indexedDB: optional(methodsSchema<IDBFactory>(['open'], 'an IDBFactory ({ open })')),
   fetch: optional(fn<typeof fetch>()),
-  locks: optional(union(notThere, methodsSchema<OutboxLockManager>(['request'], 'a LockManager'))),
+  locks: optional(union(notThere(), methodsSchema<OutboxLockManager>(['request'], 'a LockManager'))),
   BroadcastChannel: optional(
     union(
-      notThere,
+      notThere(),
       custom<typeof BroadcastChannel>((v) => typeof v === 'function', 'a BroadcastChannel constructor'),
     ),
   ),
   window: optional(
-    union(notThere, methodsSchema<OutboxWindow>(['addEventListener', 'removeEventListener'], 'a Window')),
+    union(notThere(), methodsSchema<OutboxWindow>(['addEventListener', 'removeEventListener'], 'a Window')),
   ),
-};
+});
 
-const optionsSchema = optional(object<OutboxOptions>(outboxOptionShape));
+const optionsSchema = () => optional(object<OutboxOptions>(outboxOptionShape()));
 
 /** Options with every default applied and every global resolved. */
 export interface ResolvedOutboxOptions {
@@ -158,8 +160,8 @@ function globalIndexedDB(): IDBFactory | undefined {
 }
 
 export function resolveOutboxOptions(o: OutboxOptions | undefined): ResolvedOutboxOptions {
-  // T named: inferred from an optional schema, it would leave out `undefined`.
-  const parsed = parseOptions<OutboxOptions | undefined>(optionsSchema, o, 'createOutbox()') ?? {};
+  if (DEV) parseOptions(optionsSchema(), o, 'createOutbox()');
+  const parsed = o ?? {};
   const clock = parsed.clock ?? systemClock;
   const auto = parsed.autoDrain;
   const injectedFetch = parsed.fetch;

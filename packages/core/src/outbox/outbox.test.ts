@@ -1,6 +1,5 @@
 /* eslint-disable @typescript-eslint/require-await -- handlers and fakes return promises by contract; most settle at once */
 import { IDBObjectStore } from 'fake-indexeddb';
-import { BehaviorSubject } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../clock.js';
 import type { ConnectivityMonitor, ConnectivitySnapshot } from '../connectivity/types.js';
@@ -15,6 +14,7 @@ import type { Outbox, OutboxEvent, OutboxHandler, OutboxOptions, OutboxStats } f
 import { deferred } from '../test-support/deferred.js';
 import { outboxTestBed } from '../test-support/outbox-test-bed.js';
 import { settleImmediates as settle } from '../test-support/settle.js';
+import { ValueEmitter } from '../observable.js';
 
 const T0 = 1_000_000;
 const noJitter = backoff.exponential({ initialMs: 1_000, maxMs: 300_000, jitter: 'none' });
@@ -557,18 +557,18 @@ describe('auth', () => {
 
 describe('offline', () => {
   function monitor(status: ConnectivitySnapshot['status']) {
-    const state$ = new BehaviorSubject<ConnectivitySnapshot>({ status, quality: 'unknown', since: T0 });
+    const state = new ValueEmitter<ConnectivitySnapshot>({ status, quality: 'unknown', since: T0 });
     const fake = {
       get snapshot() {
-        return state$.value;
+        return state.value;
       },
-      state$,
-      check: async () => state$.value,
+      state$: state.observable,
+      check: async () => state.value,
       report: () => {},
       probeSoon: () => {},
       dispose: () => {},
     } satisfies ConnectivityMonitor;
-    return { fake, set: (s: ConnectivitySnapshot['status']) => state$.next({ ...state$.value, status: s }) };
+    return { fake, set: (s: ConnectivitySnapshot['status']) => state.next({ ...state.value, status: s }) };
   }
 
   it('makes no attempt while the browser says offline', async () => {

@@ -26,23 +26,28 @@ export interface ExponentialBackoffOptions {
 }
 
 /** Any object with a `delay(attempt, previousDelayMs?)` method. */
-export const backoffSchema = methodsSchema<Backoff>(['delay'], 'a Backoff ({ delay(attempt) })');
-
-const linearSchema = object<LinearBackoffOptions>({
-  initialMs: msSchema,
-  stepMs: msSchema,
-  maxMs: optional(msSchema),
-});
-
-const exponentialSchema = optional(
-  object<ExponentialBackoffOptions>({
-    initialMs: optional(msSchema),
-    factor: optional(number({ gte: 1 })),
-    maxMs: optional(msSchema),
-    jitter: optional(literal('decorrelated', 'full', 'equal', 'none')),
-    random: optional(fn<() => number>()),
-  }),
+export const backoffSchema = /* @__PURE__ */ methodsSchema<Backoff>(
+  ['delay'],
+  'a Backoff ({ delay(attempt) })',
 );
+
+const linearSchema = () =>
+  object<LinearBackoffOptions>({
+    initialMs: msSchema,
+    stepMs: msSchema,
+    maxMs: optional(msSchema),
+  });
+
+const exponentialSchema = () =>
+  optional(
+    object<ExponentialBackoffOptions>({
+      initialMs: optional(msSchema),
+      factor: optional(number({ gte: 1 })),
+      maxMs: optional(msSchema),
+      jitter: optional(literal('decorrelated', 'full', 'equal', 'none')),
+      random: optional(fn<() => number>()),
+    }),
+  );
 
 /** Attempt numbers count from 1; anything odd (0, NaN, 2.5) is read as the nearest sensible attempt. */
 function exponentOf(attempt: number): number {
@@ -79,7 +84,7 @@ export const backoff = {
 
   /** `initialMs + (attempt − 1) · stepMs`, capped at `maxMs`. */
   linear(o: LinearBackoffOptions): Backoff {
-    if (DEV) parseOptions(linearSchema, o, 'backoff.linear()');
+    if (DEV) parseOptions(linearSchema(), o, 'backoff.linear()');
     const { initialMs, stepMs, maxMs = Infinity } = o;
     return { delay: (attempt) => bounded(initialMs + exponentOf(attempt) * stepMs, maxMs), maxMs };
   },
@@ -94,7 +99,7 @@ export const backoff = {
    * Any attempt, even 10 000, yields a finite delay within `maxMs`.
    */
   exponential(o?: ExponentialBackoffOptions): Backoff {
-    if (DEV) parseOptions(exponentialSchema, o, 'backoff.exponential()');
+    if (DEV) parseOptions(exponentialSchema(), o, 'backoff.exponential()');
     const {
       initialMs = 200,
       factor = 2,

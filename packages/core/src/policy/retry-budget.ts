@@ -15,16 +15,17 @@ export interface RetryBudgetOptions {
   clock?: Clock;
 }
 
-const atLeast0 = optional(number({ gte: 0 }));
+const atLeast0 = () => optional(number({ gte: 0 }));
 
-const schema = optional(
-  object<RetryBudgetOptions>({
-    ratio: atLeast0,
-    minPerSecond: atLeast0,
-    windowMs: optional(number({ gte: 1 })),
-    clock: optional(clockSchema),
-  }),
-);
+const schema = () =>
+  optional(
+    object<RetryBudgetOptions>({
+      ratio: atLeast0(),
+      minPerSecond: atLeast0(),
+      windowMs: optional(number({ gte: 1 })),
+      clock: optional(clockSchema),
+    }),
+  );
 
 const REQUESTS = 0;
 const RETRIES = 1;
@@ -39,7 +40,7 @@ const EPSILON = 1e-9;
  * Share one budget between the retry policies that call the same dependency.
  */
 export function retryBudget(o?: RetryBudgetOptions): RetryBudget {
-  if (DEV) parseOptions(schema, o, 'retryBudget()');
+  if (DEV) parseOptions(schema(), o, 'retryBudget()');
   const { ratio = 0.2, minPerSecond = 10, windowMs = 10_000, clock = systemClock } = o ?? {};
   const reserve = (minPerSecond * windowMs) / 1000;
   const window = new TimeBuckets(windowMs, 10, 2);

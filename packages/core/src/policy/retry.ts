@@ -27,28 +27,29 @@ export interface RetryOptions {
   clock?: Clock;
 }
 
-const schema = optional(
-  object<RetryOptions>({
-    maxAttempts: optional(
-      custom<number>(
-        (v) => v === Infinity || (Number.isInteger(v) && (v as number) >= 1),
-        'an integer ≥ 1 (or Infinity)',
+const schema = () =>
+  optional(
+    object<RetryOptions>({
+      maxAttempts: optional(
+        custom<number>(
+          (v) => v === Infinity || (Number.isInteger(v) && (v as number) >= 1),
+          'an integer ≥ 1 (or Infinity)',
+        ),
       ),
-    ),
-    backoff: optional(backoffSchema),
-    retryIf: optional(fn<(f: Failure, attempt: number) => boolean>()),
-    respectRetryAfter: optional(boolean),
-    maxRetryAfterMs: optional(msSchema),
-    maxElapsedMs: optional(msSchema),
-    budget: optional(
-      custom<RetryBudget | false>(
-        (v) => v === false || hasMethods(v, 'tryRetry', 'recordRequest'),
-        'false or a RetryBudget (see retryBudget())',
+      backoff: optional(backoffSchema),
+      retryIf: optional(fn<(f: Failure, attempt: number) => boolean>()),
+      respectRetryAfter: optional(boolean),
+      maxRetryAfterMs: optional(msSchema),
+      maxElapsedMs: optional(msSchema),
+      budget: optional(
+        custom<RetryBudget | false>(
+          (v) => v === false || hasMethods(v, 'tryRetry', 'recordRequest'),
+          'false or a RetryBudget (see retryBudget())',
+        ),
       ),
-    ),
-    clock: optional(clockSchema),
-  }),
-);
+      clock: optional(clockSchema),
+    }),
+  );
 
 const defaultRetryIf = (f: Failure) => f.retryable;
 
@@ -162,6 +163,6 @@ class RetryPolicy extends PolicyBase {
  * last attempt's error.
  */
 export function retry(o?: RetryOptions): Policy {
-  if (DEV) parseOptions(schema, o, 'retry()');
+  if (DEV) parseOptions(schema(), o, 'retry()');
   return new RetryPolicy(o);
 }

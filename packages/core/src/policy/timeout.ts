@@ -16,12 +16,13 @@ export interface TimeoutOptions {
   clock?: Clock;
 }
 
-const schema = optional(
-  object<TimeoutOptions>({
-    mode: optional(literal('cooperative', 'aggressive')),
-    clock: optional(clockSchema),
-  }),
-);
+const schema = () =>
+  optional(
+    object<TimeoutOptions>({
+      mode: optional(literal('cooperative', 'aggressive')),
+      clock: optional(clockSchema),
+    }),
+  );
 
 const ignore = () => undefined;
 const expired = (ms: number) => new TimeoutError(undefined, ms);
@@ -113,7 +114,7 @@ class TimeoutPolicy extends PolicyBase {
 export function timeout(ms: number, o?: TimeoutOptions): Policy {
   if (DEV) {
     parseOptions(positiveMsSchema, ms, 'timeout()', 'ms');
-    parseOptions(schema, o, 'timeout()');
+    parseOptions(schema(), o, 'timeout()');
   }
   return new TimeoutPolicy(ms, o?.mode === 'aggressive', o?.clock);
 }

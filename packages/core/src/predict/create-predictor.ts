@@ -33,18 +33,19 @@ const sampleSchema = object<PredictorSample>({
 const probeSchema = object<ProbeSample>({ ok: boolean, latencyMs: latency, key, at });
 const signalSchema = object<FrustrationSignal>({ kind: literal(...FRUSTRATION_KINDS), key, at });
 
-const positive = optional(number({ gt: 0 }));
-const optionsSchema = object<PredictorOptions>({
-  horizonMs: positive,
-  latencyThreshold: positive,
-  errorThreshold: positive,
-  persistMs: optional(number({ gte: 0 })),
-  minLatencyRatio: optional(number({ gt: 1 })),
-  errorWindowMs: positive,
-  episodeFailures: optional(number({ int: true, gte: 1, lte: 1_000 })),
-  maxKeys: optional(number({ int: true, gte: 1 })),
-  clock: optional(clockSchema),
-});
+const positive = () => optional(number({ gt: 0 }));
+const optionsSchema = () =>
+  object<PredictorOptions>({
+    horizonMs: positive(),
+    latencyThreshold: positive(),
+    errorThreshold: positive(),
+    persistMs: optional(number({ gte: 0 })),
+    minLatencyRatio: optional(number({ gt: 1 })),
+    errorWindowMs: positive(),
+    episodeFailures: optional(number({ int: true, gte: 1, lte: 1_000 })),
+    maxKeys: optional(number({ int: true, gte: 1 })),
+    clock: optional(clockSchema),
+  });
 
 export const DEFAULT_LATENCY_THRESHOLD = 6;
 export const DEFAULT_ERROR_THRESHOLD = 5.5;
@@ -64,7 +65,7 @@ const RISK_EMIT_STEP = 0.1;
  * evaluation. At most `maxKeys` keys are tracked; past that, the least recently observed is forgotten.
  */
 export function createPredictor(options: PredictorOptions = {}): Predictor {
-  if (DEV) parseOptions(optionsSchema, options, 'createPredictor()');
+  if (DEV) parseOptions(optionsSchema(), options, 'createPredictor()');
   const o = options;
   const clock = o.clock ?? systemClock;
   const horizonMs = o.horizonMs ?? DEFAULT_HORIZON_MS;

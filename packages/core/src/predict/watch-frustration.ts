@@ -26,19 +26,22 @@ export interface FrustrationWatchOptions {
 
 type RageClickOptions = NonNullable<FrustrationWatchOptions['rageClick']>;
 type RepeatSubmitOptions = NonNullable<FrustrationWatchOptions['repeatSubmit']>;
-const withinMs = optional(number({ gt: 0 }));
+const positiveMs = () => optional(number({ gt: 0 }));
 
-const optionsSchema = object<FrustrationWatchOptions>({
-  rageClick: optional(
-    object<RageClickOptions>({
-      clicks: optional(number({ int: true, gte: 2 })),
-      withinMs,
-      radiusPx: optional(number({ gte: 0 })),
-    }),
-  ),
-  repeatSubmit: optional(object<RepeatSubmitOptions>({ isPending: optional(fn()), withinMs })),
-  clock: optional(clockSchema),
-});
+const optionsSchema = () =>
+  object<FrustrationWatchOptions>({
+    rageClick: optional(
+      object<RageClickOptions>({
+        clicks: optional(number({ int: true, gte: 2 })),
+        withinMs: positiveMs(),
+        radiusPx: optional(number({ gte: 0 })),
+      }),
+    ),
+    repeatSubmit: optional(
+      object<RepeatSubmitOptions>({ isPending: optional(fn()), withinMs: positiveMs() }),
+    ),
+    clock: optional(clockSchema),
+  });
 
 interface Click {
   x: number;
@@ -73,7 +76,7 @@ export function watchFrustration(
   }
   if (typeof onSignalGiven !== 'function')
     throw new TypeError('watchFrustration(): "onSignal" must be a function');
-  if (DEV) parseOptions(optionsSchema, options, 'watchFrustration()');
+  if (DEV) parseOptions(optionsSchema(), options, 'watchFrustration()');
   const o = options;
   const clock = o.clock ?? systemClock;
   const clicksNeeded = o.rageClick?.clicks ?? 3;

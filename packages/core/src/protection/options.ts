@@ -17,33 +17,35 @@ import { DEV } from '../dev.js';
 const WHERE = 'createProtection()';
 
 /** A section handed to another factory, which checks its fields (and names them, see `withinSection`). */
-const section = object<object>({}, true) as Schema<never>;
-const sectionOrFalse = optional(union(literal(false), section));
+const section = /* @__PURE__ */ object<object>({}, true) as Schema<never>;
+const sectionOrFalse = () => optional(union(literal(false), section));
 
 const isRecord = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
-const dependencySchema = record(
-  object<DependencyOptions>({
-    policy: optional(methodsSchema<Policy>(['execute'], 'a Policy ({ execute })')),
-    critical: optional(boolean),
-  }),
-);
-
-const optionsSchema = optional(
-  object<ProtectionOptions>({
-    dependencies: optional((value, path, issues) => {
-      if (isRecord(value)) dependencySchema(value, path, issues);
-      else issues.push({ path, message: 'must be a record' });
+const dependencySchema = () =>
+  record(
+    object<DependencyOptions>({
+      policy: optional(methodsSchema<Policy>(['execute'], 'a Policy ({ execute })')),
+      critical: optional(boolean),
     }),
-    connectivity: sectionOrFalse,
-    outbox: sectionOrFalse,
-    predictor: sectionOrFalse,
-    degradation: optional(section),
-    messages: optional(section),
-    clock: optional(clockSchema),
-    // Checked by the connectivity monitor, which uses it.
-    window: optional(unknown as Schema<NonNullable<ProtectionOptions['window']>>),
-  }),
-);
+  );
+
+const optionsSchema = () =>
+  optional(
+    object<ProtectionOptions>({
+      dependencies: optional((value, path, issues) => {
+        if (isRecord(value)) dependencySchema()(value, path, issues);
+        else issues.push({ path, message: 'must be a record' });
+      }),
+      connectivity: sectionOrFalse(),
+      outbox: sectionOrFalse(),
+      predictor: sectionOrFalse(),
+      degradation: optional(section),
+      messages: optional(section),
+      clock: optional(clockSchema),
+      // Checked by the connectivity monitor, which uses it.
+      window: optional(unknown as Schema<NonNullable<ProtectionOptions['window']>>),
+    }),
+  );
 
 /**
  * Checks `createProtection`'s own options: the top level strictly (unknown keys refused by
@@ -51,7 +53,7 @@ const optionsSchema = optional(
  * section is checked by the factory it goes to, through `withinSection`.
  */
 export function parseProtectionOptions(o: ProtectionOptions | undefined): ProtectionOptions {
-  if (DEV) parseOptions(optionsSchema, o, WHERE);
+  if (DEV) parseOptions(optionsSchema(), o, WHERE);
   // Checked: the caller's own objects go on to the factories, as given.
   return o ?? {};
 }
@@ -73,26 +75,27 @@ export function withinSection<T>(path: string, build: () => T): T {
 }
 
 // Checked where they are used, with errors of their own.
-const checkedLater = optional(unknown as Schema<never>);
+const checkedLater = () => optional(unknown as Schema<never>);
 
-const protectOptionsSchema = optional(
-  object<ProtectOptions<unknown>>({
-    dependency: checkedLater,
-    idempotent: optional(boolean),
-    idempotencyKey: optional(nonEmptyStringSchema),
-    fallback: checkedLater,
-    signal: checkedLater,
-    kind: optional(literal('read', 'write')),
-    offline: optional(
-      object<NonNullable<ProtectOptions<unknown>['offline']>>({
-        type: unknown as Schema<string>,
-        payload: optional(unknown),
-        channel: optional(string()),
-      }),
-    ),
-    silent: optional(boolean),
-  }),
-);
+const protectOptionsSchema = () =>
+  optional(
+    object<ProtectOptions<unknown>>({
+      dependency: checkedLater(),
+      idempotent: optional(boolean),
+      idempotencyKey: optional(nonEmptyStringSchema),
+      fallback: checkedLater(),
+      signal: checkedLater(),
+      kind: optional(literal('read', 'write')),
+      offline: optional(
+        object<NonNullable<ProtectOptions<unknown>['offline']>>({
+          type: unknown as Schema<string>,
+          payload: optional(unknown),
+          channel: optional(string()),
+        }),
+      ),
+      silent: optional(boolean),
+    }),
+  );
 
 /**
  * Checks one `protect()` call's options for what its own checks do not cover: unknown keys
@@ -100,5 +103,5 @@ const protectOptionsSchema = optional(
  * `idempotent` and `idempotencyKey`.
  */
 export function checkProtectOptions<T>(name: string, o: ProtectOptions<T> | undefined): void {
-  if (DEV) parseOptions(protectOptionsSchema, o, `protect(${JSON.stringify(name)})`);
+  if (DEV) parseOptions(protectOptionsSchema(), o, `protect(${JSON.stringify(name)})`);
 }

@@ -18,10 +18,11 @@ import { DEV } from '../dev.js';
 
 const CATEGORIES = Object.keys(FAILURE_MEANINGS) as FailureCategory[];
 
-const optionsSchema = object<RecoveryOptions>({
-  clock: optional(clockSchema),
-  historyLimit: optional(number({ int: true, gte: 1 })),
-});
+const optionsSchema = () =>
+  object<RecoveryOptions>({
+    clock: optional(clockSchema),
+    historyLimit: optional(number({ int: true, gte: 1 })),
+  });
 
 const categorySchema = literal(...CATEGORIES, '*');
 
@@ -52,7 +53,7 @@ interface Registration {
  * triggers one repair, with a bounded history and lifetime success rates.
  */
 export function createRecovery(options: RecoveryOptions = {}): Recovery {
-  if (DEV) parseOptions(optionsSchema, options, 'createRecovery()');
+  if (DEV) parseOptions(optionsSchema(), options, 'createRecovery()');
   const o = options;
   const clock = o.clock ?? systemClock;
   const historyLimit = o.historyLimit ?? 100;

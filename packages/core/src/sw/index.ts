@@ -6,6 +6,7 @@ import { createOutboxInternal } from '../outbox/outbox.js';
 import type { DrainReport } from '../outbox/types.js';
 import type { Backoff, Policy } from '../policy/types.js';
 import { parseOptions } from '../validate.js';
+import { DEV } from '../dev.js';
 
 /**
  * `@bulletproof/core/sw`: the service worker half of the outbox.
@@ -56,19 +57,20 @@ export interface ExtendableMessageEventLike {
 }
 
 /** The outbox options a service worker takes, checked when it installs (not at its first sync). */
-const optionsSchema = optional(
-  object<OutboxSyncOptions>({
-    name: outboxOptionShape.name,
-    prepare: outboxOptionShape.prepare,
-    policy: outboxOptionShape.policy,
-    backoff: outboxOptionShape.backoff,
-    maxAttempts: outboxOptionShape.maxAttempts,
-    leaseMs: outboxOptionShape.leaseMs,
-    clock: outboxOptionShape.clock,
-    fetch: outboxOptionShape.fetch,
-    indexedDB: outboxOptionShape.indexedDB,
-  }),
-);
+const optionsSchema = () =>
+  optional(
+    object<OutboxSyncOptions>({
+      name: outboxOptionShape().name,
+      prepare: outboxOptionShape().prepare,
+      policy: outboxOptionShape().policy,
+      backoff: outboxOptionShape().backoff,
+      maxAttempts: outboxOptionShape().maxAttempts,
+      leaseMs: outboxOptionShape().leaseMs,
+      clock: outboxOptionShape().clock,
+      fetch: outboxOptionShape().fetch,
+      indexedDB: outboxOptionShape().indexedDB,
+    }),
+  );
 
 /** Thrown (and so failing the sync event) while HTTP entries are still waiting. */
 export class SyncIncompleteError extends Error {
@@ -86,7 +88,8 @@ export function installOutboxSync(
   o?: OutboxSyncOptions,
   scope: ServiceWorkerScopeLike = globalThis as unknown as ServiceWorkerScopeLike,
 ): () => void {
-  const parsed = parseOptions<OutboxSyncOptions | undefined>(optionsSchema, o, 'installOutboxSync()');
+  if (DEV) parseOptions(optionsSchema(), o, 'installOutboxSync()');
+  const parsed = o;
   const name = parsed?.name ?? 'default';
   const tag = syncTag(name);
 

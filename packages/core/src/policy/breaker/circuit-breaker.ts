@@ -375,6 +375,6 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
  * drive the states, so a throttled background tab behaves exactly like a foreground one.
  */
 export function circuitBreaker(o: BreakerOptions): CircuitBreaker {
-  if (DEV) parseOptions(breakerOptionsSchema, o, 'circuitBreaker()');
+  if (DEV) parseOptions(breakerOptionsSchema(), o, 'circuitBreaker()');
   return new CircuitBreakerPolicy(o);
 }

@@ -68,18 +68,18 @@ export interface CircuitBreaker extends Policy {
 
 type WindowOf<K extends BreakerWindow['kind']> = Extract<BreakerWindow, { kind: K }>;
 
-const count = number({ int: true, gte: 1 });
-const optionalCount = optional(count);
+const count = () => number({ int: true, gte: 1 });
+const optionalCount = () => optional(count());
 
 /** One schema per window kind; the `kind` picks which one checks the rest. */
-const windowSchemas: { readonly [K in BreakerWindow['kind']]: Schema<WindowOf<K>> } = {
-  consecutive: object<WindowOf<'consecutive'>>({ kind: literal('consecutive'), failures: count }),
+const windowSchemas = (): { readonly [K in BreakerWindow['kind']]: Schema<WindowOf<K>> } => ({
+  consecutive: object<WindowOf<'consecutive'>>({ kind: literal('consecutive'), failures: count() }),
   count: refine(
     object<WindowOf<'count'>>({
       kind: literal('count'),
-      size: count,
+      size: count(),
       failureRate: rateSchema,
-      minimumCalls: optionalCount,
+      minimumCalls: optionalCount(),
     }),
     (w) => w.minimumCalls === undefined || w.minimumCalls <= w.size,
     'must not exceed window.size (the window never holds more calls)',
@@ -89,37 +89,39 @@ const windowSchemas: { readonly [K in BreakerWindow['kind']]: Schema<WindowOf<K>
     kind: literal('time'),
     durationMs: number({ gte: 1 }),
     failureRate: rateSchema,
-    minimumCalls: optionalCount,
+    minimumCalls: optionalCount(),
   }),
-};
+});
 
 /** A window of an unknown kind is reported at its `kind`, listing the kinds there are. */
-const unknownKind = object<{ kind: string }>(
-  { kind: literal(...(Object.keys(windowSchemas) as BreakerWindow['kind'][])) },
-  true,
-);
+const unknownKind = () =>
+  object<{ kind: string }>(
+    { kind: literal(...(Object.keys(windowSchemas()) as BreakerWindow['kind'][])) },
+    true,
+  );
 
 const windowSchema: Schema<BreakerWindow> = (value, path, issues) => {
   const kind = (value as { kind?: unknown } | undefined)?.kind;
   const schema =
-    typeof kind === 'string' && Object.hasOwn(windowSchemas, kind)
-      ? windowSchemas[kind as BreakerWindow['kind']]
-      : unknownKind;
+    typeof kind === 'string' && Object.hasOwn(windowSchemas(), kind)
+      ? windowSchemas()[kind as BreakerWindow['kind']]
+      : unknownKind();
   schema(value, path, issues);
 };
 
-export const breakerOptionsSchema = object<BreakerOptions>({
-  name: nonEmptyStringSchema,
-  window: optional(windowSchema),
-  slowCall: optional(object({ thresholdMs: msSchema, rate: rateSchema })),
-  openForMs: optional(union(msSchema, backoffSchema)),
-  halfOpen: optional(object({ probes: optionalCount, successesToClose: optionalCount })),
-  countIf: optional(fn<(f: Failure) => boolean>()),
-  share: optional(literal(false, 'tabs')),
-  persist: optional(literal(false, 'local')),
-  clock: optional(clockSchema),
-  BroadcastChannel: optional(
-    custom<BroadcastChannelConstructor>((v) => typeof v === 'function', 'a constructor'),
-  ),
-  localStorage: optional(methodsSchema<StorageLike>(['getItem'], 'a Storage')),
-});
+export const breakerOptionsSchema = () =>
+  object<BreakerOptions>({
+    name: nonEmptyStringSchema,
+    window: optional(windowSchema),
+    slowCall: optional(object({ thresholdMs: msSchema, rate: rateSchema })),
+    openForMs: optional(union(msSchema, backoffSchema)),
+    halfOpen: optional(object({ probes: optionalCount(), successesToClose: optionalCount() })),
+    countIf: optional(fn<(f: Failure) => boolean>()),
+    share: optional(literal(false, 'tabs')),
+    persist: optional(literal(false, 'local')),
+    clock: optional(clockSchema),
+    BroadcastChannel: optional(
+      custom<BroadcastChannelConstructor>((v) => typeof v === 'function', 'a constructor'),
+    ),
+    localStorage: optional(methodsSchema<StorageLike>(['getItem'], 'a Storage')),
+  });
