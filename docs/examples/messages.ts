@@ -1,4 +1,4 @@
-// The message center on its own, and templates in another language. Quoted in docs/messages.md.
+// The message center on its own. Quoted in docs/messages.md.
 import { createMessageCenter } from '@bulletproof/core';
 import { render } from './app-helpers.js';
 
@@ -7,18 +7,4 @@ messages.post({ key: 'offline', tone: 'warning', placement: 'banner', text: mess
 messages.post({ key: 'outbox', tone: 'info', text: messages.template('queued', { count: 3 }) });
 messages.visible$.subscribe(({ banners, toasts }) => {
   render(banners, toasts);
-});
-
-// --- plurals ---
-export const polish = createMessageCenter({
-  locale: 'pl',
-  templates: {
-    queued: {
-      '=0': 'Wszystko zsynchronizowane',
-      one: '{count} zmiana czeka',
-      few: '{count} zmiany czekają',
-      many: '{count} zmian czeka',
-      other: '{count} zmiany czeka',
-    },
-  },
 });

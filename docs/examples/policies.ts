@@ -1,20 +1,10 @@
-// Policies on their own: a retry budget, a shared and persisted breaker, a pipeline, a fallback
-// chain and the policy events. Quoted in docs/policies.md.
-import {
-  backoff,
-  circuitBreaker,
-  fallback,
-  fetchOk,
-  pipeline,
-  retry,
-  retryBudget,
-  timeout,
-} from '@bulletproof/core';
+// Policies on their own: a retry budget, a breaker shared by tabs and kept across reloads,
+// and a pipeline. Quoted in docs/policies.md.
+import { backoff, circuitBreaker, fetchOk, pipeline, retry, retryBudget, timeout } from '@bulletproof/core';
 
 interface User {
   name: string;
 }
-declare function readCachedProfile(): User;
 const controller = new AbortController();
 
 const budget = retryBudget(); // share one per dependency: retries ≤ 20 % of traffic + 10/s
@@ -26,7 +16,7 @@ const breaker = circuitBreaker({
   share: 'tabs', // every same-origin tab sees the same state (BroadcastChannel)
   persist: 'local', // an open breaker stays open across a reload
 });
-const api = pipeline(retry({ maxAttempts: 4, maxElapsedMs: 15_000, budget }), breaker, timeout(5_000));
+export const api = pipeline(retry({ maxAttempts: 4, maxElapsedMs: 15_000, budget }), breaker, timeout(5_000));
 
 export const user = await api.execute(
   async ({ signal }) => (await fetchOk('/api/user', { signal })).json() as Promise<User>,
@@ -34,14 +24,3 @@ export const user = await api.execute(
     signal: controller.signal, // aborting ends any retry wait at once
   },
 );
-
-// --- fallback and events ---
-export const profile = pipeline(
-  fallback(() => readCachedProfile(), { name: 'Guest' }),
-  retry(),
-  timeout(3_000),
-);
-api.events$.subscribe((e) => {
-  if (e.type === 'retry') console.log(`retry #${e.attempt} in ${e.delayMs} ms (${e.failure.category})`);
-  if (e.type === 'breaker-state') console.log(`${e.breaker}: ${e.from} → ${e.to}`);
-});
