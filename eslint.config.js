@@ -5,7 +5,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'demo/.data/**', 'test-results/**', 'test/.artifacts/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'demo/.data/**',
+      'test-results/**',
+      'test/.artifacts/**',
+      'docs/api/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

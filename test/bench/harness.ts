@@ -84,7 +84,7 @@ function formatDuration(ns: number): string {
   return `${(ns / 1_000_000).toFixed(2)} ms`;
 }
 
-/** A Markdown table, pasteable into the README's benchmark section. */
+/** A Markdown table, pasteable into docs/benchmarks.md. */
 export function formatTable(rows: BenchRow[]): string {
   const lines = ['| group | case | median | ratio | goal |', '|---|---|---:|---:|---|'];
   for (const r of rows) {

@@ -20,7 +20,7 @@ import {
 // A small slice of the held-out set (`npm run eval:predict` runs all of it): dense traffic,
 // six incidents of each family and six healthy hours. The goals that hold on the full held-out
 // set are asserted on it; the full table, sparse traffic included, and the goal it misses (mean
-// lead above the "3 consecutive failures" baseline's) are in the README.
+// lead above the "3 consecutive failures" baseline's) are in docs/prediction.md.
 const traces = makeSet(HELD_OUT_SEED_BASE, HELD_OUT_RANGES, {
   incidents: { dense: 6, sparse: 0 },
   healthy: { dense: 6, sparse: 0 },

@@ -9,7 +9,7 @@ const LEVELS: Record<ProtectionStatus['degradation']['level'], string> = {
 };
 
 /**
- * The health score (README, "Health") and the degradation level it goes with, with the
+ * The health score (docs/degradation.md, "Health") and the degradation level it goes with, with the
  * reasons behind the level: diagnostics for the developer, kept here rather than in the
  * page's notices, which speak to the user.
  */

@@ -12,7 +12,7 @@ export interface ClassifyHints {
   /**
    * The request carried an `Idempotency-Key`. A `409 Conflict` to such a request says the
    * same write is still being processed (the IETF Idempotency-Key draft; express-idempotency
-   * and @node-idempotency answer so): it is worth another try, not a refusal.
+   * and `@node-idempotency` answer so): it is worth another try, not a refusal.
    */
   keyed?: boolean;
 }
