@@ -16,6 +16,9 @@ export default {
   readme: 'none',
   plugin: ['./typedoc-plugin.mjs'],
   excludePrivate: true,
+  // Source links need a git remote, which a CI checkout may lack.
+  disableSources: true,
+  // Type errors are `npm run typecheck`'s job.
   skipErrorChecking: true,
   excludeInternal: true,
   treatWarningsAsErrors: true,

@@ -13,18 +13,31 @@ declare global {
   }
 }
 
+/** What a subscriber may be told: each value, an error that ends the stream, or its end. */
 export interface Observer<T> {
+  /** A new value. */
   next(value: T): void;
+  /** The stream failed and ends. The package's own streams never fail. */
   error(error: unknown): void;
+  /** The stream ended (its owner was disposed): no value follows. */
   complete(): void;
 }
 
+/** One subscriber's connection to a stream. */
 export interface Subscription {
+  /** Stops the values and releases what the subscription held. Calling it again does nothing. */
   unsubscribe(): void;
+  /** True once unsubscribed or once the stream ended. */
   readonly closed: boolean;
 }
 
+/**
+ * A stream of values: every `…$` property of the package is one. Subscribe with a
+ * callback or an observer; rxjs `from(stream)` (or any library that follows the
+ * Observable proposal) adopts it as it is, for operators.
+ */
 export interface Observable<T> {
+  /** Starts receiving values; a stream of the current value delivers it at once. */
   subscribe(observer?: Partial<Observer<T>> | ((value: T) => void) | null): Subscription;
   /** Observable interop: returns this stream (what rxjs `from()` looks for). */
   [Symbol.observable](): Observable<T>;
@@ -139,6 +152,7 @@ export class Emitter<T> {
     return this.observers.length > 0;
   }
 
+  /** Sends `value` to every current subscriber. */
   next(value: T): void {
     for (const observer of this.observers) observer.next(value);
   }
@@ -152,6 +166,7 @@ export class Emitter<T> {
     for (const observer of observers) observer.complete();
   }
 
+  /** Runs for each new subscriber, before any `next`: what a subclass sends first. */
   protected onSubscribe(_observer: Observer<T>): void {}
 }
 
@@ -165,11 +180,13 @@ export class ValueEmitter<T> extends Emitter<T> {
     return this.current;
   }
 
+  /** Makes `value` the current value and sends it to every subscriber. */
   override next(value: T): void {
     this.current = value;
     super.next(value);
   }
 
+  /** Gives a new subscriber the current value. */
   protected override onSubscribe(observer: Observer<T>): void {
     observer.next(this.current);
   }

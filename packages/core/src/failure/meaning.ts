@@ -11,10 +11,13 @@ import type { Failure, FailureCategory, Impact } from './types.js';
  */
 export type FailureSignal = 'failing' | 'alive' | 'none';
 
+/** What one failure category means to every module that acts on it. */
 export interface FailureMeaning {
   /** Worth another attempt by itself, once the cause may have passed. */
   readonly retryable: boolean;
+  /** How much it matters to the user. */
   readonly impact: Impact;
+  /** What the outcome says about the dependency (see `FailureSignal`). */
   readonly signal: FailureSignal;
   /** Says the network path to the backend is broken: connectivity counts it. */
   readonly pathFailure: boolean;
