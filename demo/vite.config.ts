@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { productionBuild } from '../packages/production-build.js';
 import { sourceAliases } from '../packages/source-aliases.js';
 import { serviceWorker } from './plugins/service-worker.js';
 import { demoApi } from './server/plugin.js';
@@ -15,18 +16,21 @@ const alias = [
 
 // One origin serves the app and its API: `vite preview demo` for the built app
 // (`npm run demo`, the end-to-end tests) and `vite demo` in development (`npm run demo:dev`)
-// both mount the API, on the same port, so the README's address holds for either.
+// both mount the API, on the same port, so the README's address holds for either. The
+// built app uses the packages' production build (option checks compiled out), as an app
+// that installs them would.
 // The service worker (`src/sw/sw.ts`) is built on its own into `/sw.js`; only the built
 // app's worker knows every file the page needs, so only the built app opens offline.
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root: import.meta.dirname,
   resolve: { alias },
   plugins: [
     react(),
-    serviceWorker({ entry: here('./src/sw/sw.ts'), alias }),
+    command === 'build' && productionBuild(),
+    serviceWorker({ entry: here('./src/sw/sw.ts'), alias, plugins: [productionBuild()] }),
     demoApi({ dataDir: process.env.BULLETPROOF_DEMO_DATA }),
   ],
   build: { outDir: 'dist', emptyOutDir: true },
   preview: { host: '127.0.0.1', port: 5173 },
   server: { host: '127.0.0.1', port: 5173 },
-});
+}));

@@ -84,13 +84,24 @@ function e2eLayer(): LayerResult {
 
 /**
  * The plain app uses the built packages as an installed app would: build them when stale,
- * type-check the app with its own settings (counted as one test), then drive it.
+ * type-check the app with its own settings (counted as one test), then drive it on the dev
+ * server (development build) and, for the scenarios tagged @production, built for production.
  */
 function plainAppLayer(): LayerResult {
   const layer = 'plain-app';
   if (buildPackagesIfStale() !== 0) return { layer, passed: 0, failed: 1, skipped: 0 };
   const typesOk = run('npx', ['tsc', '-p', 'test/plain-app/tsconfig.json']) === 0;
-  const result = playwrightLayer(layer, 'test/plain-app/e2e/playwright.config.ts');
+  const dev = playwrightLayer(layer, 'test/plain-app/e2e/playwright.config.ts');
+  const production = playwrightLayer(
+    `${layer}-production`,
+    'test/plain-app/e2e/playwright.production.config.ts',
+  );
+  const result = {
+    layer,
+    passed: dev.passed + production.passed,
+    failed: dev.failed + production.failed,
+    skipped: dev.skipped + production.skipped,
+  };
   return typesOk ? { ...result, passed: result.passed + 1 } : { ...result, failed: result.failed + 1 };
 }
 

@@ -10,6 +10,8 @@ export interface ServiceWorkerPluginOptions {
   fileName?: string;
   /** Aliases the worker's imports need (the packages' sources). */
   alias?: Alias[];
+  /** Plugins for the worker's own build (the packages' production build, in a production build). */
+  plugins?: Plugin[];
 }
 
 /**
@@ -33,6 +35,7 @@ export function serviceWorker(options: ServiceWorkerPluginOptions): Plugin {
       logLevel: 'warn',
       publicDir: false,
       resolve: { alias: options.alias ?? [] },
+      plugins: config?.command === 'build' ? (options.plugins ?? []) : [],
       define: {
         __PRECACHE_MANIFEST__: JSON.stringify(precache),
         __SHELL_VERSION__: JSON.stringify(version),

@@ -1,21 +1,5 @@
-import { defineConfig, type Plugin } from 'vite';
-
-/** `import { DEV } from './dev.js'` in any module, however deep. */
-const DEV_IMPORT = /^import \{ DEV \} from '(?:\.\.?\/)+dev\.js';$/m;
-
-/**
- * The production build: every module's `DEV` is a local `false`, so the bundler drops
- * the `if (DEV)` blocks (option checks) and whatever only they used (schemas, messages).
- */
-function productionBuild(): Plugin {
-  return {
-    name: 'bulletproof-production',
-    enforce: 'pre',
-    transform(code) {
-      return DEV_IMPORT.test(code) ? code.replace(DEV_IMPORT, 'const DEV = false;') : null;
-    },
-  };
-}
+import { defineConfig } from 'vite';
+import { productionBuild } from '../production-build.js';
 
 // Library build: ESM only, one output file per source module so that bundlers
 // (and size-limit) keep only what a user imports. `vite build` makes the production

@@ -21,6 +21,9 @@ import {
 // A fresh create-vite React app (StrictMode on) wired only as the README says, against an
 // ordinary REST backend: what does the person using it see when things go right and wrong?
 
+// Also run against the production build (playwright.production.config.ts).
+const PRODUCTION_TOO = { tag: '@production' };
+
 test.beforeEach(async ({ request }) => {
   await resetServer(request);
 });
@@ -55,65 +58,74 @@ test('a healthy first load says nothing, StrictMode notwithstanding', async ({ p
   await expect(page.getByText(/cancel|fallback|aborted/i)).toHaveCount(0);
 });
 
-test('offline writes sync once, with a visible confirmation', async ({ page, context, request }) => {
-  await openApp(page);
-  const sampler = new Sampler(page, 'offline-writes');
-  await context.setOffline(true);
-  await expect(indicator(page)).toHaveText('Offline');
-  const titles = ['Buy milk', 'Call the plumber', 'Water the plants'];
-  for (const title of titles) await addTodo(page, title);
-  await expect(page.getByText(/^New todo “/)).toHaveCount(3);
+test(
+  'offline writes sync once, with a visible confirmation',
+  PRODUCTION_TOO,
+  async ({ page, context, request }) => {
+    await openApp(page);
+    const sampler = new Sampler(page, 'offline-writes');
+    await context.setOffline(true);
+    await expect(indicator(page)).toHaveText('Offline');
+    const titles = ['Buy milk', 'Call the plumber', 'Water the plants'];
+    for (const title of titles) await addTodo(page, title);
+    await expect(page.getByText(/^New todo “/)).toHaveCount(3);
 
-  await context.setOffline(false);
-  await expect(message(page, 'All 3 changes synced.')).toBeVisible({ timeout: 15_000 });
-  await expect(list(page).getByRole('listitem')).toHaveCount(3);
-  await sampler.stop();
-  sampler.report();
+    await context.setOffline(false);
+    await expect(message(page, 'All 3 changes synced.')).toBeVisible({ timeout: 15_000 });
+    await expect(list(page).getByRole('listitem')).toHaveCount(3);
+    await sampler.stop();
+    sampler.report();
 
-  expect.soft(await copiesByTitle(request)).toEqual(Object.fromEntries(titles.map((t) => [t, 1])));
-  expect.soft(sampler.violations(atMostOneEach)).toEqual([]);
-  expect.soft(sampler.violations(internals)).toEqual([]);
-});
+    expect.soft(await copiesByTitle(request)).toEqual(Object.fromEntries(titles.map((t) => [t, 1])));
+    expect.soft(sampler.violations(atMostOneEach)).toEqual([]);
+    expect.soft(sampler.violations(internals)).toEqual([]);
+  },
+);
 
-test('a 20 s outage tells one calm story and nothing stale after it', async ({ page, request }) => {
-  test.setTimeout(120_000);
-  await openApp(page);
-  const sampler = new Sampler(page, 'outage-503');
-  await setFaults(request, { mode: 'unavailable', forMs: 20_000 });
-  const outageEnds = (await serverState(request)).now + 20_000;
-  const titles = ['Pay rent', 'Book the dentist', 'Renew passport'];
-  for (const title of titles) await addTodo(page, title);
-  // The app reads the list again as queued writes are delivered.
-  await expect
-    .poll(async () => (await request.get('/api/health')).status(), { timeout: 30_000, intervals: [250] })
-    .toBe(204);
-  const recovered = Date.now();
-  await expect(message(page, 'All 3 changes synced.')).toBeVisible({ timeout: 30_000 });
-  // Then 15 s of calm on screen.
-  await expect
-    .poll(() => Date.now() - recovered, { timeout: 20_000, intervals: [500] })
-    .toBeGreaterThan(15_000);
-  const last = await sampleOf(page);
-  await sampler.stop();
-  await page.screenshot({ path: `${SHOTS}outage-503-after-15s.png` });
-  sampler.report(
-    `outage ended ${((recovered - outageEnds) / 1000).toFixed(1)} s after its planned end; 15 s later: ${JSON.stringify(last)}`,
-  );
+test(
+  'a 20 s outage tells one calm story and nothing stale after it',
+  PRODUCTION_TOO,
+  async ({ page, request }) => {
+    test.setTimeout(120_000);
+    await openApp(page);
+    const sampler = new Sampler(page, 'outage-503');
+    await setFaults(request, { mode: 'unavailable', forMs: 20_000 });
+    const outageEnds = (await serverState(request)).now + 20_000;
+    const titles = ['Pay rent', 'Book the dentist', 'Renew passport'];
+    for (const title of titles) await addTodo(page, title);
+    // The app reads the list again as queued writes are delivered.
+    await expect
+      .poll(async () => (await request.get('/api/health')).status(), { timeout: 30_000, intervals: [250] })
+      .toBe(204);
+    const recovered = Date.now();
+    await expect(message(page, 'All 3 changes synced.')).toBeVisible({ timeout: 30_000 });
+    // Then 15 s of calm on screen.
+    await expect
+      .poll(() => Date.now() - recovered, { timeout: 20_000, intervals: [500] })
+      .toBeGreaterThan(15_000);
+    const last = await sampleOf(page);
+    await sampler.stop();
+    await page.screenshot({ path: `${SHOTS}outage-503-after-15s.png` });
+    sampler.report(
+      `outage ended ${((recovered - outageEnds) / 1000).toFixed(1)} s after its planned end; 15 s later: ${JSON.stringify(last)}`,
+    );
 
-  expect.soft(await copiesByTitle(request)).toEqual(Object.fromEntries(titles.map((t) => [t, 1])));
-  expect.soft(sampler.violations(atMostOneEach)).toEqual([]);
-  expect.soft(sampler.violations(internals)).toEqual([]);
-  const stale = [...last.banners, ...last.toasts].filter((t) => TROUBLE.test(t));
-  expect.soft(stale, 'still on screen 15 s after the server recovered').toEqual([]);
-  expect.soft(last.indicator).toBe('Online');
-  // The list the user looks at shows what the server has, not an old copy.
-  await expect
-    .soft(page.getByText('Showing the copy saved on this device'))
-    .toHaveCount(0, { timeout: 1_000 });
-  for (const title of titles) await expect.soft(list(page).getByText(title)).toBeVisible({ timeout: 1_000 });
-});
+    expect.soft(await copiesByTitle(request)).toEqual(Object.fromEntries(titles.map((t) => [t, 1])));
+    expect.soft(sampler.violations(atMostOneEach)).toEqual([]);
+    expect.soft(sampler.violations(internals)).toEqual([]);
+    const stale = [...last.banners, ...last.toasts].filter((t) => TROUBLE.test(t));
+    expect.soft(stale, 'still on screen 15 s after the server recovered').toEqual([]);
+    expect.soft(last.indicator).toBe('Online');
+    // The list the user looks at shows what the server has, not an old copy.
+    await expect
+      .soft(page.getByText('Showing the copy saved on this device'))
+      .toHaveCount(0, { timeout: 1_000 });
+    for (const title of titles)
+      await expect.soft(list(page).getByText(title)).toBeVisible({ timeout: 1_000 });
+  },
+);
 
-test('a hanging API is noticed within the probe timeout + 1 s', async ({ page, request }) => {
+test('a hanging API is noticed within the probe timeout + 1 s', PRODUCTION_TOO, async ({ page, request }) => {
   test.setTimeout(90_000);
   await openApp(page);
   const sampler = new Sampler(page, 'hang');
@@ -143,7 +155,7 @@ test('a hanging API is noticed within the probe timeout + 1 s', async ({ page, r
     .toBeLessThanOrEqual(PROBE_TIMEOUT_MS + 1_000);
 });
 
-test('writes whose responses are lost are applied once', async ({ page, request }) => {
+test('writes whose responses are lost are applied once', PRODUCTION_TOO, async ({ page, request }) => {
   await openApp(page);
   const sampler = new Sampler(page, 'lost-responses');
   await setFaults(request, { mode: 'lose-response' });

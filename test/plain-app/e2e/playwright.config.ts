@@ -28,13 +28,18 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'off',
   },
-  webServer: {
+  webServer: plainAppServer(port, 'development'),
+});
+
+/** The plain app's server on `port`, on the dev server or built for production. */
+export function plainAppServer(port: number, mode: 'development' | 'production') {
+  return {
     // Builds the packages first when their sources changed, hence the long timeout.
     command: 'npx tsx test/plain-app/server/start.ts',
-    url: `${baseURL}/api/health`,
+    url: `http://127.0.0.1:${port}/api/health`,
     cwd: fileURLToPath(new URL('../../..', import.meta.url)),
     reuseExistingServer: false,
     timeout: 180_000,
-    env: { PLAIN_APP_PORT: String(port) },
-  },
-});
+    env: { PLAIN_APP_PORT: String(port), PLAIN_APP_MODE: mode },
+  };
+}
