@@ -1,0 +1,2 @@
+export { lastGood, isLastGood } from './last-good.js';
+export type { LastGood, LastGoodOptions, LastGoodStorage, SavedAnswer } from './last-good.js';

@@ -1,0 +1,172 @@
+import { custom, fn, literal, number, object, optional, union, unknown } from '../check/schema.js';
+import { systemClock, type Clock } from '../clock.js';
+import { DEV } from '../dev.js';
+import { clockSchema, hasMethods, nonEmptyStringSchema, parseOptions } from '../validate.js';
+
+/** The slice of `localStorage` a last-good tier uses. */
+export type LastGoodStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+export interface LastGoodOptions<T> {
+  /** The oldest saved answer still served, in ms. Default 24 hours. */
+  maxAgeMs?: number;
+  /**
+   * Where answers are kept: `localStorage` by default (so they survive a reload and a crash),
+   * any `Storage`-like object, or `false` for this page's memory only. A storage that refuses
+   * (privacy modes, a full quota) leaves the answer in memory.
+   */
+  storage?: LastGoodStorage | false;
+  /**
+   * Turns what was read back into a `T`, throwing when it is not one: stored data outlives
+   * the code that wrote it. A saved answer it refuses is dropped. Default: taken as it is.
+   */
+  parse?: (saved: unknown) => T;
+  /** The longest answer kept, in characters of JSON; a longer one is not saved. Default 200 000. */
+  maxChars?: number;
+  clock?: Clock;
+}
+
+/** An answer saved from an earlier success. */
+export interface SavedAnswer<T> {
+  value: T;
+  /** When it was saved (clock time): "saved copy from 10:42". */
+  savedAt: number;
+}
+
+/**
+ * The last successful answer for one key, kept across reloads: the tier between a live
+ * answer and a fixed one. Give it as `protect()`'s `fallback` and every success is saved and
+ * every failure answered with the saved copy, while it is younger than `maxAgeMs`; the result
+ * says `savedAt` so the UI can say how old it is.
+ */
+export interface LastGood<T> {
+  readonly key: string;
+  /** Saves `value` as the last good answer (JSON: dates become strings, functions are left out). */
+  remember(value: T): void;
+  /** The saved answer, if there is one younger than `maxAgeMs`. */
+  recall(): SavedAnswer<T> | undefined;
+  /** Drops the saved answer (say, when the user signs out). */
+  forget(): void;
+}
+
+const DAY_MS = 86_400_000;
+/** A saved time this far ahead of the clock was written by a clock that was wrong, or by someone else. */
+const FUTURE_SKEW_MS = 60_000;
+const PREFIX = 'bulletproof:last-good:';
+const VERSION = 1;
+
+const optionsSchema = () =>
+  optional(
+    object<LastGoodOptions<unknown>>({
+      maxAgeMs: optional(number({ gt: 0 })),
+      storage: optional(
+        union(
+          literal(false),
+          custom<LastGoodStorage>(
+            (v) => hasMethods(v, 'getItem', 'setItem', 'removeItem'),
+            'a Storage ({ getItem, setItem, removeItem })',
+          ),
+        ),
+      ),
+      parse: optional(fn()),
+      maxChars: optional(number({ int: true, gte: 1 })),
+      clock: optional(clockSchema),
+    }),
+  );
+
+/** The stored envelope, checked field by field when read back (another tab or version may have written it). */
+const envelopeSchema = object<{ v: number; at: number; value?: unknown }>(
+  { v: literal(VERSION), at: number({ gte: 0 }), value: optional(unknown) },
+  true,
+);
+
+function defaultStorage(): LastGoodStorage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    // Reading `localStorage` itself throws in sandboxed frames with storage blocked.
+    return undefined;
+  }
+}
+
+/** Every last-good tier made, so `protect()` tells one from a fallback value that happens to look like one. */
+const tiers = new WeakSet<object>();
+
+/** Memory for keys whose storage refused: the answer still serves this page. */
+const memory = new Map<string, string>();
+
+/**
+ * A last-good tier for `key` (see `LastGood`). Tiers with the same key share the saved
+ * answer, across tabs too when the storage is `localStorage`.
+ */
+export function lastGood<T>(key: string, options?: LastGoodOptions<T>): LastGood<T> {
+  parseOptions(nonEmptyStringSchema, key, 'lastGood()', 'key');
+  if (DEV) parseOptions(optionsSchema(), options, 'lastGood()');
+  const maxAgeMs = options?.maxAgeMs ?? DAY_MS;
+  const maxChars = options?.maxChars ?? 200_000;
+  const clock = options?.clock ?? systemClock;
+  const parse = options?.parse ?? ((saved: unknown) => saved as T);
+  const storage = options?.storage === false ? undefined : (options?.storage ?? defaultStorage());
+  const storageKey = PREFIX + key;
+
+  const read = (): string | null => {
+    try {
+      const raw = storage?.getItem(storageKey);
+      if (raw !== null && raw !== undefined) return raw;
+    } catch {
+      // A storage that throws has nothing to give: memory may.
+    }
+    return memory.get(storageKey) ?? null;
+  };
+
+  const forget = () => {
+    memory.delete(storageKey);
+    try {
+      storage?.removeItem(storageKey);
+    } catch {
+      // Nothing more to do: a storage that cannot remove cannot be read back either.
+    }
+  };
+
+  const tier: LastGood<T> = {
+    key,
+    remember(value) {
+      let json: string | undefined;
+      try {
+        json = JSON.stringify({ v: VERSION, at: clock.now(), value });
+      } catch {
+        return; // Not JSON (a cycle, a BigInt): there is nothing to keep.
+      }
+      if (json.length > maxChars) return;
+      try {
+        if (!storage) throw new Error('no storage');
+        storage.setItem(storageKey, json);
+        memory.delete(storageKey);
+      } catch {
+        memory.set(storageKey, json);
+      }
+    },
+    recall() {
+      const raw = read();
+      if (raw === null) return undefined;
+      try {
+        const envelope: unknown = JSON.parse(raw);
+        const saved = parseOptions(envelopeSchema, envelope, 'lastGood()', 'saved answer');
+        const age = clock.now() - saved.at;
+        if (age < -FUTURE_SKEW_MS) throw new RangeError('saved in the future');
+        if (age > maxAgeMs) return undefined;
+        return { value: parse(saved.value), savedAt: saved.at };
+      } catch {
+        forget(); // Unreadable, from a wrong clock, or refused by `parse`: never served.
+        return undefined;
+      }
+    },
+    forget,
+  };
+  tiers.add(tier);
+  return tier;
+}
+
+/** Whether a `protect()` fallback is a last-good tier rather than a value or a function. */
+export function isLastGood(value: unknown): value is LastGood<unknown> {
+  return typeof value === 'object' && value !== null && tiers.has(value);
+}
