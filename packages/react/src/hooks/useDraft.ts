@@ -1,5 +1,5 @@
 import type { DraftStore } from '@bulletproof/core';
-import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useContext, useEffect, useMemo, useRef, useState } from '../react.js';
 import { BulletproofContext } from '../context/BulletproofProvider.js';
 
 export interface DraftMeta {
