@@ -15,122 +15,131 @@ const RTT_ALPHA = 0.125;
  * - while the browser says offline, successful calls do not override it (a service worker
  *   may be answering from cache); only a probe, which asks the network, can.
  */
-export class ConnectivityState {
-  status: Reachability;
-  since: number;
-  failures = 0;
-  /** What the latest failure was, kept while `unreachable`. */
-  private cause: UnreachableCause | undefined;
-  private srtt: number | undefined;
-  private browserRtt: number | undefined;
-  private effectiveType: string | undefined;
-  private saveData: boolean | undefined;
-  private lastCheckedAt: number | undefined;
-  private browserOnline: boolean | undefined;
-  private current: ConnectivitySnapshot;
-
-  constructor(
-    private readonly options: { slowRttMs: number; failuresToUnreachable: number; hasProbe: boolean },
-    browserOnline: boolean | undefined,
-    now: number,
-  ) {
-    this.browserOnline = browserOnline;
-    this.status =
-      browserOnline === false
-        ? 'offline'
-        : browserOnline === true && !options.hasProbe
-          ? 'online'
-          : 'unknown';
-    this.since = now;
-    this.current = this.build();
-  }
-
-  get snapshot(): ConnectivitySnapshot {
-    return this.current;
-  }
-
-  browserWentOffline(now: number): boolean {
-    this.browserOnline = false;
-    this.failures = 0;
-    return this.moveTo('offline', now);
-  }
-
-  browserWentOnline(now: number): boolean {
-    this.browserOnline = true;
-    this.failures = 0;
-    // Only leave a state the browser's own flag put us in: `unreachable` stays until a probe or call says otherwise.
-    if (this.status !== 'offline' && this.status !== 'unknown') return this.publish();
-    return this.moveTo(this.options.hasProbe ? 'unknown' : 'online', now);
-  }
-
+export interface ConnectivityState {
+  readonly status: Reachability;
+  /** Consecutive failures of the network path. */
+  readonly failures: number;
+  readonly snapshot: ConnectivitySnapshot;
+  browserWentOffline(now: number): boolean;
+  browserWentOnline(now: number): boolean;
   /** A successful probe (`fromProbe`) or call. */
-  success(now: number, rttMs: number | undefined, fromProbe: boolean): boolean {
-    if (rttMs !== undefined && rttMs >= 0) {
-      this.srtt = this.srtt === undefined ? rttMs : this.srtt + RTT_ALPHA * (rttMs - this.srtt);
-    }
-    if (fromProbe) this.lastCheckedAt = now;
-    if (this.browserOnline === false && !fromProbe) return this.publish();
-    this.failures = 0;
-    return this.moveTo('online', now);
-  }
-
+  success(now: number, rttMs: number | undefined, fromProbe: boolean): boolean;
   /** A failure of a probe or call: network, timeout, or (probes only) an error answer. */
-  failure(now: number, fromProbe: boolean, cause: UnreachableCause = 'network'): boolean {
-    if (fromProbe) this.lastCheckedAt = now;
-    if (this.status === 'offline') return this.publish();
-    this.failures += 1;
-    this.cause = cause;
-    if (this.failures >= this.options.failuresToUnreachable) return this.moveTo('unreachable', now);
-    return this.publish();
-  }
-
+  failure(now: number, fromProbe: boolean, cause?: UnreachableCause): boolean;
   /** Something other than the backend answered the probe: no need to ask twice. */
-  portal(now: number): boolean {
-    this.lastCheckedAt = now;
-    if (this.status === 'offline' && this.browserOnline === false) return this.publish();
-    this.failures = Math.max(this.failures, this.options.failuresToUnreachable);
-    this.cause = 'portal';
-    return this.moveTo('unreachable', now);
-  }
+  portal(now: number): boolean;
+  networkInformation(info: { effectiveType?: string; saveData?: boolean; rtt?: number }): boolean;
+}
 
-  networkInformation(info: { effectiveType?: string; saveData?: boolean; rtt?: number }): boolean {
-    this.effectiveType = info.effectiveType;
-    this.saveData = info.saveData;
-    // Browsers report 0 when they have no estimate (and while offline).
-    this.browserRtt = info.rtt !== undefined && info.rtt > 0 ? info.rtt : undefined;
-    return this.publish();
-  }
+export function connectivityState(
+  options: { slowRttMs: number; failuresToUnreachable: number; hasProbe: boolean },
+  browserOnline: boolean | undefined,
+  now: number,
+): ConnectivityState {
+  const { failuresToUnreachable, hasProbe } = options;
+  let status: Reachability =
+    browserOnline === false ? 'offline' : browserOnline === true && !hasProbe ? 'online' : 'unknown';
+  let since = now;
+  let failures = 0;
+  /** What the latest failure was, kept while `unreachable`. */
+  let cause: UnreachableCause | undefined;
+  let srtt: number | undefined;
+  let browserRtt: number | undefined;
+  let effectiveType: string | undefined;
+  let saveData: boolean | undefined;
+  let lastCheckedAt: number | undefined;
 
-  private moveTo(status: Reachability, now: number): boolean {
-    if (status !== this.status) {
-      this.status = status;
-      this.since = now;
-    }
-    return this.publish();
-  }
-
-  private publish(): boolean {
-    const next = this.build();
-    if (sameSnapshot(next, this.current)) return false;
-    this.current = next;
-    return true;
-  }
-
-  private build(): ConnectivitySnapshot {
-    const rtt = this.srtt ?? this.browserRtt;
+  const build = (): ConnectivitySnapshot => {
+    const rtt = srtt ?? browserRtt;
     let quality: ConnectionQuality = 'unknown';
     // Speed means nothing while nothing gets through.
-    if (rtt !== undefined && this.status !== 'offline' && this.status !== 'unreachable') {
-      quality = rtt > this.options.slowRttMs ? 'slow' : 'good';
+    if (rtt !== undefined && status !== 'offline' && status !== 'unreachable') {
+      quality = rtt > options.slowRttMs ? 'slow' : 'good';
     }
-    const snapshot: ConnectivitySnapshot = { status: this.status, quality, since: this.since };
-    if (this.status === 'unreachable' && this.cause !== undefined) snapshot.cause = this.cause;
+    const snapshot: ConnectivitySnapshot = { status, quality, since };
+    if (status === 'unreachable' && cause !== undefined) snapshot.cause = cause;
     if (rtt !== undefined) snapshot.rttMs = Math.round(rtt);
-    if (this.effectiveType !== undefined) snapshot.effectiveType = this.effectiveType;
-    if (this.saveData !== undefined) snapshot.saveData = this.saveData;
-    if (this.lastCheckedAt !== undefined) snapshot.lastCheckedAt = this.lastCheckedAt;
+    if (effectiveType !== undefined) snapshot.effectiveType = effectiveType;
+    if (saveData !== undefined) snapshot.saveData = saveData;
+    if (lastCheckedAt !== undefined) snapshot.lastCheckedAt = lastCheckedAt;
     return snapshot;
-  }
+  };
+  let current = build();
+
+  const publish = (): boolean => {
+    const next = build();
+    if (sameSnapshot(next, current)) return false;
+    current = next;
+    return true;
+  };
+  const moveTo = (next: Reachability, at: number): boolean => {
+    if (next !== status) {
+      status = next;
+      since = at;
+    }
+    return publish();
+  };
+
+  return {
+    get status() {
+      return status;
+    },
+    get failures() {
+      return failures;
+    },
+    get snapshot() {
+      return current;
+    },
+
+    browserWentOffline(at) {
+      browserOnline = false;
+      failures = 0;
+      return moveTo('offline', at);
+    },
+
+    browserWentOnline(at) {
+      browserOnline = true;
+      failures = 0;
+      // Only leave a state the browser's own flag put us in: `unreachable` stays until a probe or call says otherwise.
+      if (status !== 'offline' && status !== 'unknown') return publish();
+      return moveTo(hasProbe ? 'unknown' : 'online', at);
+    },
+
+    success(at, rttMs, fromProbe) {
+      if (rttMs !== undefined && rttMs >= 0) {
+        srtt = srtt === undefined ? rttMs : srtt + RTT_ALPHA * (rttMs - srtt);
+      }
+      if (fromProbe) lastCheckedAt = at;
+      if (browserOnline === false && !fromProbe) return publish();
+      failures = 0;
+      return moveTo('online', at);
+    },
+
+    failure(at, fromProbe, why = 'network') {
+      if (fromProbe) lastCheckedAt = at;
+      if (status === 'offline') return publish();
+      failures += 1;
+      cause = why;
+      if (failures >= failuresToUnreachable) return moveTo('unreachable', at);
+      return publish();
+    },
+
+    portal(at) {
+      lastCheckedAt = at;
+      if (status === 'offline' && browserOnline === false) return publish();
+      failures = Math.max(failures, failuresToUnreachable);
+      cause = 'portal';
+      return moveTo('unreachable', at);
+    },
+
+    networkInformation(info) {
+      effectiveType = info.effectiveType;
+      saveData = info.saveData;
+      // Browsers report 0 when they have no estimate (and while offline).
+      browserRtt = info.rtt !== undefined && info.rtt > 0 ? info.rtt : undefined;
+      return publish();
+    },
+  };
 }
 
 function sameSnapshot(a: ConnectivitySnapshot, b: ConnectivitySnapshot): boolean {

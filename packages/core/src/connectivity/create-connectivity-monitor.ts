@@ -11,7 +11,7 @@ import {
   parseOptions,
   positiveMsSchema,
 } from '../validate.js';
-import { ConnectivityState } from './connectivity-state.js';
+import { connectivityState } from './connectivity-state.js';
 import { readNetworkInformation, watchNetworkInformation } from './network-information.js';
 import { probeOnce, type ProbeOutcome } from './probe.js';
 import type {
@@ -101,7 +101,7 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
   }
   const failuresToUnreachable = o.failuresToUnreachable ?? 2;
 
-  const state = new ConnectivityState(
+  const state = connectivityState(
     { slowRttMs: o.slowRttMs ?? 1_500, failuresToUnreachable, hasProbe: probe !== undefined },
     browserOnline(),
     clock.now(),

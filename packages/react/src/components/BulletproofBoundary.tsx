@@ -1,4 +1,4 @@
-import { Component, createContext, createElement, useContext, useMemo, useState } from 'react';
+import { Component, createContext, createElement, useContext, useMemo, useState } from '../react.js';
 import type { ComponentType, ErrorInfo, PropsWithChildren, ReactNode } from 'react';
 
 /** What a boundary's fallback receives. */

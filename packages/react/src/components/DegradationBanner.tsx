@@ -1,5 +1,5 @@
 import type { DegradationLevel, Situation, TemplateId } from '@bulletproof/core';
-import { useSyncExternalStore } from 'react';
+import { useSyncExternalStore } from '../react.js';
 import type { ReactNode } from 'react';
 import { useBulletproofContext } from '../context/BulletproofProvider.js';
 import { useObserved } from '../hooks/use-observed.js';

@@ -1,5 +1,5 @@
 import type { Message } from '@bulletproof/core';
-import { useEffect } from 'react';
+import { useEffect } from '../react.js';
 import type { ReactNode } from 'react';
 import { useBulletproofContext } from '../context/BulletproofProvider.js';
 import { useMessages } from '../hooks/useMessages.js';

@@ -1,5 +1,5 @@
 import type { DeadReason, OutboxEntry } from '@bulletproof/core';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from '../react.js';
 import type { ReactNode } from 'react';
 import { useProtection } from '../context/BulletproofProvider.js';
 import { useOutbox } from '../hooks/useOutbox.js';

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState } from '../react.js';
 
 /** False on the server and in the first client render (hydration matches), true after mount. */
 export function useMounted(): boolean {

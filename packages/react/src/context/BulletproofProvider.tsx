@@ -1,6 +1,6 @@
 import { createDraftStore } from '@bulletproof/core';
 import type { DraftStore, Protection } from '@bulletproof/core';
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from '../react.js';
 import type { ReactNode } from 'react';
 import { createMessageCenterPresence, type MessageCenterPresence } from './message-center-presence.js';
 

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect } from 'react';
+import { useEffect, useLayoutEffect } from '../react.js';
 
 /**
  * `useLayoutEffect` in the browser, `useEffect` on the server, where layout

@@ -1,4 +1,4 @@
-import { useMemo, useSyncExternalStore } from 'react';
+import { useMemo, useSyncExternalStore } from '../react.js';
 
 /**
  * The one thing the hooks need from a stream of the core (or any `Observable`). Typed structurally so

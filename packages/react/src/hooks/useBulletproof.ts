@@ -1,6 +1,7 @@
 import { classifyFailure, whenSettled } from '@bulletproof/core';
-import type { ProtectedResult, ProtectOptions, SettledOutcome } from '@bulletproof/core';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Outbox, Protection, ProtectedResult, ProtectOptions, SettledOutcome } from '@bulletproof/core';
+import { useEffect, useMemo, useRef, useState } from '../react.js';
+import type { Dispatch, SetStateAction } from 'react';
 import { useProtection } from '../context/BulletproofProvider.js';
 import { useIsomorphicLayoutEffect } from './use-isomorphic-layout-effect.js';
 
@@ -85,55 +86,76 @@ export function useBulletproof<A extends unknown[], T>(
     latest.current = { protection, name, fn, o };
   });
 
-  // Calls whose result may still change the view; calls still running, with whether
-  // an unmount aborts them.
-  // `lastView`: the view as the last call that counted left it, which a cancelled call restores.
-  const calls = useRef<{
-    seq: number;
-    counted: Set<number>;
-    running: Map<AbortController, boolean>;
-    lastView: View<T>;
-    /** Calls whose queued write is followed to its end and may still change the view. */
-    followed: Set<number>;
-    /** The follows under way; let go on unmount. */
-    following: Set<AbortController>;
-    /** A followed write ended without being delivered: the view says `failed`, not `synced`. */
-    followFailed: boolean;
-  }>({
-    seq: 0,
-    counted: new Set(),
-    running: new Map(),
-    lastView: IDLE,
-    followed: new Set(),
-    following: new Set(),
-    followFailed: false,
-  });
+  const [calls] = useState(() => trackCalls(latest, setView));
+  useEffect(() => calls.unmount, [calls]);
 
-  useEffect(() => {
-    const c = calls.current;
-    return () => {
-      c.counted.clear();
-      c.followed.clear();
-      for (const follower of c.following) follower.abort();
-      c.following.clear();
-      for (const [controller, abortOnUnmount] of c.running) {
-        if (abortOnUnmount) controller.abort(new DOMException('The component unmounted', 'AbortError'));
-      }
-    };
-  }, []);
+  return useMemo(() => ({ run: calls.run, reset: calls.reset, ...view }), [calls, view]);
+}
 
-  const run = useCallback((...args: A): Promise<ProtectedResult<T>> => {
+interface Latest<A extends unknown[], T> {
+  protection: Protection;
+  name: string;
+  fn: (...args: A) => Promise<T>;
+  o?: UseBulletproofOptions<T> | ((...args: A) => UseBulletproofOptions<T>);
+}
+
+/**
+ * The calls of one `useBulletproof`, kept in closures (created once per component):
+ * which calls may still change the view, which are running, which queued writes are followed.
+ */
+function trackCalls<A extends unknown[], T>(
+  latest: { current: Latest<A, T> },
+  setView: Dispatch<SetStateAction<View<T>>>,
+) {
+  let seq = 0;
+  // Calls whose result may still change the view.
+  const counted = new Set<number>();
+  // Calls still running, with whether an unmount aborts them.
+  const running = new Map<AbortController, boolean>();
+  // The view as the last call that counted left it, which a cancelled call restores.
+  let lastView: View<T> = IDLE;
+  // Calls whose queued write is followed to its end and may still change the view.
+  const followed = new Set<number>();
+  // The follows under way; let go on unmount.
+  const following = new Set<AbortController>();
+  // A followed write ended without being delivered: the view says `failed`, not `synced`.
+  let followFailed = false;
+
+  const forget = () => {
+    counted.clear();
+    followed.clear();
+    followFailed = false;
+  };
+  const show = (next: View<T>) => {
+    lastView = next;
+    setView(next);
+  };
+
+  // The latest call's queued write is followed until it is delivered or given up on.
+  const follow = (outbox: Outbox, entryId: string, callId: number, result: ProtectedResult<T>) => {
+    const follower = new AbortController();
+    const done = () => following.delete(follower);
+    following.add(follower);
+    followed.add(callId);
+    whenSettled(outbox, entryId, follower.signal).then((settled) => {
+      done();
+      if (!followed.delete(callId) || counted.size > 0) return;
+      // With keepAll several writes are followed: "synced" waits for the last of them,
+      // and a write that was not delivered is said at once and not covered by later ones.
+      const delivered = settled === 'delivered';
+      if (delivered && (followed.size > 0 || followFailed)) return;
+      if (!delivered) followFailed = true;
+      show({ state: delivered ? 'synced' : 'failed', result, settled });
+    }, done);
+  };
+
+  const run = (...args: A): Promise<ProtectedResult<T>> => {
     const { protection, name, fn, o } = latest.current;
     const options = (typeof o === 'function' ? o(...args) : o) ?? {};
     const { keepAll, abortOnUnmount = true, signal: outer, ...protectOptions } = options;
-    const c = calls.current;
-    const id = ++c.seq;
-    if (!keepAll) {
-      c.counted.clear();
-      c.followed.clear();
-      c.followFailed = false;
-    }
-    c.counted.add(id);
+    const id = ++seq;
+    if (!keepAll) forget();
+    counted.add(id);
 
     const controller = new AbortController();
     const forward = () => {
@@ -141,49 +163,26 @@ export function useBulletproof<A extends unknown[], T>(
     };
     if (outer?.aborted) forward();
     else outer?.addEventListener('abort', forward, { once: true });
-    c.running.set(controller, abortOnUnmount);
+    running.set(controller, abortOnUnmount);
 
     setView((v) => ({ ...v, state: 'running' }));
 
     const settle = (result: ProtectedResult<T>) => {
-      c.running.delete(controller);
+      running.delete(controller);
       outer?.removeEventListener('abort', forward);
       // Superseded, reset or unmounted: the caller still gets its result, the view does not.
-      if (!c.counted.delete(id)) return;
+      if (!counted.delete(id)) return;
+      const busy = counted.size > 0;
       if (result.status === 'cancelled') {
         // Not an outcome: the view is what it was before this call.
-        const before = c.lastView;
-        setView(c.counted.size > 0 ? { ...before, state: 'running' } : before);
+        setView(busy ? { ...lastView, state: 'running' } : lastView);
         return;
       }
-      c.lastView = { state: STATE_OF[result.status], result };
-      setView({ state: c.counted.size > 0 ? 'running' : STATE_OF[result.status], result });
-      if (result.status === 'queued') follow(result.entry.id, id, result);
-    };
-
-    // The latest call's queued write is followed until it is delivered or given up on.
-    const follow = (entryId: string, callId: number, result: ProtectedResult<T>) => {
-      const outbox = protection.outbox;
-      if (!outbox) return;
-      const follower = new AbortController();
-      c.following.add(follower);
-      c.followed.add(callId);
-      whenSettled(outbox, entryId, follower.signal).then(
-        (settled) => {
-          c.following.delete(follower);
-          if (!c.followed.delete(callId) || c.counted.size > 0) return;
-          // With keepAll several writes are followed: "synced" waits for the last of them,
-          // and a write that was not delivered is said at once and not covered by later ones.
-          if (settled === 'delivered' && (c.followed.size > 0 || c.followFailed)) return;
-          if (settled !== 'delivered') c.followFailed = true;
-          const view: View<T> = { state: settled === 'delivered' ? 'synced' : 'failed', result, settled };
-          c.lastView = view;
-          setView(view);
-        },
-        () => {
-          c.following.delete(follower);
-        },
-      );
+      const state = STATE_OF[result.status];
+      lastView = { state, result };
+      setView(busy ? { state: 'running', result } : lastView);
+      if (result.status === 'queued' && protection.outbox)
+        follow(protection.outbox, result.entry.id, id, result);
     };
 
     // Started synchronously; a synchronous throw (misuse) becomes a rejection like any other.
@@ -206,15 +205,22 @@ export function useBulletproof<A extends unknown[], T>(
         throw error;
       },
     );
-  }, []);
+  };
 
-  const reset = useCallback(() => {
-    calls.current.counted.clear();
-    calls.current.followed.clear();
-    calls.current.followFailed = false;
-    calls.current.lastView = IDLE;
-    setView(IDLE);
-  }, []);
-
-  return useMemo(() => ({ run, reset, ...view }), [run, reset, view]);
+  return {
+    run,
+    reset: () => {
+      forget();
+      show(IDLE);
+    },
+    unmount: () => {
+      counted.clear();
+      followed.clear();
+      for (const follower of following) follower.abort();
+      following.clear();
+      for (const [controller, abortOnUnmount] of running) {
+        if (abortOnUnmount) controller.abort(new DOMException('The component unmounted', 'AbortError'));
+      }
+    },
+  };
 }

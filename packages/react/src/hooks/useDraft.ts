@@ -1,5 +1,5 @@
 import type { DraftStore } from '@bulletproof/core';
-import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useContext, useEffect, useMemo, useRef, useState } from '../react.js';
 import { BulletproofContext } from '../context/BulletproofProvider.js';
 
 export interface DraftMeta {
@@ -37,11 +37,8 @@ export function useDraft<T>(key: string, initial: T, o?: UseDraftOptions): [T, (
     throw new Error('useDraft needs a <BulletproofProvider> above this component, or a `store` option');
   }
   const drafts = context?.drafts;
-  const getStore = useCallback((): DraftStore => {
-    if (explicit) return explicit;
-    if (!drafts) throw new Error('useDraft: no draft store');
-    return drafts();
-  }, [explicit, drafts]);
+  // Without `store`, the check above guarantees a provider, and a provider always has `drafts`.
+  const getStore = useCallback(() => explicit ?? (drafts as () => DraftStore)(), [explicit, drafts]);
 
   const [initialValue] = useState(initial);
   const [shown, setShown] = useState<Shown<T>>({ key, value: initial, restored: false });

@@ -1,5 +1,5 @@
 import type { Message, VisibleMessages } from '@bulletproof/core';
-import { useMemo } from 'react';
+import { useMemo } from '../react.js';
 import { useProtection } from '../context/BulletproofProvider.js';
 import { useObserved } from './use-observed.js';
 

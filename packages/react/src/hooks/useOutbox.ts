@@ -1,5 +1,5 @@
 import type { Outbox, OutboxEntry, OutboxStats } from '@bulletproof/core';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from '../react.js';
 import { useProtection } from '../context/BulletproofProvider.js';
 import { NEVER, useObserved } from './use-observed.js';
 

@@ -1,5 +1,5 @@
 import type { TemplateId } from '@bulletproof/core';
-import { useCallback } from 'react';
+import { useCallback } from '../react.js';
 import { useProtection } from '../context/BulletproofProvider.js';
 
 /** Fills a template: a visible word in its current language and tone. */
