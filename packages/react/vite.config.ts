@@ -1,15 +1,9 @@
 import { copyFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 // Library build: ESM only, one output file per source module; React and the core
 // stay external. The optional stylesheet is copied as is.
 export default defineConfig({
-  // Compiled JSX imports React's runtime through src/jsx-runtime.ts: one shared import.
-  oxc: { jsx: { runtime: 'automatic', importSource: '@bulletproof-jsx' } },
-  resolve: {
-    alias: { '@bulletproof-jsx/jsx-runtime': fileURLToPath(new URL('src/jsx-runtime.ts', import.meta.url)) },
-  },
   build: {
     target: 'es2022',
     minify: false,
