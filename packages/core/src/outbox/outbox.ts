@@ -8,6 +8,7 @@ import { FallbackRecordStore } from './fallback-store.js';
 import { createHttpHandler, headerFilter, paramFilter, serializeRequest } from './http.js';
 import { createLeaderLock } from './leader-lock.js';
 import { newId } from '../new-id.js';
+import { DEV } from '../dev.js';
 import { resolveOutboxOptions } from './options.js';
 import { EntryQueue } from './queue.js';
 import { isHttpPayload, RECORD_VERSION, toEntry } from './schema.js';
@@ -34,10 +35,11 @@ export interface InternalOutboxOptions {
   isOnline?: () => boolean;
 }
 
-/** What `enqueue` checks at run time; used only to word an error. */
-const enqueueOptionsSchema = optional(
-  object<EnqueueOptions>({ channel: optional(string()), idempotencyKey: optional(nonEmptyStringSchema) }),
-);
+/** What `enqueue` checks at run time; used only to word an error, in the development build. */
+const enqueueOptionsSchema = () =>
+  optional(
+    object<EnqueueOptions>({ channel: optional(string()), idempotencyKey: optional(nonEmptyStringSchema) }),
+  );
 
 const isIdList = (ids: unknown): ids is string[] =>
   Array.isArray(ids) && ids.every((id) => typeof id === 'string');
@@ -240,8 +242,11 @@ export function createOutboxInternal(
         (key !== undefined && (typeof key !== 'string' || !key))
       ) {
         // Only bad input pays for the schemas, which word the error like every other one.
-        parseOptions(nonEmptyStringSchema, type, 'enqueue()', 'type');
-        parseOptions(enqueueOptionsSchema, eo, 'enqueue()');
+        if (DEV) {
+          parseOptions(nonEmptyStringSchema, type, 'enqueue()', 'type');
+          parseOptions(enqueueOptionsSchema(), eo, 'enqueue()');
+        }
+        throw new TypeError('enqueue(): bad type or options');
       }
       // An http entry is replayed by the built-in handler (and the service worker): a payload
       // it cannot replay is refused now rather than quarantined later.
