@@ -252,7 +252,9 @@ export function createOutboxInternal(
       // it cannot replay is refused now rather than quarantined later.
       if (type === 'http' && !isHttpPayload(payload)) {
         throw new TypeError(
-          'enqueue(): an "http" payload must be { url, method, headers, body: Uint8Array | null }; use enqueueRequest()',
+          DEV
+            ? 'enqueue(): an "http" payload must be { url, method, headers, body: Uint8Array | null }; use enqueueRequest()'
+            : 'enqueue(): bad "http" payload; use enqueueRequest()',
         );
       }
       if (state.closed) throw new Error('enqueue(): the outbox is closed');
@@ -297,7 +299,7 @@ export function createOutboxInternal(
 
     async retry(ids) {
       if (ids !== 'dead' && !isIdList(ids))
-        throw new TypeError('retry(): expected an array of entry ids or "dead"');
+        throw new TypeError(DEV ? 'retry(): expected an array of entry ids or "dead"' : 'retry(): bad ids');
       await ensureLoaded();
       const count = await queue.retry(ids);
       if (count > 0) scheduleIfAuto();
@@ -305,7 +307,8 @@ export function createOutboxInternal(
     },
 
     async discard(ids) {
-      if (!isIdList(ids)) throw new TypeError('discard(): expected an array of entry ids');
+      if (!isIdList(ids))
+        throw new TypeError(DEV ? 'discard(): expected an array of entry ids' : 'discard(): bad ids');
       await ensureLoaded();
       const discarded = await queue.discard(ids);
       if (discarded.length > 0) emit(() => ({ type: 'discarded', ids: discarded }));

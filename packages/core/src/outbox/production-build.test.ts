@@ -20,3 +20,19 @@ describe('outbox in the production build', () => {
     expect(await outbox.list()).toEqual([]);
   });
 });
+
+describe('outbox calls refused in the production build', () => {
+  it('words misuse briefly', async () => {
+    const outbox = bed.closeAfter(createOutbox({ name: 'q', ...bed.options, autoDrain: false }));
+    await expect(outbox.enqueue('http', { url: 'x' })).rejects.toThrow(
+      new TypeError('enqueue(): bad "http" payload; use enqueueRequest()'),
+    );
+    await expect(outbox.enqueueRequest({} as unknown as Request)).rejects.toThrow(
+      new TypeError('enqueueRequest(): bad request'),
+    );
+    await expect(outbox.retry('all' as unknown as 'dead')).rejects.toThrow(new TypeError('retry(): bad ids'));
+    await expect(outbox.discard([1] as unknown as string[])).rejects.toThrow(
+      new TypeError('discard(): bad ids'),
+    );
+  });
+});
