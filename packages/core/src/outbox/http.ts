@@ -1,3 +1,4 @@
+import { DEV } from '../dev.js';
 import { HttpError } from '../failure/errors.js';
 import type { HttpPayload, OutboxHandler, OutboxRequestInit } from './types.js';
 
@@ -87,7 +88,11 @@ export async function serializeRequest(
       unchecked === null ||
       !(typeof unchecked.url === 'string' || unchecked.url instanceof URL)
     ) {
-      throw new TypeError('enqueueRequest(): expected a Request or { url, method?, headers?, body? }');
+      throw new TypeError(
+        DEV
+          ? 'enqueueRequest(): expected a Request or { url, method?, headers?, body? }'
+          : 'enqueueRequest(): bad request',
+      );
     }
     const init = input as Exclude<OutboxRequestInit, Request>;
     url = absoluteUrl(init.url, base);

@@ -8,6 +8,7 @@ import { FallbackRecordStore } from './fallback-store.js';
 import { createHttpHandler, headerFilter, paramFilter, serializeRequest } from './http.js';
 import { createLeaderLock } from './leader-lock.js';
 import { newId } from '../new-id.js';
+import { DEV } from '../dev.js';
 import { resolveOutboxOptions } from './options.js';
 import { EntryQueue } from './queue.js';
 import { isHttpPayload, RECORD_VERSION, toEntry } from './schema.js';
@@ -34,10 +35,11 @@ export interface InternalOutboxOptions {
   isOnline?: () => boolean;
 }
 
-/** What `enqueue` checks at run time; used only to word an error. */
-const enqueueOptionsSchema = optional(
-  object<EnqueueOptions>({ channel: optional(string()), idempotencyKey: optional(nonEmptyStringSchema) }),
-);
+/** What `enqueue` checks at run time; used only to word an error, in the development build. */
+const enqueueOptionsSchema = () =>
+  optional(
+    object<EnqueueOptions>({ channel: optional(string()), idempotencyKey: optional(nonEmptyStringSchema) }),
+  );
 
 const isIdList = (ids: unknown): ids is string[] =>
   Array.isArray(ids) && ids.every((id) => typeof id === 'string');
@@ -240,14 +242,19 @@ export function createOutboxInternal(
         (key !== undefined && (typeof key !== 'string' || !key))
       ) {
         // Only bad input pays for the schemas, which word the error like every other one.
-        parseOptions(nonEmptyStringSchema, type, 'enqueue()', 'type');
-        parseOptions(enqueueOptionsSchema, eo, 'enqueue()');
+        if (DEV) {
+          parseOptions(nonEmptyStringSchema, type, 'enqueue()', 'type');
+          parseOptions(enqueueOptionsSchema(), eo, 'enqueue()');
+        }
+        throw new TypeError('enqueue(): bad type or options');
       }
       // An http entry is replayed by the built-in handler (and the service worker): a payload
       // it cannot replay is refused now rather than quarantined later.
       if (type === 'http' && !isHttpPayload(payload)) {
         throw new TypeError(
-          'enqueue(): an "http" payload must be { url, method, headers, body: Uint8Array | null }; use enqueueRequest()',
+          DEV
+            ? 'enqueue(): an "http" payload must be { url, method, headers, body: Uint8Array | null }; use enqueueRequest()'
+            : 'enqueue(): bad "http" payload; use enqueueRequest()',
         );
       }
       if (state.closed) throw new Error('enqueue(): the outbox is closed');
@@ -292,7 +299,7 @@ export function createOutboxInternal(
 
     async retry(ids) {
       if (ids !== 'dead' && !isIdList(ids))
-        throw new TypeError('retry(): expected an array of entry ids or "dead"');
+        throw new TypeError(DEV ? 'retry(): expected an array of entry ids or "dead"' : 'retry(): bad ids');
       await ensureLoaded();
       const count = await queue.retry(ids);
       if (count > 0) scheduleIfAuto();
@@ -300,7 +307,8 @@ export function createOutboxInternal(
     },
 
     async discard(ids) {
-      if (!isIdList(ids)) throw new TypeError('discard(): expected an array of entry ids');
+      if (!isIdList(ids))
+        throw new TypeError(DEV ? 'discard(): expected an array of entry ids' : 'discard(): bad ids');
       await ensureLoaded();
       const discarded = await queue.discard(ids);
       if (discarded.length > 0) emit(() => ({ type: 'discarded', ids: discarded }));

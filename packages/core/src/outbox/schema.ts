@@ -1,19 +1,4 @@
-import {
-  array,
-  custom,
-  literal,
-  nullable,
-  number,
-  object,
-  optional,
-  string,
-  tuple,
-  unknown,
-  type Issue,
-  type Schema,
-} from '../check/schema.js';
-import type { FailureCategory } from '../failure/types.js';
-import type { HttpPayload, OutboxEntry, OutboxFailureSummary } from './types.js';
+import type { HttpPayload, OutboxEntry } from './types.js';
 
 /**
  * The shape of a stored outbox record and how older shapes are brought up to date.
@@ -67,99 +52,109 @@ export function dueAt(record: OutboxRecord, now: number): number {
 /** A record not yet stored: the store assigns `seq`. */
 export type NewOutboxRecord<P = unknown> = Omit<OutboxRecord<P>, 'seq'>;
 
-const finite = number();
-const optionalFinite = optional(finite);
+/**
+ * A field check: the test, and what the value must be (for the issue that names it). Written
+ * out rather than built from the option-checking schemas, so the record check — which runs in
+ * every build — does not carry them into production bundles.
+ */
+type Check = [test: (value: unknown) => boolean, expected: string];
+
+const isText = (v: unknown): v is string => typeof v === 'string';
+const text: Check = [(v) => isText(v) && v !== '', 'a non-empty string'];
+const anyText: Check = [isText, 'a string'];
+const finite: Check = [Number.isFinite, 'a finite number'];
 /** An integer a store can hold exactly: what the record's counters and keys are. */
-const int = (gte = -Number.MAX_SAFE_INTEGER) => number({ int: true, gte, lte: Number.MAX_SAFE_INTEGER });
-const nonEmpty = string({ min: 1 });
+const int = (min?: number): Check => [
+  (v) => Number.isSafeInteger(v) && (min === undefined || (v as number) >= min),
+  min === undefined ? 'an integer' : `an integer ≥ ${min}`,
+];
+const optional = ([test, expected]: Check): Check => [(v) => v === undefined || test(v), expected];
+const oneOf = (...values: unknown[]): Check => [(v) => values.includes(v), `one of ${values.join(', ')}`];
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Appends `path` + key + what it must be for each field of `value` that fails its check; the
+ * value must be an object. Keys not listed are accepted (stored shapes are loose: a newer
+ * version may add some).
+ */
+function checkFields(value: unknown, fields: Record<string, Check>, issues: string[], path = ''): void {
+  if (!isPlainObject(value)) issues.push(`${path || '(record)'}: must be an object`);
+  else
+    for (const key in fields) {
+      const [test, expected] = fields[key] as Check;
+      if (!test(value[key])) issues.push(`${path}${key}: must be ${expected}`);
+    }
+}
+
+const passes = (value: unknown, fields: Record<string, Check>): boolean => {
+  const issues: string[] = [];
+  checkFields(value, fields, issues);
+  return issues.length === 0;
+};
 
 /** A `Uint8Array` from any realm (IndexedDB may hand back one from another global). */
-const bytes = custom<Uint8Array>(
-  (v) => Object.prototype.toString.call(v) === '[object Uint8Array]',
-  'a Uint8Array',
-);
+const isBytes = (v: unknown): boolean => Object.prototype.toString.call(v) === '[object Uint8Array]';
 
-// Stored shapes accept keys they do not know (`loose`): a newer version may add some.
-export const httpPayloadSchema = object<HttpPayload>(
-  {
-    url: nonEmpty,
-    method: nonEmpty,
-    headers: array(tuple<[string, string]>([string(), string()])),
-    body: nullable(bytes),
-    contentType: optional(string()),
-    credentials: optional(literal('omit', 'same-origin', 'include')),
-  },
-  true,
-);
+const httpPayloadFields: Record<keyof HttpPayload, Check> = {
+  url: text,
+  method: text,
+  headers: [
+    (v) =>
+      Array.isArray(v) && v.every((h) => Array.isArray(h) && h.length === 2 && isText(h[0]) && isText(h[1])),
+    'a list of [name, value] strings',
+  ],
+  body: [(v) => v === null || isBytes(v), 'a Uint8Array or null'],
+  contentType: optional(anyText),
+  credentials: optional(oneOf('omit', 'same-origin', 'include')),
+};
 
-const recordFields = object<OutboxRecord>(
-  {
-    v: int(),
-    seq: int(1),
-    id: nonEmpty,
-    type: nonEmpty,
-    payload: optional(unknown),
-    channel: string(),
-    idempotencyKey: nonEmpty,
-    state: literal('pending', 'in-flight', 'dead'),
-    attempts: int(0),
-    createdAt: finite,
-    nextAttemptAt: finite,
-    leaseUntil: optionalFinite,
-    lastDelayMs: optionalFinite,
-    revivedAt: optionalFinite,
-    lastFailure: optional(
-      object<OutboxFailureSummary>(
-        {
-          // Any text: a category a newer version adds is still shown.
-          category: string() as Schema<FailureCategory>,
-          message: string(),
-          status: optional(int()),
-          detail: optional(string()),
-        },
-        true,
-      ),
-    ),
-    deadReason: optional(literal('rejected', 'expired', 'max-attempts', 'invalid', 'unknown-type')),
-  },
-  true,
-);
+const recordFields: Record<keyof OutboxRecord, Check> = {
+  v: int(),
+  seq: int(1),
+  id: text,
+  type: text,
+  payload: [() => true, ''],
+  channel: anyText,
+  idempotencyKey: text,
+  state: oneOf('pending', 'in-flight', 'dead'),
+  attempts: int(0),
+  createdAt: finite,
+  nextAttemptAt: finite,
+  leaseUntil: optional(finite),
+  lastDelayMs: optional(finite),
+  revivedAt: optional(finite),
+  // Any category text: one a newer version adds is still shown.
+  lastFailure: optional([
+    (v) =>
+      passes(v, { category: anyText, message: anyText, status: optional(int()), detail: optional(anyText) }),
+    'a failure summary { category, message, status?, detail? }',
+  ]),
+  deadReason: optional(oneOf('rejected', 'expired', 'max-attempts', 'invalid', 'unknown-type')),
+};
 
 /** Rules between fields, checked once every field passed: each one broken is reported. */
-const recordRules: ReadonlyArray<
-  [test: (r: OutboxRecord) => boolean, message: string, at: keyof OutboxRecord]
-> = [
+const recordRules: ReadonlyArray<[test: (r: OutboxRecord) => boolean, issue: string]> = [
   [
     (r) => (r.state === 'dead') === (r.deadReason !== undefined),
-    'deadReason must be set exactly when state is "dead"',
-    'deadReason',
+    'deadReason: must be set exactly when state is "dead"',
   ],
   [
     (r) => r.state !== 'in-flight' || r.leaseUntil !== undefined,
-    'an in-flight record must carry leaseUntil',
-    'leaseUntil',
+    'leaseUntil: an in-flight record must carry leaseUntil',
   ],
   // A quarantined record keeps whatever it held, so its payload is not checked again.
   [
     (r) => r.type !== 'http' || r.deadReason === 'invalid' || isHttpPayload(r.payload),
-    'an http entry needs a payload { url, method, headers, body: Uint8Array | null }',
-    'payload',
+    'payload: an http entry needs a payload { url, method, headers, body: Uint8Array | null }',
   ],
 ];
 
-const recordSchema: Schema<OutboxRecord> = (value, path, issues) => {
-  const before = issues.length;
-  recordFields(value, path, issues);
-  if (issues.length > before) return;
-  for (const [test, message, at] of recordRules)
-    if (!test(value as OutboxRecord)) issues.push({ path: [...path, at], message });
-};
-
 /** Whether a value is a payload the built-in `http` handler can replay. */
 export function isHttpPayload(value: unknown): value is HttpPayload {
-  const issues: Issue[] = [];
-  httpPayloadSchema(value, [], issues);
-  return issues.length === 0;
+  return passes(value, httpPayloadFields);
 }
 
 export type RecordReadResult =
@@ -167,10 +162,6 @@ export type RecordReadResult =
   /** Written by newer code: left untouched for that code to deliver. */
   | { kind: 'future' }
   | { kind: 'invalid'; issues: string[] };
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Reads one stored value: migrates an older shape, validates the result, and reports what
@@ -199,14 +190,11 @@ export function readRecord(
       return { kind: 'invalid', issues: [`v: migration from version ${at} failed: ${String(error)}`] };
     }
   }
-  const issues: Issue[] = [];
-  recordSchema(record, [], issues);
-  if (issues.length > 0) {
-    return {
-      kind: 'invalid',
-      issues: issues.map((issue) => `${issue.path.map(String).join('.') || '(record)'}: ${issue.message}`),
-    };
-  }
+  const issues: string[] = [];
+  checkFields(record, recordFields, issues);
+  if (issues.length === 0)
+    for (const [test, issue] of recordRules) if (!test(record as unknown as OutboxRecord)) issues.push(issue);
+  if (issues.length > 0) return { kind: 'invalid', issues };
   // The validated input is returned as it is: it is already a fresh copy from the store,
   // and keeping it avoids rebuilding every object on every read.
   return { kind: 'ok', record: record as unknown as OutboxRecord, migrated: record !== raw };

@@ -1,0 +1,38 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createOutbox } from './outbox.js';
+import { outboxTestBed } from '../test-support/outbox-test-bed.js';
+
+// The production build: `DEV` is false, so misuse is refused without the option schemas.
+vi.mock('../dev.js', () => ({ DEV: false }));
+
+const bed = outboxTestBed({ fakeTimeFrom: 0 });
+
+describe('outbox in the production build', () => {
+  it('refuses a bad enqueue with a short message', async () => {
+    const outbox = bed.closeAfter(createOutbox({ name: 'p', ...bed.options, autoDrain: false }));
+    for (const call of [
+      () => outbox.enqueue('', 1),
+      () => outbox.enqueue(7 as unknown as string, 1),
+      () => outbox.enqueue('w', 1, { idempotencyKey: '' }),
+      () => outbox.enqueue('w', 1, { channel: 3 as unknown as string }),
+    ])
+      await expect(call()).rejects.toThrow(new TypeError('enqueue(): bad type or options'));
+    expect(await outbox.list()).toEqual([]);
+  });
+});
+
+describe('outbox calls refused in the production build', () => {
+  it('words misuse briefly', async () => {
+    const outbox = bed.closeAfter(createOutbox({ name: 'q', ...bed.options, autoDrain: false }));
+    await expect(outbox.enqueue('http', { url: 'x' })).rejects.toThrow(
+      new TypeError('enqueue(): bad "http" payload; use enqueueRequest()'),
+    );
+    await expect(outbox.enqueueRequest({} as unknown as Request)).rejects.toThrow(
+      new TypeError('enqueueRequest(): bad request'),
+    );
+    await expect(outbox.retry('all' as unknown as 'dead')).rejects.toThrow(new TypeError('retry(): bad ids'));
+    await expect(outbox.discard([1] as unknown as string[])).rejects.toThrow(
+      new TypeError('discard(): bad ids'),
+    );
+  });
+});
