@@ -1,7 +1,7 @@
 import { systemClock, type Clock, setTimer } from '../clock.js';
 import { classifyFailure } from '../failure/classify.js';
 import { newId } from '../new-id.js';
-import { Emitter, type Observable } from '../observable.js';
+import type { Emitter } from '../observable.js';
 import type { ExecuteOptions, ExecutionContext, Operation, Policy, PolicyEvent } from './types.js';
 
 /**
@@ -54,16 +54,14 @@ class AttemptContext implements ExecutionContext {
  * call) down instead of wrapping closures per call keeps the composed hot path nearly
  * allocation-free; the context object is built once, at the operation itself.
  */
-export interface ChainLink {
-  run<T>(
-    fn: Operation<T>,
-    signal: AbortSignal,
-    attempt: number,
-    chain: readonly ChainLink[],
-    index: number,
-    call: Call,
-  ): Promise<T>;
-}
+export type Link = <T>(
+  fn: Operation<T>,
+  signal: AbortSignal,
+  attempt: number,
+  chain: readonly Link[],
+  index: number,
+  call: Call,
+) => Promise<T>;
 
 /** A rejected promise carrying exactly what was thrown, which need not be an `Error` (an abort reason may be anything). */
 export function rejected<T>(reason: unknown): Promise<T> {
@@ -76,77 +74,67 @@ export function runNext<T>(
   fn: Operation<T>,
   signal: AbortSignal,
   attempt: number,
-  chain: readonly ChainLink[],
+  chain: readonly Link[],
   index: number,
   call: Call,
 ): T | Promise<T> {
   const link = chain[index];
   return link === undefined
     ? fn(new AttemptContext(signal, attempt, call))
-    : link.run(fn, signal, attempt, chain, index, call);
+    : link(fn, signal, attempt, chain, index, call);
 }
 
+/** The chain each built-in policy runs: a pipeline splices it into its own instead of calling `execute`. */
+export const chainOf = new WeakMap<Policy, readonly Link[]>();
+
 /**
- * What every built-in policy shares: `execute` on top of the chain protocol, and an
- * `events$` stream whose events are only built while someone listens (`Emitter.observed`).
- * 'success' and 'failure' events belong to the policy whose `execute` was called, so a
- * policy inside a pipeline does not repeat them.
+ * Makes `target` a policy running `chain`: adds `execute`, and `events$` (unless `target`
+ * brings its own) from `events`, whose events are only built while someone listens
+ * (`Emitter.observed`). 'success' and 'failure' events belong to the policy whose `execute`
+ * was called, so a policy inside a pipeline does not repeat them.
  */
-export abstract class PolicyBase implements Policy, ChainLink {
-  protected readonly events = new Emitter<PolicyEvent>();
-  readonly events$: Observable<PolicyEvent> = this.events.observable;
-  protected readonly clock: Clock;
-  /** The chain a policy forms on its own. */
-  protected chain: readonly ChainLink[] = [this];
-
-  constructor(clock: Clock | undefined) {
-    this.clock = clock ?? systemClock;
-  }
-
-  abstract run<T>(
-    fn: Operation<T>,
-    signal: AbortSignal,
-    attempt: number,
-    chain: readonly ChainLink[],
-    index: number,
-    call: Call,
-  ): Promise<T>;
-
-  execute<T>(fn: Operation<T>, opts?: ExecuteOptions): Promise<T> {
-    const signal = opts?.signal ?? NEVER_ABORTED;
-    if (signal.aborted) return rejected(signal.reason);
-    const call = new Call(opts?.idempotencyKey, opts?.idempotent ?? true);
-    if (!this.events.observed) return startChain(fn, signal, this.chain, call);
-    return this.executeObserved(fn, signal, call);
-  }
-
-  private async executeObserved<T>(fn: Operation<T>, signal: AbortSignal, call: Call): Promise<T> {
-    const start = this.clock.now();
+export function asPolicy<P extends object>(
+  target: P & { events$?: Policy['events$'] },
+  chain: readonly Link[],
+  events: Emitter<PolicyEvent>,
+  clock: Clock = systemClock,
+): P & Policy {
+  const observed = async <T>(fn: Operation<T>, signal: AbortSignal, call: Call): Promise<T> => {
+    const start = clock.now();
     try {
-      const value = await startChain(fn, signal, this.chain, call);
-      if (this.events.observed) this.events.next({ type: 'success', durationMs: this.clock.now() - start });
+      const value = await startChain(fn, signal, chain, call);
+      if (events.observed) events.next({ type: 'success', durationMs: clock.now() - start });
       return value;
     } catch (error) {
-      if (this.events.observed) {
+      if (events.observed) {
         const failure = classifyFailure(error, { signal });
-        this.events.next({ type: 'failure', durationMs: this.clock.now() - start, failure });
+        events.next({ type: 'failure', durationMs: clock.now() - start, failure });
       }
       throw error;
     }
-  }
+  };
+  const policy = target as P & { events$?: Policy['events$']; execute?: Policy['execute'] };
+  policy.events$ ??= events.observable;
+  policy.execute = <T>(fn: Operation<T>, opts?: ExecuteOptions): Promise<T> => {
+    const signal = opts?.signal ?? NEVER_ABORTED;
+    if (signal.aborted) return rejected(signal.reason);
+    const call = new Call(opts?.idempotencyKey, opts?.idempotent ?? true);
+    return events.observed ? observed(fn, signal, call) : startChain(fn, signal, chain, call);
+  };
+  const made = policy as P & Policy;
+  chainOf.set(made, chain);
+  return made;
 }
 
 /** Starts a chain; an empty chain runs the operation directly, turning a sync throw into a rejection. */
 function startChain<T>(
   fn: Operation<T>,
   signal: AbortSignal,
-  chain: readonly ChainLink[],
+  chain: readonly Link[],
   call: Call,
 ): Promise<T> {
-  const first = chain[0];
-  if (first !== undefined) return first.run(fn, signal, 1, chain, 0, call);
   try {
-    return Promise.resolve(fn(new AttemptContext(signal, 1, call)));
+    return Promise.resolve(runNext(fn, signal, 1, chain, 0, call));
   } catch (error) {
     return rejected(error);
   }

@@ -1,8 +1,9 @@
 import { literal, object, optional } from '../check/schema.js';
-import { type Clock, setTimer } from '../clock.js';
+import { systemClock, type Clock, setTimer } from '../clock.js';
 import { TimeoutError } from '../failure/errors.js';
-import { NEVER_ABORTED, PolicyBase, rejected, runNext, type Call, type ChainLink } from './base.js';
-import type { Operation, Policy } from './types.js';
+import { Emitter } from '../observable.js';
+import { NEVER_ABORTED, asPolicy, rejected, runNext, type Link } from './base.js';
+import type { Policy, PolicyEvent } from './types.js';
 import { clockSchema, parseOptions, positiveMsSchema } from '../validate.js';
 import { DEV } from '../dev.js';
 
@@ -27,26 +28,21 @@ const schema = () =>
 const ignore = () => undefined;
 const expired = (ms: number) => new TimeoutError(undefined, ms);
 
-class TimeoutPolicy extends PolicyBase {
-  constructor(
-    private readonly ms: number,
-    private readonly aggressive: boolean,
-    clock: Clock | undefined,
-  ) {
-    super(clock);
+/**
+ * Bounds how long the operation may take. The operation sees the deadline as
+ * `ctx.signal` aborting with a `TimeoutError` reason; the call rejects with `TimeoutError`.
+ * One timer per call, always cleared.
+ */
+export function timeout(ms: number, o?: TimeoutOptions): Policy {
+  if (DEV) {
+    parseOptions(positiveMsSchema, ms, 'timeout()', 'ms');
+    parseOptions(schema(), o, 'timeout()');
   }
-
-  run<T>(
-    fn: Operation<T>,
-    outer: AbortSignal,
-    attempt: number,
-    chain: readonly ChainLink[],
-    index: number,
-    call: Call,
-  ): Promise<T> {
+  const aggressive = o?.mode === 'aggressive';
+  const clock = o?.clock ?? systemClock;
+  const events = new Emitter<PolicyEvent>();
+  const run: Link = (fn, outer, attempt, chain, index, call) => {
     const controller = new AbortController();
-    const ms = this.ms;
-    const clock = this.clock;
     let timedOut = false;
     let rejectEarly: ((reason: unknown) => void) | undefined;
     // Every path out goes through here: the timer and the listener never outlive the call.
@@ -67,14 +63,14 @@ class TimeoutPolicy extends PolicyBase {
         timedOut = true;
         const error = expired(ms);
         controller.abort(error);
-        if (this.events.observed) this.events.next({ type: 'timeout', afterMs: ms });
+        if (events.observed) events.next({ type: 'timeout', afterMs: ms });
         rejectEarly?.(error);
       },
       ms,
     );
     if (outer !== NEVER_ABORTED) outer.addEventListener('abort', onOuterAbort, { once: true });
 
-    let inner: Promise<T>;
+    let inner;
     try {
       inner = Promise.resolve(runNext(fn, controller.signal, attempt, chain, index + 1, call));
     } catch (error) {
@@ -94,27 +90,15 @@ class TimeoutPolicy extends PolicyBase {
         throw error;
       },
     );
-    if (!this.aggressive) return settled;
+    if (!aggressive) return settled;
 
     // Aggressive: whichever comes first, the operation settling or the deadline (or the
     // caller's abort). The losing operation's outcome is observed so it is never unhandled.
     settled.catch(ignore);
-    return new Promise<T>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       rejectEarly = reject;
       settled.then(resolve, reject);
     });
-  }
-}
-
-/**
- * Bounds how long the operation may take. The operation sees the deadline as
- * `ctx.signal` aborting with a `TimeoutError` reason; the call rejects with `TimeoutError`.
- * One timer per call, always cleared.
- */
-export function timeout(ms: number, o?: TimeoutOptions): Policy {
-  if (DEV) {
-    parseOptions(positiveMsSchema, ms, 'timeout()', 'ms');
-    parseOptions(schema(), o, 'timeout()');
-  }
-  return new TimeoutPolicy(ms, o?.mode === 'aggressive', o?.clock);
+  };
+  return asPolicy({}, [run], events, clock);
 }
