@@ -10,7 +10,7 @@ import type { BreakerSnapshot, BreakerState, Operation, PolicyEvent } from '../t
 import { breakerOptionsSchema, type BreakerOptions, type CircuitBreaker } from './options.js';
 import { loadRecord, saveRecord, type StorageLike } from './persist.js';
 import { boundRecord, type BreakerRecord } from './record.js';
-import { TabShare, type BroadcastChannelConstructor } from './tab-share.js';
+import { shareWithTabs, type BroadcastChannelConstructor, type TabShare } from './tab-share.js';
 import { createWindow } from './windows.js';
 import { DEV } from '../../dev.js';
 
@@ -286,7 +286,7 @@ export function circuitBreaker(o: BreakerOptions): CircuitBreaker {
       o.BroadcastChannel ??
       (globalThis as { BroadcastChannel?: BroadcastChannelConstructor }).BroadcastChannel;
     if (Channel) {
-      share = new TabShare(
+      share = shareWithTabs(
         name,
         Channel,
         (r, sender, holds) => applyRemote(bounded(r), sender, holds),
