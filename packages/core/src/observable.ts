@@ -63,7 +63,7 @@ function report(error: unknown): void {
  * run when that subscriber unsubscribes or the stream completes.
  */
 export function observable<T>(start: (observer: Observer<T>) => Teardown): Observable<T> {
-  const self = () => stream;
+  const self = (): Observable<T> => stream;
   const stream = {
     subscribe(target?: Partial<Observer<T>> | ((value: T) => void) | null): Subscription {
       const handlers = typeof target === 'function' ? { next: target } : (target ?? {});
@@ -109,8 +109,8 @@ export function observable<T>(start: (observer: Observer<T>) => Teardown): Obser
     // Where `Symbol.observable` is not defined, both keys are the string one.
     [interopSymbol ?? INTEROP]: self,
     [INTEROP]: self,
-  };
-  return stream as unknown as Observable<T>;
+  } as unknown as Observable<T>;
+  return stream;
 }
 
 /**
