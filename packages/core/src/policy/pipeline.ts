@@ -1,6 +1,7 @@
 import { Emitter, observable, type Observable, type Subscription } from '../observable.js';
 import { asPolicy, chainOf, runNext, type Link } from './base.js';
 import type { Policy, PolicyEvent } from './types.js';
+import { DEV } from '../dev.js';
 
 /** Runs a policy that is not one of ours as a chain link, through its public `execute`. */
 const foreignLink =
@@ -28,9 +29,12 @@ const notOutcome = (e: PolicyEvent) => e.type !== 'success' && e.type !== 'failu
  * timeout(5_000))` retries calls that the breaker admits, each bounded by the timeout.
  */
 export function pipeline(...policies: Policy[]): Policy {
-  for (const [i, p] of policies.entries()) {
-    if (typeof (p as Partial<Policy> | undefined)?.execute !== 'function') {
-      throw new TypeError(`pipeline(): argument ${i} must be a Policy (an object with execute())`);
+  // A misuse the type checker already rejects: production builds leave it to the first call.
+  if (DEV) {
+    for (const [i, p] of policies.entries()) {
+      if (typeof (p as Partial<Policy> | undefined)?.execute !== 'function') {
+        throw new TypeError(`pipeline(): argument ${i} must be a Policy (an object with execute())`);
+      }
     }
   }
   // Nested pipelines flatten into one chain: one level of dispatch per policy, no more.
