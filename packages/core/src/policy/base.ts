@@ -133,8 +133,10 @@ function startChain<T>(
   chain: readonly Link[],
   call: Call,
 ): Promise<T> {
+  const first = chain[0];
+  if (first !== undefined) return first(fn, signal, 1, chain, 0, call);
   try {
-    return Promise.resolve(runNext(fn, signal, 1, chain, 0, call));
+    return Promise.resolve(fn(new AttemptContext(signal, 1, call)));
   } catch (error) {
     return rejected(error);
   }
