@@ -1,7 +1,7 @@
 import { systemClock, type Clock, setTimer } from '../clock.js';
 import { classifyFailure } from '../failure/classify.js';
 import { newId } from '../new-id.js';
-import type { Emitter } from '../observable.js';
+import { Emitter, type Observable } from '../observable.js';
 import type { ExecuteOptions, ExecutionContext, Operation, Policy, PolicyEvent } from './types.js';
 
 /**
@@ -18,15 +18,18 @@ export class Call {
   /** Set once an attempt has read `ctx.idempotencyKey`: the operation sends the key. */
   keyRead = false;
 
-  constructor(
-    private key: string | undefined,
-    /** `ExecuteOptions.idempotent`: false makes retries of ambiguous failures depend on `keyRead`. */
-    readonly idempotent: boolean,
-  ) {}
+  #key: string | undefined;
+  /** `ExecuteOptions.idempotent`: false makes retries of ambiguous failures depend on `keyRead`. */
+  readonly idempotent: boolean;
+
+  constructor(key: string | undefined, idempotent: boolean) {
+    this.#key = key;
+    this.idempotent = idempotent;
+  }
 
   get idempotencyKey(): string {
     this.keyRead = true;
-    return (this.key ??= newId());
+    return (this.#key ??= newId());
   }
 
   /** Whether running the operation again cannot apply its effect twice. */
@@ -37,14 +40,18 @@ export class Call {
 
 /** The context an attempt's operation receives; the key is the execution's, made only if read. */
 class AttemptContext implements ExecutionContext {
-  constructor(
-    readonly signal: AbortSignal,
-    readonly attempt: number,
-    private readonly call: Call,
-  ) {}
+  readonly signal: AbortSignal;
+  readonly attempt: number;
+  readonly #call: Call;
+
+  constructor(signal: AbortSignal, attempt: number, call: Call) {
+    this.signal = signal;
+    this.attempt = attempt;
+    this.#call = call;
+  }
 
   get idempotencyKey(): string {
-    return this.call.idempotencyKey;
+    return this.#call.idempotencyKey;
   }
 }
 
@@ -54,14 +61,16 @@ class AttemptContext implements ExecutionContext {
  * call) down instead of wrapping closures per call keeps the composed hot path nearly
  * allocation-free; the context object is built once, at the operation itself.
  */
-export type Link = <T>(
-  fn: Operation<T>,
-  signal: AbortSignal,
-  attempt: number,
-  chain: readonly Link[],
-  index: number,
-  call: Call,
-) => Promise<T>;
+export interface ChainLink {
+  run<T>(
+    fn: Operation<T>,
+    signal: AbortSignal,
+    attempt: number,
+    chain: readonly ChainLink[],
+    index: number,
+    call: Call,
+  ): Promise<T>;
+}
 
 /** A rejected promise carrying exactly what was thrown, which need not be an `Error` (an abort reason may be anything). */
 export function rejected<T>(reason: unknown): Promise<T> {
@@ -74,67 +83,75 @@ export function runNext<T>(
   fn: Operation<T>,
   signal: AbortSignal,
   attempt: number,
-  chain: readonly Link[],
+  chain: readonly ChainLink[],
   index: number,
   call: Call,
 ): T | Promise<T> {
   const link = chain[index];
   return link === undefined
     ? fn(new AttemptContext(signal, attempt, call))
-    : link(fn, signal, attempt, chain, index, call);
+    : link.run(fn, signal, attempt, chain, index, call);
 }
 
-/** The chain each built-in policy runs: a pipeline splices it into its own instead of calling `execute`. */
-export const chainOf = new WeakMap<Policy, readonly Link[]>();
-
 /**
- * Makes `target` a policy running `chain`: adds `execute`, and `events$` (unless `target`
- * brings its own) from `events`, whose events are only built while someone listens
- * (`Emitter.observed`). 'success' and 'failure' events belong to the policy whose `execute`
- * was called, so a policy inside a pipeline does not repeat them.
+ * What every built-in policy shares: `execute` on top of the chain protocol, and an
+ * `events$` stream whose events are only built while someone listens (`Emitter.observed`).
+ * 'success' and 'failure' events belong to the policy whose `execute` was called, so a
+ * policy inside a pipeline does not repeat them.
  */
-export function asPolicy<P extends object>(
-  target: P & { events$?: Policy['events$'] },
-  chain: readonly Link[],
-  events: Emitter<PolicyEvent>,
-  clock: Clock = systemClock,
-): P & Policy {
-  const observed = async <T>(fn: Operation<T>, signal: AbortSignal, call: Call): Promise<T> => {
-    const start = clock.now();
-    try {
-      const value = await startChain(fn, signal, chain, call);
-      if (events.observed) events.next({ type: 'success', durationMs: clock.now() - start });
-      return value;
-    } catch (error) {
-      if (events.observed) {
-        const failure = classifyFailure(error, { signal });
-        events.next({ type: 'failure', durationMs: clock.now() - start, failure });
-      }
-      throw error;
-    }
-  };
-  const policy = target as P & { events$?: Policy['events$']; execute?: Policy['execute'] };
-  policy.events$ ??= events.observable;
-  policy.execute = <T>(fn: Operation<T>, opts?: ExecuteOptions): Promise<T> => {
+export abstract class PolicyBase implements Policy, ChainLink {
+  protected readonly events = new Emitter<PolicyEvent>();
+  readonly events$: Observable<PolicyEvent> = this.events.observable;
+  protected readonly clock: Clock;
+  /** The chain a policy forms on its own. */
+  protected chain: readonly ChainLink[] = [this];
+
+  constructor(clock: Clock | undefined) {
+    this.clock = clock ?? systemClock;
+  }
+
+  abstract run<T>(
+    fn: Operation<T>,
+    signal: AbortSignal,
+    attempt: number,
+    chain: readonly ChainLink[],
+    index: number,
+    call: Call,
+  ): Promise<T>;
+
+  execute<T>(fn: Operation<T>, opts?: ExecuteOptions): Promise<T> {
     const signal = opts?.signal ?? NEVER_ABORTED;
     if (signal.aborted) return rejected(signal.reason);
     const call = new Call(opts?.idempotencyKey, opts?.idempotent ?? true);
-    return events.observed ? observed(fn, signal, call) : startChain(fn, signal, chain, call);
-  };
-  const made = policy as P & Policy;
-  chainOf.set(made, chain);
-  return made;
+    if (!this.events.observed) return startChain(fn, signal, this.chain, call);
+    return this.#executeObserved(fn, signal, call);
+  }
+
+  async #executeObserved<T>(fn: Operation<T>, signal: AbortSignal, call: Call): Promise<T> {
+    const start = this.clock.now();
+    try {
+      const value = await startChain(fn, signal, this.chain, call);
+      if (this.events.observed) this.events.next({ type: 'success', durationMs: this.clock.now() - start });
+      return value;
+    } catch (error) {
+      if (this.events.observed) {
+        const failure = classifyFailure(error, { signal });
+        this.events.next({ type: 'failure', durationMs: this.clock.now() - start, failure });
+      }
+      throw error;
+    }
+  }
 }
 
 /** Starts a chain; an empty chain runs the operation directly, turning a sync throw into a rejection. */
 function startChain<T>(
   fn: Operation<T>,
   signal: AbortSignal,
-  chain: readonly Link[],
+  chain: readonly ChainLink[],
   call: Call,
 ): Promise<T> {
   const first = chain[0];
-  if (first !== undefined) return first(fn, signal, 1, chain, 0, call);
+  if (first !== undefined) return first.run(fn, signal, 1, chain, 0, call);
   try {
     return Promise.resolve(fn(new AttemptContext(signal, 1, call)));
   } catch (error) {

@@ -1,15 +1,27 @@
-import { Emitter, observable, type Observable, type Subscription } from '../observable.js';
-import { asPolicy, chainOf, runNext, type Link } from './base.js';
-import type { Policy, PolicyEvent } from './types.js';
+import { observable, type Observable, type Subscription } from '../observable.js';
+import { PolicyBase, runNext, type Call, type ChainLink } from './base.js';
+import type { Operation, Policy, PolicyEvent } from './types.js';
 import { DEV } from '../dev.js';
 
 /** Runs a policy that is not one of ours as a chain link, through its public `execute`. */
-const foreignLink =
-  (policy: Policy): Link =>
-  (fn, signal, attempt, chain, index, call) =>
+class ForeignLink implements ChainLink {
+  readonly #policy: Policy;
+
+  constructor(policy: Policy) {
+    this.#policy = policy;
+  }
+
+  run<T>(
+    fn: Operation<T>,
+    signal: AbortSignal,
+    attempt: number,
+    chain: readonly ChainLink[],
+    index: number,
+    call: Call,
+  ): Promise<T> {
     // A foreign policy that is not a retry knows nothing of the attempt number: keep ours
     // unless it counts attempts itself.
-    policy.execute(
+    return this.#policy.execute(
       (ctx) =>
         runNext(
           fn,
@@ -21,8 +33,63 @@ const foreignLink =
         ),
       { signal },
     );
+  }
+}
 
 const notOutcome = (e: PolicyEvent) => e.type !== 'success' && e.type !== 'failure';
+
+class PipelinePolicy extends PolicyBase {
+  override readonly events$: Observable<PolicyEvent>;
+  readonly policies: readonly Policy[];
+
+  constructor(policies: readonly Policy[]) {
+    super(undefined);
+    // Nested pipelines flatten into one chain: one level of dispatch per policy, no more.
+    const flat: Policy[] = [];
+    for (const p of policies) {
+      if (p instanceof PipelinePolicy) flat.push(...p.policies);
+      else flat.push(p);
+    }
+    this.policies = flat;
+    this.chain = flat.map((p) => (p instanceof PolicyBase ? p : new ForeignLink(p)));
+    // The policies' own events, plus this pipeline's 'success'/'failure' (each policy's
+    // outcome events belong to its own direct executions).
+    this.events$ = observable<PolicyEvent>((subscriber) => {
+      const subscriptions: Subscription[] = [this.events.observable.subscribe(subscriber)];
+      for (const p of flat) {
+        subscriptions.push(
+          p.events$.subscribe((e) => {
+            if (notOutcome(e)) subscriber.next(e);
+          }),
+        );
+      }
+      return () => {
+        for (const s of subscriptions) s.unsubscribe();
+      };
+    });
+  }
+
+  run<T>(
+    fn: Operation<T>,
+    signal: AbortSignal,
+    attempt: number,
+    chain: readonly ChainLink[],
+    index: number,
+    call: Call,
+  ): Promise<T> {
+    // Only reached when a pipeline is used as a link by something else: run the inner chain, then continue.
+    return Promise.resolve(
+      runNext(
+        (ctx) => runNext(fn, ctx.signal, ctx.attempt, chain, index + 1, call),
+        signal,
+        attempt,
+        this.chain,
+        0,
+        call,
+      ),
+    );
+  }
+}
 
 /**
  * Composes policies into one: the first is the outermost. `pipeline(retry(), circuitBreaker(…),
@@ -37,29 +104,5 @@ export function pipeline(...policies: Policy[]): Policy {
       }
     }
   }
-  // Nested pipelines flatten into one chain: one level of dispatch per policy, no more.
-  const flat: Policy[] = [];
-  const chain: Link[] = [];
-  for (const p of policies) {
-    const own = chainOf.get(p);
-    flat.push(...((own && (p as { policies?: Policy[] }).policies) || [p]));
-    chain.push(...(own ?? [foreignLink(p)]));
-  }
-  const events = new Emitter<PolicyEvent>();
-  // The policies' own events, plus this pipeline's 'success'/'failure' (each policy's
-  // outcome events belong to its own direct executions).
-  const events$: Observable<PolicyEvent> = observable((subscriber) => {
-    const subscriptions: Subscription[] = [events.observable.subscribe(subscriber)];
-    for (const p of flat) {
-      subscriptions.push(
-        p.events$.subscribe((e) => {
-          if (notOutcome(e)) subscriber.next(e);
-        }),
-      );
-    }
-    return () => {
-      for (const s of subscriptions) s.unsubscribe();
-    };
-  });
-  return asPolicy({ policies: flat, events$ }, chain, events);
+  return new PipelinePolicy(policies);
 }

@@ -1,12 +1,11 @@
 import { boolean, custom, fn, object, optional } from '../check/schema.js';
-import { systemClock, type Clock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { isAmbiguous, isKeyInProgress } from '../failure/ambiguous.js';
 import { classifyFailure } from '../failure/classify.js';
 import type { Failure } from '../failure/types.js';
 import { backoff as backoffs, backoffSchema } from './backoff.js';
-import { asPolicy, runNext, sleep, type Call, type Link } from './base.js';
-import { Emitter } from '../observable.js';
-import type { Backoff, Operation, Policy, PolicyEvent, RetryBudget } from './types.js';
+import { PolicyBase, runNext, sleep, type Call, type ChainLink } from './base.js';
+import type { Backoff, Operation, Policy, RetryBudget } from './types.js';
 import { clockSchema, hasMethods, msSchema, parseOptions } from '../validate.js';
 import { DEV } from '../dev.js';
 
@@ -54,54 +53,59 @@ const schema = () =>
 
 const defaultRetryIf = (f: Failure) => f.retryable;
 
-/**
- * Runs the operation again when it fails with a retryable failure, waiting `backoff`
- * between attempts (at least the server's `Retry-After`). Aborting the caller's signal ends
- * a wait at once and rejects with the abort reason. When it gives up, it rejects with the
- * last attempt's error.
- */
-export function retry(o?: RetryOptions): Policy {
-  if (DEV) parseOptions(schema(), o, 'retry()');
-  const {
-    maxAttempts = 3,
-    backoff = backoffs.exponential(),
-    retryIf = defaultRetryIf,
-    respectRetryAfter = true,
-    maxRetryAfterMs = 60_000,
-    maxElapsedMs,
-    budget,
-    clock = systemClock,
-  } = o ?? {};
-  const events = new Emitter<PolicyEvent>();
+class RetryPolicy extends PolicyBase {
+  readonly #maxAttempts: number;
+  readonly #backoff: Backoff;
+  readonly #retryIf: (f: Failure, attempt: number) => boolean;
+  readonly #respectRetryAfter: boolean;
+  readonly #maxRetryAfterMs: number;
+  readonly #maxElapsedMs: number | undefined;
+  readonly #budget: RetryBudget | undefined;
 
-  /** The wait before the next attempt, or −1 to give up. Takes from the budget only for a retry that will happen. */
-  const delayBeforeRetry = (
-    failure: Failure,
-    attempt: number,
-    previousDelayMs: number | undefined,
-    startedAt: number,
-  ): number => {
-    if (attempt >= maxAttempts || !retryIf(failure, attempt)) return -1;
-    let delayMs = backoff.delay(attempt, previousDelayMs);
-    if (!(delayMs >= 0)) delayMs = 0;
-    if (respectRetryAfter && failure.retryAfterMs !== undefined) {
-      delayMs = Math.max(delayMs, Math.min(failure.retryAfterMs, maxRetryAfterMs));
+  constructor(o: RetryOptions | undefined) {
+    super(o?.clock);
+    this.#maxAttempts = o?.maxAttempts ?? 3;
+    this.#backoff = o?.backoff ?? backoffs.exponential();
+    this.#retryIf = o?.retryIf ?? defaultRetryIf;
+    this.#respectRetryAfter = o?.respectRetryAfter ?? true;
+    this.#maxRetryAfterMs = o?.maxRetryAfterMs ?? 60_000;
+    this.#maxElapsedMs = o?.maxElapsedMs;
+    this.#budget = o?.budget === false ? undefined : o?.budget;
+  }
+
+  run<T>(
+    fn: Operation<T>,
+    signal: AbortSignal,
+    _attempt: number,
+    chain: readonly ChainLink[],
+    index: number,
+    call: Call,
+  ): Promise<T> {
+    this.#budget?.recordRequest();
+    const startedAt = this.#maxElapsedMs === undefined ? 0 : this.clock.now();
+    // The first attempt is the common case and most often succeeds: it costs one `then`,
+    // and only a failure enters the retry loop.
+    let first: T | Promise<T>;
+    try {
+      first = runNext(fn, signal, 1, chain, index + 1, call);
+    } catch (error) {
+      return this.#retryAfterFailure(error, fn, signal, chain, index, call, startedAt);
     }
-    if (maxElapsedMs !== undefined && clock.now() - startedAt + delayMs > maxElapsedMs) return -1;
-    if (budget && !budget.tryRetry()) return -1;
-    return delayMs;
-  };
+    return Promise.resolve(first).then(undefined, (error: unknown) =>
+      this.#retryAfterFailure(error, fn, signal, chain, index, call, startedAt),
+    );
+  }
 
   /** Handles the failure of attempt 1 and runs the further attempts. */
-  const retryAfterFailure = async <T>(
+  async #retryAfterFailure<T>(
     firstError: unknown,
     fn: Operation<T>,
     signal: AbortSignal,
-    chain: readonly Link[],
+    chain: readonly ChainLink[],
     index: number,
     call: Call,
     startedAt: number,
-  ): Promise<T> => {
+  ): Promise<T> {
     let error = firstError;
     let previousDelayMs: number | undefined;
     for (let attempt = 1; ; attempt++) {
@@ -116,13 +120,13 @@ export function retry(o?: RetryOptions): Policy {
       const delayMs =
         failure.category === 'aborted' || (isAmbiguous(failure) && !call.safeToRepeat)
           ? -1
-          : delayBeforeRetry(failure, attempt, previousDelayMs, startedAt);
+          : this.#delayBeforeRetry(failure, attempt, previousDelayMs, startedAt);
       if (delayMs < 0) {
-        if (events.observed) events.next({ type: 'give-up', attempts: attempt, failure });
+        if (this.events.observed) this.events.next({ type: 'give-up', attempts: attempt, failure });
         throw error;
       }
-      if (events.observed) events.next({ type: 'retry', attempt, delayMs, failure });
-      await sleep(delayMs, signal, clock);
+      if (this.events.observed) this.events.next({ type: 'retry', attempt, delayMs, failure });
+      await sleep(delayMs, signal, this.clock);
       previousDelayMs = delayMs;
       try {
         return await runNext(fn, signal, attempt + 1, chain, index + 1, call);
@@ -130,22 +134,35 @@ export function retry(o?: RetryOptions): Policy {
         error = next;
       }
     }
-  };
+  }
 
-  const run: Link = (fn, signal, _attempt, chain, index, call) => {
-    if (budget) budget.recordRequest();
-    const startedAt = maxElapsedMs === undefined ? 0 : clock.now();
-    // The first attempt is the common case and most often succeeds: it costs one `then`,
-    // and only a failure enters the retry loop.
-    let first;
-    try {
-      first = runNext(fn, signal, 1, chain, index + 1, call);
-    } catch (error) {
-      return retryAfterFailure(error, fn, signal, chain, index, call, startedAt);
+  /** The wait before the next attempt, or −1 to give up. Takes from the budget only for a retry that will happen. */
+  #delayBeforeRetry(
+    failure: Failure,
+    attempt: number,
+    previousDelayMs: number | undefined,
+    startedAt: number,
+  ): number {
+    if (attempt >= this.#maxAttempts || !this.#retryIf(failure, attempt)) return -1;
+    let delayMs = this.#backoff.delay(attempt, previousDelayMs);
+    if (!(delayMs >= 0)) delayMs = 0;
+    if (this.#respectRetryAfter && failure.retryAfterMs !== undefined) {
+      delayMs = Math.max(delayMs, Math.min(failure.retryAfterMs, this.#maxRetryAfterMs));
     }
-    return Promise.resolve(first).then(undefined, (error: unknown) =>
-      retryAfterFailure(error, fn, signal, chain, index, call, startedAt),
-    );
-  };
-  return asPolicy({}, [run], events, clock);
+    if (this.#maxElapsedMs !== undefined && this.clock.now() - startedAt + delayMs > this.#maxElapsedMs)
+      return -1;
+    if (this.#budget && !this.#budget.tryRetry()) return -1;
+    return delayMs;
+  }
+}
+
+/**
+ * Runs the operation again when it fails with a retryable failure, waiting `backoff`
+ * between attempts (at least the server's `Retry-After`). Aborting the caller's signal ends
+ * a wait at once and rejects with the abort reason. When it gives up, it rejects with the
+ * last attempt's error.
+ */
+export function retry(o?: RetryOptions): Policy {
+  if (DEV) parseOptions(schema(), o, 'retry()');
+  return new RetryPolicy(o);
 }

@@ -1,9 +1,8 @@
 import { literal, object, optional } from '../check/schema.js';
-import { systemClock, type Clock, setTimer } from '../clock.js';
+import { type Clock, setTimer } from '../clock.js';
 import { TimeoutError } from '../failure/errors.js';
-import { Emitter } from '../observable.js';
-import { NEVER_ABORTED, asPolicy, rejected, runNext, type Link } from './base.js';
-import type { Policy, PolicyEvent } from './types.js';
+import { NEVER_ABORTED, PolicyBase, rejected, runNext, type Call, type ChainLink } from './base.js';
+import type { Operation, Policy } from './types.js';
 import { clockSchema, parseOptions, positiveMsSchema } from '../validate.js';
 import { DEV } from '../dev.js';
 
@@ -28,21 +27,27 @@ const schema = () =>
 const ignore = () => undefined;
 const expired = (ms: number) => new TimeoutError(undefined, ms);
 
-/**
- * Bounds how long the operation may take. The operation sees the deadline as
- * `ctx.signal` aborting with a `TimeoutError` reason; the call rejects with `TimeoutError`.
- * One timer per call, always cleared.
- */
-export function timeout(ms: number, o?: TimeoutOptions): Policy {
-  if (DEV) {
-    parseOptions(positiveMsSchema, ms, 'timeout()', 'ms');
-    parseOptions(schema(), o, 'timeout()');
+class TimeoutPolicy extends PolicyBase {
+  readonly #ms: number;
+  readonly #aggressive: boolean;
+
+  constructor(ms: number, aggressive: boolean, clock: Clock | undefined) {
+    super(clock);
+    this.#ms = ms;
+    this.#aggressive = aggressive;
   }
-  const aggressive = o?.mode === 'aggressive';
-  const clock = o?.clock ?? systemClock;
-  const events = new Emitter<PolicyEvent>();
-  const run: Link = (fn, outer, attempt, chain, index, call) => {
+
+  run<T>(
+    fn: Operation<T>,
+    outer: AbortSignal,
+    attempt: number,
+    chain: readonly ChainLink[],
+    index: number,
+    call: Call,
+  ): Promise<T> {
     const controller = new AbortController();
+    const ms = this.#ms;
+    const clock = this.clock;
     let timedOut = false;
     let rejectEarly: ((reason: unknown) => void) | undefined;
     // Every path out goes through here: the timer and the listener never outlive the call.
@@ -63,14 +68,14 @@ export function timeout(ms: number, o?: TimeoutOptions): Policy {
         timedOut = true;
         const error = expired(ms);
         controller.abort(error);
-        if (events.observed) events.next({ type: 'timeout', afterMs: ms });
+        if (this.events.observed) this.events.next({ type: 'timeout', afterMs: ms });
         rejectEarly?.(error);
       },
       ms,
     );
     if (outer !== NEVER_ABORTED) outer.addEventListener('abort', onOuterAbort, { once: true });
 
-    let inner;
+    let inner: Promise<T>;
     try {
       inner = Promise.resolve(runNext(fn, controller.signal, attempt, chain, index + 1, call));
     } catch (error) {
@@ -90,15 +95,27 @@ export function timeout(ms: number, o?: TimeoutOptions): Policy {
         throw error;
       },
     );
-    if (!aggressive) return settled;
+    if (!this.#aggressive) return settled;
 
     // Aggressive: whichever comes first, the operation settling or the deadline (or the
     // caller's abort). The losing operation's outcome is observed so it is never unhandled.
     settled.catch(ignore);
-    return new Promise((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       rejectEarly = reject;
       settled.then(resolve, reject);
     });
-  };
-  return asPolicy({}, [run], events, clock);
+  }
+}
+
+/**
+ * Bounds how long the operation may take. The operation sees the deadline as
+ * `ctx.signal` aborting with a `TimeoutError` reason; the call rejects with `TimeoutError`.
+ * One timer per call, always cleared.
+ */
+export function timeout(ms: number, o?: TimeoutOptions): Policy {
+  if (DEV) {
+    parseOptions(positiveMsSchema, ms, 'timeout()', 'ms');
+    parseOptions(schema(), o, 'timeout()');
+  }
+  return new TimeoutPolicy(ms, o?.mode === 'aggressive', o?.clock);
 }

@@ -2,16 +2,15 @@ import { classifyFailure } from '../../failure/classify.js';
 import { CircuitOpenError } from '../../failure/errors.js';
 import { meaningOf } from '../../failure/meaning.js';
 import type { Failure } from '../../failure/types.js';
-import { Emitter, observable } from '../../observable.js';
+import { Emitter, observable, type Observable } from '../../observable.js';
 import { parseOptions } from '../../validate.js';
-import { systemClock } from '../../clock.js';
-import { asPolicy, rejected, runNext, type Call, type Link } from '../base.js';
-import type { BreakerSnapshot, BreakerState, Operation, PolicyEvent } from '../types.js';
+import { PolicyBase, rejected, runNext, type Call, type ChainLink } from '../base.js';
+import type { Backoff, BreakerSnapshot, BreakerState, Operation } from '../types.js';
 import { breakerOptionsSchema, type BreakerOptions, type CircuitBreaker } from './options.js';
 import { loadRecord, saveRecord, type StorageLike } from './persist.js';
 import { boundRecord, type BreakerRecord } from './record.js';
 import { shareWithTabs, type BroadcastChannelConstructor, type TabShare } from './tab-share.js';
-import { createWindow } from './windows.js';
+import { createWindow, type OutcomeWindow } from './windows.js';
 import { DEV } from '../../dev.js';
 
 export type { BreakerOptions, CircuitBreaker } from './options.js';
@@ -24,6 +23,350 @@ export type { BreakerOptions, CircuitBreaker } from './options.js';
  */
 const defaultCountIf = (f: Failure) => meaningOf(f).signal === 'failing' && f.category !== 'unknown';
 
+// `#private` members: esbuild shortens their names as it does locals', while the methods stay
+// on the prototype, so call sites on the hot path stay monomorphic however many breakers a
+// page holds (per-instance closures made them measurably slower).
+class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
+  readonly name: string;
+  readonly state$: Observable<BreakerSnapshot>;
+  #current: BreakerState = 'closed';
+  #openedAt: number | undefined;
+  #openUntil: number | undefined;
+  /** Openings since the breaker last closed; the n-th lasts `openForMs.delay(n)`. */
+  #opens = 0;
+  #lastOpenMs: number | undefined;
+  /** Bumped on every transition: an outcome from a call admitted under an older state is ignored. */
+  #generation = 0;
+  #lastChangeAt = -Infinity;
+  #probesInFlight = 0;
+  #halfOpenAt = 0;
+  #probeSuccesses = 0;
+  #isolations = 0;
+  /** Bumped by reset(): releases handed out before it no longer count. */
+  #isolationEpoch = 0;
+  /** Other tabs' breakers that hold an isolation of this dependency. */
+  readonly #holdersElsewhere = new Set<string>();
+  readonly #window: OutcomeWindow;
+  readonly #stateChanges = new Emitter<BreakerSnapshot>();
+  readonly #slowMs: number | undefined;
+  readonly #needsNow: boolean;
+  readonly #openFor: number | Backoff;
+  readonly #probes: number;
+  readonly #successesToClose: number;
+  readonly #countIf: (f: Failure) => boolean;
+  readonly #storage: StorageLike | undefined;
+  readonly #share: TabShare | undefined;
+
+  constructor(o: BreakerOptions) {
+    super(o.clock);
+    this.name = o.name;
+    this.#window = createWindow(o.window ?? { kind: 'consecutive', failures: 5 }, o.slowCall?.rate);
+    this.#slowMs = o.slowCall?.thresholdMs;
+    this.#needsNow = this.#slowMs !== undefined || this.#window.needsTime;
+    this.#openFor = o.openForMs ?? 30_000;
+    this.#probes = o.halfOpen?.probes ?? 1;
+    this.#successesToClose = o.halfOpen?.successesToClose ?? 1;
+    this.#countIf = o.countIf ?? defaultCountIf;
+    this.state$ = observable<BreakerSnapshot>((subscriber) => {
+      subscriber.next(this.snapshot);
+      const changes = this.#stateChanges.observable.subscribe(subscriber);
+      return () => changes.unsubscribe();
+    });
+
+    if (o.persist === 'local') {
+      this.#storage = o.localStorage ?? (globalThis as { localStorage?: StorageLike }).localStorage;
+      const restored = this.#storage ? loadRecord(this.#storage, this.name) : undefined;
+      if (restored) this.#restore(this.#bounded(restored));
+    }
+    if (o.share === 'tabs') {
+      const Channel =
+        o.BroadcastChannel ??
+        (globalThis as { BroadcastChannel?: BroadcastChannelConstructor }).BroadcastChannel;
+      if (Channel) {
+        this.#share = shareWithTabs(
+          this.name,
+          Channel,
+          (record, sender, holds) => {
+            this.#applyRemote(this.#bounded(record), sender, holds);
+          },
+          () =>
+            this.#lastChangeAt === -Infinity
+              ? undefined
+              : { record: this.#record(), holds: this.#isolations > 0 },
+        );
+      }
+    }
+  }
+
+  get state(): BreakerState {
+    return this.#current;
+  }
+
+  get snapshot(): BreakerSnapshot {
+    const counts = this.#window.counts(this.#window.needsTime ? this.clock.now() : 0);
+    const snapshot: BreakerSnapshot = { name: this.name, state: this.#current, ...counts };
+    if (this.#openedAt !== undefined) snapshot.openedAt = this.#openedAt;
+    if (this.#openUntil !== undefined) snapshot.openUntil = this.#openUntil;
+    return snapshot;
+  }
+
+  run<T>(
+    fn: Operation<T>,
+    signal: AbortSignal,
+    attempt: number,
+    chain: readonly ChainLink[],
+    index: number,
+    call: Call,
+  ): Promise<T> {
+    if (this.#current !== 'closed' || this.#slowMs !== undefined)
+      return this.#runTimedOrProbing(fn, signal, attempt, chain, index, call);
+    // Closed, no slow-call rule: the hot path. No clock read, one `then`.
+    const generation = this.#generation;
+    let result: T | Promise<T>;
+    try {
+      result = runNext(fn, signal, attempt, chain, index + 1, call);
+    } catch (error) {
+      this.#onFailure(error, signal, generation, false, 0);
+      return rejected(error);
+    }
+    return Promise.resolve(result).then(
+      (value) => {
+        this.#onSuccess(generation, false, 0);
+        return value;
+      },
+      (error: unknown) => {
+        this.#onFailure(error, signal, generation, false, 0);
+        throw error;
+      },
+    );
+  }
+
+  async #runTimedOrProbing<T>(
+    fn: Operation<T>,
+    signal: AbortSignal,
+    attempt: number,
+    chain: readonly ChainLink[],
+    index: number,
+    call: Call,
+  ): Promise<T> {
+    const probe = this.#current !== 'closed' && this.#admit();
+    const generation = this.#generation;
+    const start = this.#slowMs === undefined ? 0 : this.clock.now();
+    let value: T;
+    try {
+      value = await runNext(fn, signal, attempt, chain, index + 1, call);
+    } catch (error) {
+      this.#onFailure(error, signal, generation, probe, start);
+      throw error;
+    }
+    this.#onSuccess(generation, probe, start);
+    return value;
+  }
+
+  /** Lets a call through a breaker that is not closed (as a probe: true), or throws `CircuitOpenError`. */
+  #admit(): boolean {
+    if (this.#current === 'isolated') throw new CircuitOpenError(this.name, Infinity);
+    if (this.#current === 'open') {
+      const now = this.clock.now();
+      // Opened "in the future": the wall clock was set back since, and the opening is over
+      // (it would otherwise last as long as the jump).
+      const until = this.#openedAt !== undefined && this.#openedAt > now ? now : (this.#openUntil ?? now);
+      if (now < until) throw new CircuitOpenError(this.name, until - now);
+      // No timer moved us: the first call after `openUntil` does.
+      this.#transition('half-open', now);
+    }
+    if (this.#probesInFlight >= this.#probes) {
+      // Probes that hang longer than an opening would last count as failed: otherwise one
+      // request that never settles would keep the breaker half-open, refusing everything.
+      const now = this.clock.now();
+      if (now - this.#halfOpenAt >= (this.#lastOpenMs ?? 0)) {
+        this.#transition('open', now);
+        throw new CircuitOpenError(this.name, (this.#openUntil ?? now) - now);
+      }
+      throw new CircuitOpenError(this.name, 0);
+    }
+    this.#probesInFlight++;
+    return true;
+  }
+
+  #onSuccess(generation: number, probe: boolean, start: number): void {
+    if (generation !== this.#generation) return;
+    const now = this.#needsNow ? this.clock.now() : 0;
+    const slow = this.#slowMs !== undefined && now - start > this.#slowMs;
+    if (probe) {
+      this.#probesInFlight--;
+      if (slow) this.#transition('open', now);
+      else if (++this.#probeSuccesses >= this.#successesToClose)
+        this.#transition('closed', this.#timeOfChange(now));
+      return;
+    }
+    if (this.#window.record(false, slow, now)) this.#transition('open', this.#timeOfChange(now));
+  }
+
+  #onFailure(error: unknown, signal: AbortSignal, generation: number, probe: boolean, start: number): void {
+    if (generation !== this.#generation) return;
+    const failure = classifyFailure(error, { signal });
+    // A caller giving up says nothing of the dependency, whatever `countIf` says.
+    const counted = failure.category !== 'aborted' && this.#countIf(failure);
+    if (!counted) {
+      // Not the dependency's fault (a 404, an abort): the breaker stays as it is.
+      if (probe) this.#probesInFlight--;
+      return;
+    }
+    const now = this.#needsNow ? this.clock.now() : 0;
+    const slow = this.#slowMs !== undefined && now - start > this.#slowMs;
+    if (probe) {
+      this.#probesInFlight--;
+      this.#transition('open', this.#timeOfChange(now));
+      return;
+    }
+    if (this.#window.record(true, slow, now)) this.#transition('open', this.#timeOfChange(now));
+  }
+
+  /** The hot path reads the clock only when the window or slow-call rule needs it; a state change always does. */
+  #timeOfChange(now: number): number {
+    return this.#needsNow ? now : this.clock.now();
+  }
+
+  isolate(): () => void {
+    const epoch = this.#isolationEpoch;
+    this.#isolations++;
+    if (this.#current !== 'isolated') this.#transition('isolated', this.clock.now());
+    // Already isolated (mirrored from another tab): tell the others this tab now holds it too.
+    else if (this.#isolations === 1) this.#share?.publish(this.#record(), true);
+    let released = false;
+    return () => {
+      if (released || epoch !== this.#isolationEpoch) return;
+      released = true;
+      this.#isolations--;
+      if (this.#isolations > 0) return;
+      if (this.#holdersElsewhere.size === 0) this.#transition('closed', this.clock.now());
+      // Still isolated by another tab: tell it this one has let go.
+      else this.#share?.publish(this.#record(), false);
+    };
+  }
+
+  reset(): void {
+    this.#isolationEpoch++;
+    this.#isolations = 0;
+    this.#holdersElsewhere.clear();
+    this.#window.reset();
+    if (this.#current !== 'closed') this.#transition('closed', this.clock.now());
+    else {
+      this.#opens = 0;
+      this.#lastOpenMs = undefined;
+    }
+  }
+
+  dispose(): void {
+    this.#share?.close();
+  }
+
+  #transition(to: BreakerState, now: number, remote?: BreakerRecord): void {
+    const from = this.#current;
+    this.#current = to;
+    this.#generation++;
+    this.#lastChangeAt = remote ? remote.at : now;
+    this.#probesInFlight = 0;
+    this.#probeSuccesses = 0;
+    switch (to) {
+      case 'open':
+        if (remote) {
+          this.#opens = remote.opens;
+          this.#lastOpenMs = remote.lastOpenMs;
+          this.#openedAt = remote.openedAt ?? now;
+          this.#openUntil = remote.openUntil ?? now;
+        } else {
+          this.#opens++;
+          const ms =
+            typeof this.#openFor === 'number'
+              ? this.#openFor
+              : this.#openFor.delay(this.#opens, this.#lastOpenMs);
+          this.#lastOpenMs = Number.isFinite(ms) && ms > 0 ? ms : 0;
+          this.#openedAt = now;
+          this.#openUntil = now + this.#lastOpenMs;
+        }
+        break;
+      case 'half-open':
+        this.#halfOpenAt = now;
+        if (remote) {
+          this.#opens = remote.opens;
+          this.#lastOpenMs = remote.lastOpenMs;
+          this.#openedAt = remote.openedAt;
+          this.#openUntil = remote.openUntil;
+        }
+        break;
+      case 'closed':
+        this.#window.reset();
+        this.#opens = 0;
+        this.#lastOpenMs = undefined;
+        this.#openedAt = undefined;
+        this.#openUntil = undefined;
+        break;
+      case 'isolated':
+        this.#openedAt = remote?.openedAt ?? now;
+        this.#openUntil = undefined;
+        break;
+    }
+    if (from !== to && this.events.observed) {
+      this.events.next({ type: 'breaker-state', breaker: this.name, from, to });
+    }
+    if (this.#stateChanges.observed) this.#stateChanges.next(this.snapshot);
+    if (remote) return;
+    const record = this.#record();
+    this.#share?.publish(record, this.#isolations > 0);
+    if (this.#storage) saveRecord(this.#storage, this.name, record);
+  }
+
+  #record(): BreakerRecord {
+    const record: BreakerRecord = { state: this.#current, opens: this.#opens, at: this.#lastChangeAt };
+    if (this.#openedAt !== undefined) record.openedAt = this.#openedAt;
+    if (this.#openUntil !== undefined) record.openUntil = this.#openUntil;
+    if (this.#lastOpenMs !== undefined) record.lastOpenMs = this.#lastOpenMs;
+    return record;
+  }
+
+  /** Another tab changed state: mirror it, unless this tab holds its own isolation or knows something newer. */
+  #applyRemote(record: BreakerRecord, sender: string, holds: boolean): void {
+    if (holds) this.#holdersElsewhere.add(sender);
+    else this.#holdersElsewhere.delete(sender);
+    if (record.at < this.#lastChangeAt) return;
+    if (this.#isolations > 0) return;
+    // The last holder elsewhere let go while this tab mirrored its isolation: close here too.
+    if (record.state === 'isolated' && this.#holdersElsewhere.size === 0) {
+      if (this.#current === 'isolated') this.#transition('closed', this.clock.now());
+      return;
+    }
+    if (record.state === this.#current && record.state !== 'open') {
+      this.#lastChangeAt = record.at;
+      return;
+    }
+    this.#transition(record.state, this.clock.now(), record);
+  }
+
+  /** A record from storage or another tab, bounded by what this breaker could have written now. */
+  #bounded(record: BreakerRecord): BreakerRecord {
+    const openFor = this.#openFor;
+    return boundRecord(
+      record,
+      this.clock.now(),
+      typeof openFor === 'number' ? openFor : (openFor.maxMs ?? Infinity),
+    );
+  }
+
+  /** State saved before a reload. Isolation is not restored: nothing could release it any more. */
+  #restore(record: BreakerRecord): void {
+    if (record.state !== 'open' && record.state !== 'half-open') return;
+    this.#current = 'open';
+    this.#opens = record.opens;
+    this.#lastOpenMs = record.lastOpenMs;
+    this.#openedAt = record.openedAt ?? record.at;
+    // A breaker that was probing when the page went away probes again on its next call.
+    this.#openUntil = record.state === 'half-open' ? record.at : record.openUntil;
+    this.#lastChangeAt = record.at;
+  }
+}
+
 /**
  * Stops calling a dependency that keeps failing: after the window's rule trips, calls are
  * rejected at once with `CircuitOpenError` for `openForMs`; the first call after that is a
@@ -32,313 +375,5 @@ const defaultCountIf = (f: Failure) => meaningOf(f).signal === 'failing' && f.ca
  */
 export function circuitBreaker(o: BreakerOptions): CircuitBreaker {
   if (DEV) parseOptions(breakerOptionsSchema(), o, 'circuitBreaker()');
-  // The breaker's state lives in these locals, not in fields: a closure minifies to a
-  // fraction of a class with as many (unmangled) property names.
-  const name = o.name;
-  const clock = o.clock ?? systemClock;
-  const window = createWindow(o.window ?? { kind: 'consecutive', failures: 5 }, o.slowCall?.rate);
-  const slowMs = o.slowCall?.thresholdMs;
-  const needsNow = slowMs !== undefined || window.needsTime;
-  const openFor = o.openForMs ?? 30_000;
-  const probes = o.halfOpen?.probes ?? 1;
-  const successesToClose = o.halfOpen?.successesToClose ?? 1;
-  const countIf = o.countIf ?? defaultCountIf;
-  const events = new Emitter<PolicyEvent>();
-  const stateChanges = new Emitter<BreakerSnapshot>();
-  let current: BreakerState = 'closed';
-  let openedAt: number | undefined;
-  let openUntil: number | undefined;
-  /** Openings since the breaker last closed; the n-th lasts `openForMs.delay(n)`. */
-  let opens = 0;
-  let lastOpenMs: number | undefined;
-  /** Bumped on every transition: an outcome from a call admitted under an older state is ignored. */
-  let generation = 0;
-  let lastChangeAt = -Infinity;
-  let probesInFlight = 0;
-  let halfOpenAt = 0;
-  let probeSuccesses = 0;
-  let isolations = 0;
-  /** Bumped by reset(): releases handed out before it no longer count. */
-  let isolationEpoch = 0;
-  /** Other tabs' breakers that hold an isolation of this dependency. */
-  const holdersElsewhere = new Set<string>();
-  let storage: StorageLike | undefined;
-  let share: TabShare | undefined;
-
-  const snapshot = (): BreakerSnapshot => {
-    const counts = window.counts(window.needsTime ? clock.now() : 0);
-    const snap: BreakerSnapshot = { name, state: current, ...counts };
-    if (openedAt !== undefined) snap.openedAt = openedAt;
-    if (openUntil !== undefined) snap.openUntil = openUntil;
-    return snap;
-  };
-
-  /** Lets a call through a breaker that is not closed (as a probe: true), or throws `CircuitOpenError`. */
-  const admit = (): boolean => {
-    if (current === 'isolated') throw new CircuitOpenError(name, Infinity);
-    if (current === 'open') {
-      const now = clock.now();
-      // Opened "in the future": the wall clock was set back since, and the opening is over
-      // (it would otherwise last as long as the jump).
-      const until = openedAt !== undefined && openedAt > now ? now : (openUntil ?? now);
-      if (now < until) throw new CircuitOpenError(name, until - now);
-      // No timer moved us: the first call after `openUntil` does.
-      transition('half-open', now);
-    }
-    if (probesInFlight >= probes) {
-      // Probes that hang longer than an opening would last count as failed: otherwise one
-      // request that never settles would keep the breaker half-open, refusing everything.
-      const now = clock.now();
-      if (now - halfOpenAt >= (lastOpenMs ?? 0)) {
-        transition('open', now);
-        throw new CircuitOpenError(name, (openUntil ?? now) - now);
-      }
-      throw new CircuitOpenError(name, 0);
-    }
-    probesInFlight++;
-    return true;
-  };
-
-  /** The hot path reads the clock only when the window or slow-call rule needs it; a state change always does. */
-  const timeOfChange = (now: number): number => (needsNow ? now : clock.now());
-
-  const onSuccess = (gen: number, probe: boolean, start: number): void => {
-    if (gen !== generation) return;
-    const now = needsNow ? clock.now() : 0;
-    const slow = slowMs !== undefined && now - start > slowMs;
-    if (probe) {
-      probesInFlight--;
-      if (slow) transition('open', now);
-      else if (++probeSuccesses >= successesToClose) transition('closed', timeOfChange(now));
-      return;
-    }
-    if (window.record(false, slow, now)) transition('open', timeOfChange(now));
-  };
-
-  const onFailure = (
-    error: unknown,
-    signal: AbortSignal,
-    gen: number,
-    probe: boolean,
-    start: number,
-  ): void => {
-    if (gen !== generation) return;
-    const failure = classifyFailure(error, { signal });
-    // A caller giving up says nothing of the dependency, whatever `countIf` says.
-    const counted = failure.category !== 'aborted' && countIf(failure);
-    if (!counted) {
-      // Not the dependency's fault (a 404, an abort): the breaker stays as it is.
-      if (probe) probesInFlight--;
-      return;
-    }
-    const now = needsNow ? clock.now() : 0;
-    const slow = slowMs !== undefined && now - start > slowMs;
-    if (probe) {
-      probesInFlight--;
-      transition('open', timeOfChange(now));
-      return;
-    }
-    if (window.record(true, slow, now)) transition('open', timeOfChange(now));
-  };
-
-  const runTimedOrProbing = async <T>(
-    fn: Operation<T>,
-    signal: AbortSignal,
-    attempt: number,
-    chain: readonly Link[],
-    index: number,
-    call: Call,
-  ): Promise<T> => {
-    const probe = current !== 'closed' && admit();
-    const gen = generation;
-    const start = slowMs === undefined ? 0 : clock.now();
-    let value: T;
-    try {
-      value = await runNext(fn, signal, attempt, chain, index + 1, call);
-    } catch (error) {
-      onFailure(error, signal, gen, probe, start);
-      throw error;
-    }
-    onSuccess(gen, probe, start);
-    return value;
-  };
-
-  const run: Link = (fn, signal, attempt, chain, index, call) => {
-    if (current !== 'closed' || slowMs !== undefined)
-      return runTimedOrProbing(fn, signal, attempt, chain, index, call);
-    // Closed, no slow-call rule: the hot path. No clock read, one `then`.
-    const gen = generation;
-    let result;
-    try {
-      result = runNext(fn, signal, attempt, chain, index + 1, call);
-    } catch (error) {
-      onFailure(error, signal, gen, false, 0);
-      return rejected(error);
-    }
-    return Promise.resolve(result).then(
-      (value) => {
-        onSuccess(gen, false, 0);
-        return value;
-      },
-      (error: unknown) => {
-        onFailure(error, signal, gen, false, 0);
-        throw error;
-      },
-    );
-  };
-
-  const record = (): BreakerRecord => {
-    const r: BreakerRecord = { state: current, opens, at: lastChangeAt };
-    if (openedAt !== undefined) r.openedAt = openedAt;
-    if (openUntil !== undefined) r.openUntil = openUntil;
-    if (lastOpenMs !== undefined) r.lastOpenMs = lastOpenMs;
-    return r;
-  };
-
-  function transition(to: BreakerState, now: number, remote?: BreakerRecord): void {
-    const from = current;
-    current = to;
-    generation++;
-    lastChangeAt = remote ? remote.at : now;
-    probesInFlight = 0;
-    probeSuccesses = 0;
-    switch (to) {
-      case 'open':
-        if (remote) {
-          opens = remote.opens;
-          lastOpenMs = remote.lastOpenMs;
-          openedAt = remote.openedAt ?? now;
-          openUntil = remote.openUntil ?? now;
-        } else {
-          opens++;
-          const ms = typeof openFor === 'number' ? openFor : openFor.delay(opens, lastOpenMs);
-          lastOpenMs = Number.isFinite(ms) && ms > 0 ? ms : 0;
-          openedAt = now;
-          openUntil = now + lastOpenMs;
-        }
-        break;
-      case 'half-open':
-        halfOpenAt = now;
-        if (remote) {
-          opens = remote.opens;
-          lastOpenMs = remote.lastOpenMs;
-          openedAt = remote.openedAt;
-          openUntil = remote.openUntil;
-        }
-        break;
-      case 'closed':
-        window.reset();
-        opens = 0;
-        lastOpenMs = openedAt = openUntil = undefined;
-        break;
-      case 'isolated':
-        openedAt = remote?.openedAt ?? now;
-        openUntil = undefined;
-        break;
-    }
-    if (from !== to && events.observed) events.next({ type: 'breaker-state', breaker: name, from, to });
-    if (stateChanges.observed) stateChanges.next(snapshot());
-    if (remote) return;
-    const r = record();
-    share?.publish(r, isolations > 0);
-    if (storage) saveRecord(storage, name, r);
-  }
-
-  /** A record from storage or another tab, bounded by what this breaker could have written now. */
-  const bounded = (r: BreakerRecord): BreakerRecord =>
-    boundRecord(r, clock.now(), typeof openFor === 'number' ? openFor : (openFor.maxMs ?? Infinity));
-
-  /** Another tab changed state: mirror it, unless this tab holds its own isolation or knows something newer. */
-  const applyRemote = (r: BreakerRecord, sender: string, holds: boolean): void => {
-    if (holds) holdersElsewhere.add(sender);
-    else holdersElsewhere.delete(sender);
-    if (r.at < lastChangeAt) return;
-    if (isolations > 0) return;
-    // The last holder elsewhere let go while this tab mirrored its isolation: close here too.
-    if (r.state === 'isolated' && holdersElsewhere.size === 0) {
-      if (current === 'isolated') transition('closed', clock.now());
-      return;
-    }
-    if (r.state === current && r.state !== 'open') {
-      lastChangeAt = r.at;
-      return;
-    }
-    transition(r.state, clock.now(), r);
-  };
-
-  if (o.persist === 'local') {
-    storage = o.localStorage ?? (globalThis as { localStorage?: StorageLike }).localStorage;
-    const restored = storage && loadRecord(storage, name);
-    // State saved before a reload. Isolation is not restored: nothing could release it any more.
-    if (restored && (restored.state === 'open' || restored.state === 'half-open')) {
-      const r = bounded(restored);
-      current = 'open';
-      opens = r.opens;
-      lastOpenMs = r.lastOpenMs;
-      openedAt = r.openedAt ?? r.at;
-      // A breaker that was probing when the page went away probes again on its next call.
-      openUntil = r.state === 'half-open' ? r.at : r.openUntil;
-      lastChangeAt = r.at;
-    }
-  }
-  if (o.share === 'tabs') {
-    const Channel =
-      o.BroadcastChannel ??
-      (globalThis as { BroadcastChannel?: BroadcastChannelConstructor }).BroadcastChannel;
-    if (Channel) {
-      share = shareWithTabs(
-        name,
-        Channel,
-        (r, sender, holds) => applyRemote(bounded(r), sender, holds),
-        () => (lastChangeAt === -Infinity ? undefined : { record: record(), holds: isolations > 0 }),
-      );
-    }
-  }
-
-  const breaker = {
-    name,
-    get state() {
-      return current;
-    },
-    get snapshot() {
-      return snapshot();
-    },
-    state$: observable<BreakerSnapshot>((subscriber) => {
-      subscriber.next(snapshot());
-      const changes = stateChanges.observable.subscribe(subscriber);
-      return () => changes.unsubscribe();
-    }),
-    isolate() {
-      const epoch = isolationEpoch;
-      isolations++;
-      if (current !== 'isolated') transition('isolated', clock.now());
-      // Already isolated (mirrored from another tab): tell the others this tab now holds it too.
-      else if (isolations === 1) share?.publish(record(), true);
-      let released = false;
-      return () => {
-        if (released || epoch !== isolationEpoch) return;
-        released = true;
-        isolations--;
-        if (isolations > 0) return;
-        if (holdersElsewhere.size === 0) transition('closed', clock.now());
-        // Still isolated by another tab: tell it this one has let go.
-        else share?.publish(record(), false);
-      };
-    },
-    reset() {
-      isolationEpoch++;
-      isolations = 0;
-      holdersElsewhere.clear();
-      window.reset();
-      if (current !== 'closed') transition('closed', clock.now());
-      else {
-        opens = 0;
-        lastOpenMs = undefined;
-      }
-    },
-    dispose() {
-      share?.close();
-    },
-  };
-  return asPolicy(breaker, [run], events, clock);
+  return new CircuitBreakerPolicy(o);
 }
