@@ -58,73 +58,59 @@ function report(error: unknown): void {
   });
 }
 
-class Stream<T> {
-  constructor(private readonly start: (observer: Observer<T>) => Teardown) {}
-
-  subscribe(target?: Partial<Observer<T>> | ((value: T) => void) | null): Subscription {
-    const handlers = typeof target === 'function' ? { next: target } : (target ?? {});
-    let closed = false;
-    let teardown: Teardown;
-    const close = () => {
-      if (closed) return;
-      closed = true;
-      const run = teardown;
-      teardown = undefined;
-      run?.();
-    };
-    const observer: Observer<T> = {
-      next: (value) => {
-        if (closed) return;
-        try {
-          handlers.next?.(value);
-        } catch (error) {
-          report(error);
-        }
-      },
-      error: (error) => {
-        if (closed) return;
-        close();
-        if (handlers.error) handlers.error(error);
-        else report(error);
-      },
-      complete: () => {
-        if (closed) return;
-        close();
-        handlers.complete?.();
-      },
-    };
-    const subscription: Subscription = {
-      unsubscribe: close,
-      get closed() {
-        return closed;
-      },
-    };
-    const cleanup = this.start(observer);
-    // The source may have completed while starting: its teardown must run at once.
-    if (subscription.closed) cleanup?.();
-    else teardown = cleanup;
-    return subscription;
-  }
-
-  [INTEROP](): this {
-    return this;
-  }
-}
-
-if (interopSymbol) {
-  Object.defineProperty(Stream.prototype, interopSymbol, {
-    value(this: Stream<unknown>) {
-      return this;
-    },
-  });
-}
-
 /**
  * A stream whose `subscribe` runs `start` for each subscriber; what `start` returns is
  * run when that subscriber unsubscribes or the stream completes.
  */
 export function observable<T>(start: (observer: Observer<T>) => Teardown): Observable<T> {
-  return new Stream(start) as unknown as Observable<T>;
+  const self = (): Observable<T> => stream;
+  const stream = {
+    subscribe(target?: Partial<Observer<T>> | ((value: T) => void) | null): Subscription {
+      const handlers = typeof target === 'function' ? { next: target } : (target ?? {});
+      let closed = false;
+      let teardown: Teardown;
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        teardown?.();
+      };
+      const subscription: Subscription = {
+        unsubscribe: close,
+        get closed() {
+          return closed;
+        },
+      };
+      const cleanup = start({
+        next: (value) => {
+          if (closed) return;
+          try {
+            handlers.next?.(value);
+          } catch (error) {
+            report(error);
+          }
+        },
+        error: (error) => {
+          if (closed) return;
+          close();
+          if (handlers.error) handlers.error(error);
+          else report(error);
+        },
+        complete: () => {
+          if (closed) return;
+          close();
+          handlers.complete?.();
+        },
+      });
+      // The source may have completed while starting: its teardown must run at once.
+      if (subscription.closed) cleanup?.();
+      else teardown = cleanup;
+      return subscription;
+    },
+    // Where `Symbol.observable` is not defined, both keys are the string one.
+    [interopSymbol ?? INTEROP]: self,
+    [INTEROP]: self,
+  } as unknown as Observable<T>;
+  return stream;
 }
 
 /**

@@ -23,7 +23,7 @@ export interface ClassifyHints {
  * errors, and retrying a bug only hides it.
  */
 const FETCH_FAILURE =
-  /failed to fetch|fetch failed|networkerror|network ?error|network request failed|load failed|internet connection|network connection was lost|err_|econn|enotfound|etimedout|eai_again/i;
+  /failed to fetch|fetch failed|network( ?error| request failed| connection was lost)|load failed|internet connection|err_|econn|enotfound|etimedout|eai_again/i;
 
 /** DOMException names raised by IndexedDB and storage quotas. */
 const STORAGE_ERROR =
@@ -38,20 +38,6 @@ interface Thrown {
   detail?: unknown;
   retryAfterMs?: unknown;
   response?: { status?: unknown; headers?: unknown } | null;
-}
-
-function make(
-  category: FailureCategory,
-  message: string,
-  cause: unknown,
-  status?: number,
-  retryAfterMs?: number,
-): Failure {
-  const { retryable, impact } = FAILURE_MEANINGS[category];
-  const failure: Failure = { category, retryable, impact, message, cause };
-  if (status !== undefined) failure.status = status;
-  if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs)) failure.retryAfterMs = retryAfterMs;
-  return failure;
 }
 
 /** The thrown value as an object whose fields may be read, or undefined for a primitive. */
@@ -97,33 +83,26 @@ function statusOf(error: Thrown): number | undefined {
     : undefined;
 }
 
-function fromStatus(
-  status: number,
-  headers: Headers | undefined,
-  error: unknown,
-  hints: ClassifyHints | undefined,
-): Failure {
-  const retryAfterMs = parseRetryAfter(headers?.get('retry-after'), hints?.now);
-  const category: FailureCategory =
-    status === 429 ||
+/** What a response status says, given its `Retry-After` delay (if any). */
+function statusCategory(status: number, retryAfterMs: number | undefined, keyed: boolean): FailureCategory {
+  return status === 429 ||
     (status === 503 && retryAfterMs !== undefined) ||
     // A conflict that says when to ask again, or an earlier request with the same key still running.
-    (status === 409 && (retryAfterMs !== undefined || hints?.keyed === true))
-      ? 'rate-limited'
-      : // 501 says the server will never support this request: asking again cannot help.
-        status === 501
-        ? 'client'
-        : status >= 500
-          ? 'server'
-          : status === 401 || status === 403
-            ? 'auth'
-            : // 408 is the server giving up waiting for the request: a timeout, and worth another try.
-              status === 408
-              ? 'timeout'
-              : status >= 400
-                ? 'client'
-                : 'unknown';
-  return make(category, messageOf(error), error, status, retryAfterMs);
+    (status === 409 && (retryAfterMs !== undefined || keyed))
+    ? 'rate-limited'
+    : // 501 says the server will never support this request: asking again cannot help.
+      status === 501
+      ? 'client'
+      : status >= 500
+        ? 'server'
+        : status === 401 || status === 403
+          ? 'auth'
+          : // 408 is the server giving up waiting for the request: a timeout, and worth another try.
+            status === 408
+            ? 'timeout'
+            : status >= 400
+              ? 'client'
+              : 'unknown';
 }
 
 /**
@@ -137,44 +116,46 @@ export function classifyFailure(error: unknown, hints?: ClassifyHints): Failure 
   if (isFailure(error)) return error;
   const name = nameOf(error);
   const thrown = fields(error);
+  let category: FailureCategory = 'unknown';
+  let status: number | undefined;
+  let headers: unknown;
+  let retryAfterMs: unknown;
   if (name === 'CircuitOpenError') {
-    const wait = thrown?.retryAfterMs;
-    return make(
-      'circuit-open',
-      messageOf(error),
-      error,
-      undefined,
-      typeof wait === 'number' ? wait : undefined,
-    );
-  }
-  // A response that arrived says more than anything that happened to the signal afterwards.
-  if (name === 'HttpError' && thrown) {
-    const status = thrown.status as number;
-    const failure = fromStatus(status, headersOf(thrown.headers), error, hints);
-    if (typeof thrown.detail === 'string') failure.detail = thrown.detail;
-    return failure;
-  }
-  // An aborted signal explains whatever the operation threw: a deadline (a TimeoutError
-  // reason) is a timeout, anything else the caller giving up.
-  if (hints?.signal?.aborted) {
-    const timedOut = nameOf(hints.signal.reason) === 'TimeoutError';
-    return make(timedOut ? 'timeout' : 'aborted', messageOf(error), error);
-  }
-  if (name === 'TimeoutError') return make('timeout', messageOf(error), error);
-  if (name === 'AbortError') return make('aborted', messageOf(error), error);
-  if (
+    category = 'circuit-open';
+    retryAfterMs = thrown?.retryAfterMs;
+  } else if (name === 'HttpError') {
+    // A response that arrived says more than anything that happened to the signal afterwards.
+    status = thrown?.status as number;
+    headers = thrown?.headers;
+  } else if (hints?.signal?.aborted) {
+    // An aborted signal explains whatever the operation threw: a deadline (a TimeoutError
+    // reason) is a timeout, anything else the caller giving up.
+    category = nameOf(hints.signal.reason) === 'TimeoutError' ? 'timeout' : 'aborted';
+  } else if (name === 'TimeoutError') {
+    category = 'timeout';
+  } else if (name === 'AbortError') {
+    category = 'aborted';
+  } else if (
     name !== undefined &&
     STORAGE_ERROR.test(name) &&
     (typeof DOMException === 'undefined' || error instanceof DOMException || name === 'QuotaExceededError')
   ) {
-    return make('storage', messageOf(error), error);
+    category = 'storage';
+  } else if (name === 'NetworkError' || (error instanceof TypeError && FETCH_FAILURE.test(error.message))) {
+    category = hints?.online === false ? 'offline' : 'network';
+  } else if (thrown) {
+    status = statusOf(thrown);
+    headers = thrown.response?.headers;
   }
-  if (name === 'NetworkError' || (error instanceof TypeError && FETCH_FAILURE.test(error.message))) {
-    return make(hints?.online === false ? 'offline' : 'network', messageOf(error), error);
+  if (name === 'HttpError' || status !== undefined) {
+    const delay = parseRetryAfter(headersOf(headers)?.get('retry-after'), hints?.now);
+    category = statusCategory(status as number, delay, hints?.keyed === true);
+    retryAfterMs = delay;
   }
-  const status = thrown && statusOf(thrown);
-  if (status !== undefined) {
-    return fromStatus(status, headersOf(thrown?.response?.headers), error, hints);
-  }
-  return make('unknown', messageOf(error), error);
+  const { retryable, impact } = FAILURE_MEANINGS[category];
+  const failure: Failure = { category, retryable, impact, message: messageOf(error), cause: error };
+  if (status !== undefined) failure.status = status;
+  if (Number.isFinite(retryAfterMs)) failure.retryAfterMs = retryAfterMs as number;
+  if (name === 'HttpError' && typeof thrown?.detail === 'string') failure.detail = thrown.detail;
+  return failure;
 }

@@ -79,7 +79,7 @@ export class HttpError extends Error {
     let type = '';
     try {
       if (!res.bodyUsed && res.body !== null) {
-        const { text, complete } = await readBounded(res, o);
+        const [text, complete] = await readBounded(res, o);
         body = text;
         type = res.headers.get('content-type') ?? '';
         if (/[/+]json\b/i.test(type) && complete) {
@@ -117,17 +117,17 @@ export class HttpError extends Error {
 
 /**
  * Reads a response body as text, up to `MAX_ERROR_BODY_BYTES`, the time limit or the signal,
- * whichever comes first; `complete` when the whole body was read.
+ * whichever comes first: the text, and whether it is the whole body.
  */
 async function readBounded(
   res: Response,
   o: HttpErrorFromOptions,
-): Promise<{ text: string; complete: boolean }> {
+): Promise<[text: string, complete: boolean]> {
   const stream = res.body as ReadableStream<Uint8Array> | null;
   if (!stream || typeof stream.getReader !== 'function') {
     // A response-like object without a stream: its text is all there is.
     const text = await res.text();
-    return { text: text.slice(0, MAX_ERROR_BODY_BYTES), complete: text.length <= MAX_ERROR_BODY_BYTES };
+    return [text.slice(0, MAX_ERROR_BODY_BYTES), text.length <= MAX_ERROR_BODY_BYTES];
   }
   const reader = stream.getReader();
   const decoder = new TextDecoder();
@@ -163,7 +163,7 @@ async function readBounded(
     if (!complete) reader.cancel().catch(() => undefined);
     else reader.releaseLock();
   }
-  return { text, complete };
+  return [text, complete];
 }
 
 /** `HTTP 422 Unprocessable Entity from /api/notes/x`: the message when the body says nothing more. */

@@ -18,15 +18,18 @@ export class Call {
   /** Set once an attempt has read `ctx.idempotencyKey`: the operation sends the key. */
   keyRead = false;
 
-  constructor(
-    private key: string | undefined,
-    /** `ExecuteOptions.idempotent`: false makes retries of ambiguous failures depend on `keyRead`. */
-    readonly idempotent: boolean,
-  ) {}
+  #key: string | undefined;
+  /** `ExecuteOptions.idempotent`: false makes retries of ambiguous failures depend on `keyRead`. */
+  readonly idempotent: boolean;
+
+  constructor(key: string | undefined, idempotent: boolean) {
+    this.#key = key;
+    this.idempotent = idempotent;
+  }
 
   get idempotencyKey(): string {
     this.keyRead = true;
-    return (this.key ??= newId());
+    return (this.#key ??= newId());
   }
 
   /** Whether running the operation again cannot apply its effect twice. */
@@ -37,14 +40,18 @@ export class Call {
 
 /** The context an attempt's operation receives; the key is the execution's, made only if read. */
 class AttemptContext implements ExecutionContext {
-  constructor(
-    readonly signal: AbortSignal,
-    readonly attempt: number,
-    private readonly call: Call,
-  ) {}
+  readonly signal: AbortSignal;
+  readonly attempt: number;
+  readonly #call: Call;
+
+  constructor(signal: AbortSignal, attempt: number, call: Call) {
+    this.signal = signal;
+    this.attempt = attempt;
+    this.#call = call;
+  }
 
   get idempotencyKey(): string {
-    return this.call.idempotencyKey;
+    return this.#call.idempotencyKey;
   }
 }
 
@@ -117,10 +124,10 @@ export abstract class PolicyBase implements Policy, ChainLink {
     if (signal.aborted) return rejected(signal.reason);
     const call = new Call(opts?.idempotencyKey, opts?.idempotent ?? true);
     if (!this.events.observed) return startChain(fn, signal, this.chain, call);
-    return this.executeObserved(fn, signal, call);
+    return this.#executeObserved(fn, signal, call);
   }
 
-  private async executeObserved<T>(fn: Operation<T>, signal: AbortSignal, call: Call): Promise<T> {
+  async #executeObserved<T>(fn: Operation<T>, signal: AbortSignal, call: Call): Promise<T> {
     const start = this.clock.now();
     try {
       const value = await startChain(fn, signal, this.chain, call);

@@ -8,11 +8,11 @@ import type { Operation, Policy } from './types.js';
 export type Alternative<T> = T | ((f: Failure) => T | Promise<T>);
 
 class FallbackPolicy extends PolicyBase {
-  constructor(
-    private readonly alternatives: ReadonlyArray<Alternative<unknown>>,
-    clock?: Clock,
-  ) {
+  readonly #alternatives: ReadonlyArray<Alternative<unknown>>;
+
+  constructor(alternatives: ReadonlyArray<Alternative<unknown>>, clock?: Clock) {
     super(clock);
+    this.#alternatives = alternatives;
   }
 
   async run<T>(
@@ -27,13 +27,13 @@ class FallbackPolicy extends PolicyBase {
       return await runNext(fn, signal, attempt, chain, index + 1, call);
     } catch (error) {
       let lastError = error;
-      for (let i = 0; i < this.alternatives.length; i++) {
+      for (let i = 0; i < this.#alternatives.length; i++) {
         // A caller who aborted wants no answer at all, not a substitute.
         if (signal.aborted) throw lastError;
         const failure = classifyFailure(lastError);
         if (failure.category === 'aborted') throw lastError;
         if (this.events.observed) this.events.next({ type: 'fallback', index: i, failure });
-        const alternative = this.alternatives[i];
+        const alternative = this.#alternatives[i];
         try {
           return (
             typeof alternative === 'function'

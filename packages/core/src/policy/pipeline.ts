@@ -1,10 +1,15 @@
 import { observable, type Observable, type Subscription } from '../observable.js';
 import { PolicyBase, runNext, type Call, type ChainLink } from './base.js';
 import type { Operation, Policy, PolicyEvent } from './types.js';
+import { DEV } from '../dev.js';
 
 /** Runs a policy that is not one of ours as a chain link, through its public `execute`. */
 class ForeignLink implements ChainLink {
-  constructor(private readonly policy: Policy) {}
+  readonly #policy: Policy;
+
+  constructor(policy: Policy) {
+    this.#policy = policy;
+  }
 
   run<T>(
     fn: Operation<T>,
@@ -16,7 +21,7 @@ class ForeignLink implements ChainLink {
   ): Promise<T> {
     // A foreign policy that is not a retry knows nothing of the attempt number: keep ours
     // unless it counts attempts itself.
-    return this.policy.execute(
+    return this.#policy.execute(
       (ctx) =>
         runNext(
           fn,
@@ -91,9 +96,12 @@ class PipelinePolicy extends PolicyBase {
  * timeout(5_000))` retries calls that the breaker admits, each bounded by the timeout.
  */
 export function pipeline(...policies: Policy[]): Policy {
-  for (const [i, p] of policies.entries()) {
-    if (typeof (p as Partial<Policy> | undefined)?.execute !== 'function') {
-      throw new TypeError(`pipeline(): argument ${i} must be a Policy (an object with execute())`);
+  // A misuse the type checker already rejects: production builds leave it to the first call.
+  if (DEV) {
+    for (const [i, p] of policies.entries()) {
+      if (typeof (p as Partial<Policy> | undefined)?.execute !== 'function') {
+        throw new TypeError(`pipeline(): argument ${i} must be a Policy (an object with execute())`);
+      }
     }
   }
   return new PipelinePolicy(policies);

@@ -1,6 +1,6 @@
 import { number, object, optional } from '../check/schema.js';
 import { systemClock, type Clock } from '../clock.js';
-import { TimeBuckets } from './time-buckets.js';
+import { timeBuckets } from './time-buckets.js';
 import type { RetryBudget } from './types.js';
 import { clockSchema, parseOptions } from '../validate.js';
 import { DEV } from '../dev.js';
@@ -43,7 +43,7 @@ export function retryBudget(o?: RetryBudgetOptions): RetryBudget {
   if (DEV) parseOptions(schema(), o, 'retryBudget()');
   const { ratio = 0.2, minPerSecond = 10, windowMs = 10_000, clock = systemClock } = o ?? {};
   const reserve = (minPerSecond * windowMs) / 1000;
-  const window = new TimeBuckets(windowMs, 10, 2);
+  const window = timeBuckets(windowMs, 10, 2);
   const allowance = () => ratio * window.total(REQUESTS) + reserve - window.total(RETRIES);
   return {
     recordRequest() {

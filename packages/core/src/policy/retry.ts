@@ -54,23 +54,23 @@ const schema = () =>
 const defaultRetryIf = (f: Failure) => f.retryable;
 
 class RetryPolicy extends PolicyBase {
-  private readonly maxAttempts: number;
-  private readonly backoff: Backoff;
-  private readonly retryIf: (f: Failure, attempt: number) => boolean;
-  private readonly respectRetryAfter: boolean;
-  private readonly maxRetryAfterMs: number;
-  private readonly maxElapsedMs: number | undefined;
-  private readonly budget: RetryBudget | undefined;
+  readonly #maxAttempts: number;
+  readonly #backoff: Backoff;
+  readonly #retryIf: (f: Failure, attempt: number) => boolean;
+  readonly #respectRetryAfter: boolean;
+  readonly #maxRetryAfterMs: number;
+  readonly #maxElapsedMs: number | undefined;
+  readonly #budget: RetryBudget | undefined;
 
   constructor(o: RetryOptions | undefined) {
     super(o?.clock);
-    this.maxAttempts = o?.maxAttempts ?? 3;
-    this.backoff = o?.backoff ?? backoffs.exponential();
-    this.retryIf = o?.retryIf ?? defaultRetryIf;
-    this.respectRetryAfter = o?.respectRetryAfter ?? true;
-    this.maxRetryAfterMs = o?.maxRetryAfterMs ?? 60_000;
-    this.maxElapsedMs = o?.maxElapsedMs;
-    this.budget = o?.budget === false ? undefined : o?.budget;
+    this.#maxAttempts = o?.maxAttempts ?? 3;
+    this.#backoff = o?.backoff ?? backoffs.exponential();
+    this.#retryIf = o?.retryIf ?? defaultRetryIf;
+    this.#respectRetryAfter = o?.respectRetryAfter ?? true;
+    this.#maxRetryAfterMs = o?.maxRetryAfterMs ?? 60_000;
+    this.#maxElapsedMs = o?.maxElapsedMs;
+    this.#budget = o?.budget === false ? undefined : o?.budget;
   }
 
   run<T>(
@@ -81,23 +81,23 @@ class RetryPolicy extends PolicyBase {
     index: number,
     call: Call,
   ): Promise<T> {
-    this.budget?.recordRequest();
-    const startedAt = this.maxElapsedMs === undefined ? 0 : this.clock.now();
+    this.#budget?.recordRequest();
+    const startedAt = this.#maxElapsedMs === undefined ? 0 : this.clock.now();
     // The first attempt is the common case and most often succeeds: it costs one `then`,
     // and only a failure enters the retry loop.
     let first: T | Promise<T>;
     try {
       first = runNext(fn, signal, 1, chain, index + 1, call);
     } catch (error) {
-      return this.retryAfterFailure(error, fn, signal, chain, index, call, startedAt);
+      return this.#retryAfterFailure(error, fn, signal, chain, index, call, startedAt);
     }
     return Promise.resolve(first).then(undefined, (error: unknown) =>
-      this.retryAfterFailure(error, fn, signal, chain, index, call, startedAt),
+      this.#retryAfterFailure(error, fn, signal, chain, index, call, startedAt),
     );
   }
 
   /** Handles the failure of attempt 1 and runs the further attempts. */
-  private async retryAfterFailure<T>(
+  async #retryAfterFailure<T>(
     firstError: unknown,
     fn: Operation<T>,
     signal: AbortSignal,
@@ -120,7 +120,7 @@ class RetryPolicy extends PolicyBase {
       const delayMs =
         failure.category === 'aborted' || (isAmbiguous(failure) && !call.safeToRepeat)
           ? -1
-          : this.delayBeforeRetry(failure, attempt, previousDelayMs, startedAt);
+          : this.#delayBeforeRetry(failure, attempt, previousDelayMs, startedAt);
       if (delayMs < 0) {
         if (this.events.observed) this.events.next({ type: 'give-up', attempts: attempt, failure });
         throw error;
@@ -137,21 +137,21 @@ class RetryPolicy extends PolicyBase {
   }
 
   /** The wait before the next attempt, or −1 to give up. Takes from the budget only for a retry that will happen. */
-  private delayBeforeRetry(
+  #delayBeforeRetry(
     failure: Failure,
     attempt: number,
     previousDelayMs: number | undefined,
     startedAt: number,
   ): number {
-    if (attempt >= this.maxAttempts || !this.retryIf(failure, attempt)) return -1;
-    let delayMs = this.backoff.delay(attempt, previousDelayMs);
+    if (attempt >= this.#maxAttempts || !this.#retryIf(failure, attempt)) return -1;
+    let delayMs = this.#backoff.delay(attempt, previousDelayMs);
     if (!(delayMs >= 0)) delayMs = 0;
-    if (this.respectRetryAfter && failure.retryAfterMs !== undefined) {
-      delayMs = Math.max(delayMs, Math.min(failure.retryAfterMs, this.maxRetryAfterMs));
+    if (this.#respectRetryAfter && failure.retryAfterMs !== undefined) {
+      delayMs = Math.max(delayMs, Math.min(failure.retryAfterMs, this.#maxRetryAfterMs));
     }
-    if (this.maxElapsedMs !== undefined && this.clock.now() - startedAt + delayMs > this.maxElapsedMs)
+    if (this.#maxElapsedMs !== undefined && this.clock.now() - startedAt + delayMs > this.#maxElapsedMs)
       return -1;
-    if (this.budget && !this.budget.tryRetry()) return -1;
+    if (this.#budget && !this.#budget.tryRetry()) return -1;
     return delayMs;
   }
 }

@@ -5,59 +5,50 @@
  * The window slides one bucket at a time, so it covers between (n−1)/n and all of `durationMs`.
  * Several series (e.g. calls, failures) share the ring: bucket `b` of series `s` is `counts[b * series + s]`.
  */
-export class TimeBuckets {
-  private readonly counts: Float64Array;
-  private readonly totals: Float64Array;
-  private readonly bucketMs: number;
-  private epoch = -Infinity;
-
-  constructor(
-    durationMs: number,
-    private readonly bucketCount: number,
-    private readonly series: number,
-  ) {
-    this.bucketMs = Math.max(1, durationMs / bucketCount);
-    this.counts = new Float64Array(bucketCount * series);
-    this.totals = new Float64Array(series);
-  }
-
+export interface TimeBuckets {
   /** Moves the window to `now`, dropping buckets that fell out of it. Returns the current bucket. */
-  advance(now: number): number {
-    const epoch = Math.floor(now / this.bucketMs);
-    if (epoch > this.epoch) {
-      const stale = Math.min(epoch - this.epoch, this.bucketCount);
-      for (let step = 0; step < stale; step++) this.clearBucket(this.bucketOf(epoch - step));
-      this.epoch = epoch;
-    }
-    // A clock that steps backwards keeps counting into the newest bucket.
-    return this.bucketOf(this.epoch);
-  }
-
-  add(series: number, bucket: number, amount = 1): void {
-    const at = bucket * this.series + series;
-    this.counts[at] = (this.counts[at] ?? 0) + amount;
-    this.totals[series] = this.total(series) + amount;
-  }
-
+  advance(now: number): number;
+  /** Counts one in `series`, in `bucket` (what `advance` returned). */
+  add(series: number, bucket: number): void;
   /** The series' total over the window as of the last `advance`. */
-  total(series: number): number {
-    return this.totals[series] ?? 0;
-  }
+  total(series: number): number;
+  clear(): void;
+}
 
-  clear(): void {
-    this.counts.fill(0);
-    this.totals.fill(0);
-  }
-
-  private bucketOf(epoch: number): number {
-    return ((epoch % this.bucketCount) + this.bucketCount) % this.bucketCount;
-  }
-
-  private clearBucket(bucket: number): void {
-    for (let s = 0; s < this.series; s++) {
-      const at = bucket * this.series + s;
-      this.totals[s] = this.total(s) - (this.counts[at] ?? 0);
-      this.counts[at] = 0;
-    }
-  }
+export function timeBuckets(durationMs: number, bucketCount: number, series: number): TimeBuckets {
+  const bucketMs = Math.max(1, durationMs / bucketCount);
+  const counts = new Float64Array(bucketCount * series);
+  const totals = new Float64Array(series);
+  let epoch = -Infinity;
+  const bucketOf = (e: number) => ((e % bucketCount) + bucketCount) % bucketCount;
+  const total = (s: number) => totals[s] ?? 0;
+  return {
+    advance(now) {
+      const current = Math.floor(now / bucketMs);
+      if (current > epoch) {
+        const stale = Math.min(current - epoch, bucketCount);
+        for (let step = 0; step < stale; step++) {
+          const bucket = bucketOf(current - step);
+          for (let s = 0; s < series; s++) {
+            const at = bucket * series + s;
+            totals[s] = total(s) - (counts[at] ?? 0);
+            counts[at] = 0;
+          }
+        }
+        epoch = current;
+      }
+      // A clock that steps backwards keeps counting into the newest bucket.
+      return bucketOf(epoch);
+    },
+    add(s, bucket) {
+      const at = bucket * series + s;
+      counts[at] = (counts[at] ?? 0) + 1;
+      totals[s] = total(s) + 1;
+    },
+    total,
+    clear() {
+      counts.fill(0);
+      totals.fill(0);
+    },
+  };
 }

@@ -28,12 +28,13 @@ const ignore = () => undefined;
 const expired = (ms: number) => new TimeoutError(undefined, ms);
 
 class TimeoutPolicy extends PolicyBase {
-  constructor(
-    private readonly ms: number,
-    private readonly aggressive: boolean,
-    clock: Clock | undefined,
-  ) {
+  readonly #ms: number;
+  readonly #aggressive: boolean;
+
+  constructor(ms: number, aggressive: boolean, clock: Clock | undefined) {
     super(clock);
+    this.#ms = ms;
+    this.#aggressive = aggressive;
   }
 
   run<T>(
@@ -45,7 +46,7 @@ class TimeoutPolicy extends PolicyBase {
     call: Call,
   ): Promise<T> {
     const controller = new AbortController();
-    const ms = this.ms;
+    const ms = this.#ms;
     const clock = this.clock;
     let timedOut = false;
     let rejectEarly: ((reason: unknown) => void) | undefined;
@@ -94,7 +95,7 @@ class TimeoutPolicy extends PolicyBase {
         throw error;
       },
     );
-    if (!this.aggressive) return settled;
+    if (!this.#aggressive) return settled;
 
     // Aggressive: whichever comes first, the operation settling or the deadline (or the
     // caller's abort). The losing operation's outcome is observed so it is never unhandled.

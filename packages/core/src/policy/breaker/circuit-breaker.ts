@@ -9,7 +9,7 @@ import type { Backoff, BreakerSnapshot, BreakerState, Operation } from '../types
 import { breakerOptionsSchema, type BreakerOptions, type CircuitBreaker } from './options.js';
 import { loadRecord, saveRecord, type StorageLike } from './persist.js';
 import { boundRecord, type BreakerRecord } from './record.js';
-import { TabShare, type BroadcastChannelConstructor } from './tab-share.js';
+import { shareWithTabs, type BroadcastChannelConstructor, type TabShare } from './tab-share.js';
 import { createWindow, type OutcomeWindow } from './windows.js';
 import { DEV } from '../../dev.js';
 
@@ -23,87 +23,90 @@ export type { BreakerOptions, CircuitBreaker } from './options.js';
  */
 const defaultCountIf = (f: Failure) => meaningOf(f).signal === 'failing' && f.category !== 'unknown';
 
+// `#private` members: esbuild shortens their names as it does locals', while the methods stay
+// on the prototype, so call sites on the hot path stay monomorphic however many breakers a
+// page holds (per-instance closures made them measurably slower).
 class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
   readonly name: string;
   readonly state$: Observable<BreakerSnapshot>;
-  private current: BreakerState = 'closed';
-  private openedAt: number | undefined;
-  private openUntil: number | undefined;
+  #current: BreakerState = 'closed';
+  #openedAt: number | undefined;
+  #openUntil: number | undefined;
   /** Openings since the breaker last closed; the n-th lasts `openForMs.delay(n)`. */
-  private opens = 0;
-  private lastOpenMs: number | undefined;
+  #opens = 0;
+  #lastOpenMs: number | undefined;
   /** Bumped on every transition: an outcome from a call admitted under an older state is ignored. */
-  private generation = 0;
-  private lastChangeAt = -Infinity;
-  private probesInFlight = 0;
-  private halfOpenAt = 0;
-  private probeSuccesses = 0;
-  private isolations = 0;
+  #generation = 0;
+  #lastChangeAt = -Infinity;
+  #probesInFlight = 0;
+  #halfOpenAt = 0;
+  #probeSuccesses = 0;
+  #isolations = 0;
   /** Bumped by reset(): releases handed out before it no longer count. */
-  private isolationEpoch = 0;
+  #isolationEpoch = 0;
   /** Other tabs' breakers that hold an isolation of this dependency. */
-  private readonly holdersElsewhere = new Set<string>();
-  private readonly window: OutcomeWindow;
-  private readonly stateChanges = new Emitter<BreakerSnapshot>();
-  private readonly slowMs: number | undefined;
-  private readonly needsNow: boolean;
-  private readonly openFor: number | Backoff;
-  private readonly probes: number;
-  private readonly successesToClose: number;
-  private readonly countIf: (f: Failure) => boolean;
-  private readonly storage: StorageLike | undefined;
-  private readonly share: TabShare | undefined;
+  readonly #holdersElsewhere = new Set<string>();
+  readonly #window: OutcomeWindow;
+  readonly #stateChanges = new Emitter<BreakerSnapshot>();
+  readonly #slowMs: number | undefined;
+  readonly #needsNow: boolean;
+  readonly #openFor: number | Backoff;
+  readonly #probes: number;
+  readonly #successesToClose: number;
+  readonly #countIf: (f: Failure) => boolean;
+  readonly #storage: StorageLike | undefined;
+  readonly #share: TabShare | undefined;
 
   constructor(o: BreakerOptions) {
     super(o.clock);
     this.name = o.name;
-    this.window = createWindow(o.window ?? { kind: 'consecutive', failures: 5 }, o.slowCall?.rate);
-    this.slowMs = o.slowCall?.thresholdMs;
-    this.needsNow = this.slowMs !== undefined || this.window.needsTime;
-    this.openFor = o.openForMs ?? 30_000;
-    this.probes = o.halfOpen?.probes ?? 1;
-    this.successesToClose = o.halfOpen?.successesToClose ?? 1;
-    this.countIf = o.countIf ?? defaultCountIf;
+    this.#window = createWindow(o.window ?? { kind: 'consecutive', failures: 5 }, o.slowCall?.rate);
+    this.#slowMs = o.slowCall?.thresholdMs;
+    this.#needsNow = this.#slowMs !== undefined || this.#window.needsTime;
+    this.#openFor = o.openForMs ?? 30_000;
+    this.#probes = o.halfOpen?.probes ?? 1;
+    this.#successesToClose = o.halfOpen?.successesToClose ?? 1;
+    this.#countIf = o.countIf ?? defaultCountIf;
     this.state$ = observable<BreakerSnapshot>((subscriber) => {
       subscriber.next(this.snapshot);
-      const changes = this.stateChanges.observable.subscribe(subscriber);
+      const changes = this.#stateChanges.observable.subscribe(subscriber);
       return () => changes.unsubscribe();
     });
 
     if (o.persist === 'local') {
-      this.storage = o.localStorage ?? (globalThis as { localStorage?: StorageLike }).localStorage;
-      const restored = this.storage ? loadRecord(this.storage, this.name) : undefined;
-      if (restored) this.restore(this.bounded(restored));
+      this.#storage = o.localStorage ?? (globalThis as { localStorage?: StorageLike }).localStorage;
+      const restored = this.#storage ? loadRecord(this.#storage, this.name) : undefined;
+      if (restored) this.#restore(this.#bounded(restored));
     }
     if (o.share === 'tabs') {
       const Channel =
         o.BroadcastChannel ??
         (globalThis as { BroadcastChannel?: BroadcastChannelConstructor }).BroadcastChannel;
       if (Channel) {
-        this.share = new TabShare(
+        this.#share = shareWithTabs(
           this.name,
           Channel,
           (record, sender, holds) => {
-            this.applyRemote(this.bounded(record), sender, holds);
+            this.#applyRemote(this.#bounded(record), sender, holds);
           },
           () =>
-            this.lastChangeAt === -Infinity
+            this.#lastChangeAt === -Infinity
               ? undefined
-              : { record: this.record(), holds: this.isolations > 0 },
+              : { record: this.#record(), holds: this.#isolations > 0 },
         );
       }
     }
   }
 
   get state(): BreakerState {
-    return this.current;
+    return this.#current;
   }
 
   get snapshot(): BreakerSnapshot {
-    const counts = this.window.counts(this.window.needsTime ? this.clock.now() : 0);
-    const snapshot: BreakerSnapshot = { name: this.name, state: this.current, ...counts };
-    if (this.openedAt !== undefined) snapshot.openedAt = this.openedAt;
-    if (this.openUntil !== undefined) snapshot.openUntil = this.openUntil;
+    const counts = this.#window.counts(this.#window.needsTime ? this.clock.now() : 0);
+    const snapshot: BreakerSnapshot = { name: this.name, state: this.#current, ...counts };
+    if (this.#openedAt !== undefined) snapshot.openedAt = this.#openedAt;
+    if (this.#openUntil !== undefined) snapshot.openUntil = this.#openUntil;
     return snapshot;
   }
 
@@ -115,30 +118,30 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     index: number,
     call: Call,
   ): Promise<T> {
-    if (this.current !== 'closed' || this.slowMs !== undefined)
-      return this.runTimedOrProbing(fn, signal, attempt, chain, index, call);
+    if (this.#current !== 'closed' || this.#slowMs !== undefined)
+      return this.#runTimedOrProbing(fn, signal, attempt, chain, index, call);
     // Closed, no slow-call rule: the hot path. No clock read, one `then`.
-    const generation = this.generation;
+    const generation = this.#generation;
     let result: T | Promise<T>;
     try {
       result = runNext(fn, signal, attempt, chain, index + 1, call);
     } catch (error) {
-      this.onFailure(error, signal, generation, false, 0);
+      this.#onFailure(error, signal, generation, false, 0);
       return rejected(error);
     }
     return Promise.resolve(result).then(
       (value) => {
-        this.onSuccess(generation, false, 0);
+        this.#onSuccess(generation, false, 0);
         return value;
       },
       (error: unknown) => {
-        this.onFailure(error, signal, generation, false, 0);
+        this.#onFailure(error, signal, generation, false, 0);
         throw error;
       },
     );
   }
 
-  private async runTimedOrProbing<T>(
+  async #runTimedOrProbing<T>(
     fn: Operation<T>,
     signal: AbortSignal,
     attempt: number,
@@ -146,208 +149,204 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     index: number,
     call: Call,
   ): Promise<T> {
-    const probe = this.current !== 'closed' && this.admit();
-    const generation = this.generation;
-    const start = this.slowMs === undefined ? 0 : this.clock.now();
+    const probe = this.#current !== 'closed' && this.#admit();
+    const generation = this.#generation;
+    const start = this.#slowMs === undefined ? 0 : this.clock.now();
     let value: T;
     try {
       value = await runNext(fn, signal, attempt, chain, index + 1, call);
     } catch (error) {
-      this.onFailure(error, signal, generation, probe, start);
+      this.#onFailure(error, signal, generation, probe, start);
       throw error;
     }
-    this.onSuccess(generation, probe, start);
+    this.#onSuccess(generation, probe, start);
     return value;
   }
 
   /** Lets a call through a breaker that is not closed (as a probe: true), or throws `CircuitOpenError`. */
-  private admit(): boolean {
-    if (this.current === 'isolated') throw new CircuitOpenError(this.name, Infinity);
-    if (this.current === 'open') {
+  #admit(): boolean {
+    if (this.#current === 'isolated') throw new CircuitOpenError(this.name, Infinity);
+    if (this.#current === 'open') {
       const now = this.clock.now();
       // Opened "in the future": the wall clock was set back since, and the opening is over
       // (it would otherwise last as long as the jump).
-      const until = this.openedAt !== undefined && this.openedAt > now ? now : (this.openUntil ?? now);
+      const until = this.#openedAt !== undefined && this.#openedAt > now ? now : (this.#openUntil ?? now);
       if (now < until) throw new CircuitOpenError(this.name, until - now);
       // No timer moved us: the first call after `openUntil` does.
-      this.transition('half-open', now);
+      this.#transition('half-open', now);
     }
-    if (this.probesInFlight >= this.probes) {
+    if (this.#probesInFlight >= this.#probes) {
       // Probes that hang longer than an opening would last count as failed: otherwise one
       // request that never settles would keep the breaker half-open, refusing everything.
       const now = this.clock.now();
-      if (now - this.halfOpenAt >= (this.lastOpenMs ?? 0)) {
-        this.transition('open', now);
-        throw new CircuitOpenError(this.name, (this.openUntil ?? now) - now);
+      if (now - this.#halfOpenAt >= (this.#lastOpenMs ?? 0)) {
+        this.#transition('open', now);
+        throw new CircuitOpenError(this.name, (this.#openUntil ?? now) - now);
       }
       throw new CircuitOpenError(this.name, 0);
     }
-    this.probesInFlight++;
+    this.#probesInFlight++;
     return true;
   }
 
-  private onSuccess(generation: number, probe: boolean, start: number): void {
-    if (generation !== this.generation) return;
-    const now = this.needsNow ? this.clock.now() : 0;
-    const slow = this.slowMs !== undefined && now - start > this.slowMs;
+  #onSuccess(generation: number, probe: boolean, start: number): void {
+    if (generation !== this.#generation) return;
+    const now = this.#needsNow ? this.clock.now() : 0;
+    const slow = this.#slowMs !== undefined && now - start > this.#slowMs;
     if (probe) {
-      this.probesInFlight--;
-      if (slow) this.transition('open', now);
-      else if (++this.probeSuccesses >= this.successesToClose)
-        this.transition('closed', this.timeOfChange(now));
+      this.#probesInFlight--;
+      if (slow) this.#transition('open', now);
+      else if (++this.#probeSuccesses >= this.#successesToClose)
+        this.#transition('closed', this.#timeOfChange(now));
       return;
     }
-    if (this.window.record(false, slow, now)) this.transition('open', this.timeOfChange(now));
+    if (this.#window.record(false, slow, now)) this.#transition('open', this.#timeOfChange(now));
   }
 
-  private onFailure(
-    error: unknown,
-    signal: AbortSignal,
-    generation: number,
-    probe: boolean,
-    start: number,
-  ): void {
-    if (generation !== this.generation) return;
+  #onFailure(error: unknown, signal: AbortSignal, generation: number, probe: boolean, start: number): void {
+    if (generation !== this.#generation) return;
     const failure = classifyFailure(error, { signal });
     // A caller giving up says nothing of the dependency, whatever `countIf` says.
-    const counted = failure.category !== 'aborted' && this.countIf(failure);
+    const counted = failure.category !== 'aborted' && this.#countIf(failure);
     if (!counted) {
       // Not the dependency's fault (a 404, an abort): the breaker stays as it is.
-      if (probe) this.probesInFlight--;
+      if (probe) this.#probesInFlight--;
       return;
     }
-    const now = this.needsNow ? this.clock.now() : 0;
-    const slow = this.slowMs !== undefined && now - start > this.slowMs;
+    const now = this.#needsNow ? this.clock.now() : 0;
+    const slow = this.#slowMs !== undefined && now - start > this.#slowMs;
     if (probe) {
-      this.probesInFlight--;
-      this.transition('open', this.timeOfChange(now));
+      this.#probesInFlight--;
+      this.#transition('open', this.#timeOfChange(now));
       return;
     }
-    if (this.window.record(true, slow, now)) this.transition('open', this.timeOfChange(now));
+    if (this.#window.record(true, slow, now)) this.#transition('open', this.#timeOfChange(now));
   }
 
   /** The hot path reads the clock only when the window or slow-call rule needs it; a state change always does. */
-  private timeOfChange(now: number): number {
-    return this.needsNow ? now : this.clock.now();
+  #timeOfChange(now: number): number {
+    return this.#needsNow ? now : this.clock.now();
   }
 
   isolate(): () => void {
-    const epoch = this.isolationEpoch;
-    this.isolations++;
-    if (this.current !== 'isolated') this.transition('isolated', this.clock.now());
+    const epoch = this.#isolationEpoch;
+    this.#isolations++;
+    if (this.#current !== 'isolated') this.#transition('isolated', this.clock.now());
     // Already isolated (mirrored from another tab): tell the others this tab now holds it too.
-    else if (this.isolations === 1) this.share?.publish(this.record(), true);
+    else if (this.#isolations === 1) this.#share?.publish(this.#record(), true);
     let released = false;
     return () => {
-      if (released || epoch !== this.isolationEpoch) return;
+      if (released || epoch !== this.#isolationEpoch) return;
       released = true;
-      this.isolations--;
-      if (this.isolations > 0) return;
-      if (this.holdersElsewhere.size === 0) this.transition('closed', this.clock.now());
+      this.#isolations--;
+      if (this.#isolations > 0) return;
+      if (this.#holdersElsewhere.size === 0) this.#transition('closed', this.clock.now());
       // Still isolated by another tab: tell it this one has let go.
-      else this.share?.publish(this.record(), false);
+      else this.#share?.publish(this.#record(), false);
     };
   }
 
   reset(): void {
-    this.isolationEpoch++;
-    this.isolations = 0;
-    this.holdersElsewhere.clear();
-    this.window.reset();
-    if (this.current !== 'closed') this.transition('closed', this.clock.now());
+    this.#isolationEpoch++;
+    this.#isolations = 0;
+    this.#holdersElsewhere.clear();
+    this.#window.reset();
+    if (this.#current !== 'closed') this.#transition('closed', this.clock.now());
     else {
-      this.opens = 0;
-      this.lastOpenMs = undefined;
+      this.#opens = 0;
+      this.#lastOpenMs = undefined;
     }
   }
 
   dispose(): void {
-    this.share?.close();
+    this.#share?.close();
   }
 
-  private transition(to: BreakerState, now: number, remote?: BreakerRecord): void {
-    const from = this.current;
-    this.current = to;
-    this.generation++;
-    this.lastChangeAt = remote ? remote.at : now;
-    this.probesInFlight = 0;
-    this.probeSuccesses = 0;
+  #transition(to: BreakerState, now: number, remote?: BreakerRecord): void {
+    const from = this.#current;
+    this.#current = to;
+    this.#generation++;
+    this.#lastChangeAt = remote ? remote.at : now;
+    this.#probesInFlight = 0;
+    this.#probeSuccesses = 0;
     switch (to) {
       case 'open':
         if (remote) {
-          this.opens = remote.opens;
-          this.lastOpenMs = remote.lastOpenMs;
-          this.openedAt = remote.openedAt ?? now;
-          this.openUntil = remote.openUntil ?? now;
+          this.#opens = remote.opens;
+          this.#lastOpenMs = remote.lastOpenMs;
+          this.#openedAt = remote.openedAt ?? now;
+          this.#openUntil = remote.openUntil ?? now;
         } else {
-          this.opens++;
+          this.#opens++;
           const ms =
-            typeof this.openFor === 'number' ? this.openFor : this.openFor.delay(this.opens, this.lastOpenMs);
-          this.lastOpenMs = Number.isFinite(ms) && ms > 0 ? ms : 0;
-          this.openedAt = now;
-          this.openUntil = now + this.lastOpenMs;
+            typeof this.#openFor === 'number'
+              ? this.#openFor
+              : this.#openFor.delay(this.#opens, this.#lastOpenMs);
+          this.#lastOpenMs = Number.isFinite(ms) && ms > 0 ? ms : 0;
+          this.#openedAt = now;
+          this.#openUntil = now + this.#lastOpenMs;
         }
         break;
       case 'half-open':
-        this.halfOpenAt = now;
+        this.#halfOpenAt = now;
         if (remote) {
-          this.opens = remote.opens;
-          this.lastOpenMs = remote.lastOpenMs;
-          this.openedAt = remote.openedAt;
-          this.openUntil = remote.openUntil;
+          this.#opens = remote.opens;
+          this.#lastOpenMs = remote.lastOpenMs;
+          this.#openedAt = remote.openedAt;
+          this.#openUntil = remote.openUntil;
         }
         break;
       case 'closed':
-        this.window.reset();
-        this.opens = 0;
-        this.lastOpenMs = undefined;
-        this.openedAt = undefined;
-        this.openUntil = undefined;
+        this.#window.reset();
+        this.#opens = 0;
+        this.#lastOpenMs = undefined;
+        this.#openedAt = undefined;
+        this.#openUntil = undefined;
         break;
       case 'isolated':
-        this.openedAt = remote?.openedAt ?? now;
-        this.openUntil = undefined;
+        this.#openedAt = remote?.openedAt ?? now;
+        this.#openUntil = undefined;
         break;
     }
     if (from !== to && this.events.observed) {
       this.events.next({ type: 'breaker-state', breaker: this.name, from, to });
     }
-    if (this.stateChanges.observed) this.stateChanges.next(this.snapshot);
+    if (this.#stateChanges.observed) this.#stateChanges.next(this.snapshot);
     if (remote) return;
-    const record = this.record();
-    this.share?.publish(record, this.isolations > 0);
-    if (this.storage) saveRecord(this.storage, this.name, record);
+    const record = this.#record();
+    this.#share?.publish(record, this.#isolations > 0);
+    if (this.#storage) saveRecord(this.#storage, this.name, record);
   }
 
-  private record(): BreakerRecord {
-    const record: BreakerRecord = { state: this.current, opens: this.opens, at: this.lastChangeAt };
-    if (this.openedAt !== undefined) record.openedAt = this.openedAt;
-    if (this.openUntil !== undefined) record.openUntil = this.openUntil;
-    if (this.lastOpenMs !== undefined) record.lastOpenMs = this.lastOpenMs;
+  #record(): BreakerRecord {
+    const record: BreakerRecord = { state: this.#current, opens: this.#opens, at: this.#lastChangeAt };
+    if (this.#openedAt !== undefined) record.openedAt = this.#openedAt;
+    if (this.#openUntil !== undefined) record.openUntil = this.#openUntil;
+    if (this.#lastOpenMs !== undefined) record.lastOpenMs = this.#lastOpenMs;
     return record;
   }
 
   /** Another tab changed state: mirror it, unless this tab holds its own isolation or knows something newer. */
-  private applyRemote(record: BreakerRecord, sender: string, holds: boolean): void {
-    if (holds) this.holdersElsewhere.add(sender);
-    else this.holdersElsewhere.delete(sender);
-    if (record.at < this.lastChangeAt) return;
-    if (this.isolations > 0) return;
+  #applyRemote(record: BreakerRecord, sender: string, holds: boolean): void {
+    if (holds) this.#holdersElsewhere.add(sender);
+    else this.#holdersElsewhere.delete(sender);
+    if (record.at < this.#lastChangeAt) return;
+    if (this.#isolations > 0) return;
     // The last holder elsewhere let go while this tab mirrored its isolation: close here too.
-    if (record.state === 'isolated' && this.holdersElsewhere.size === 0) {
-      if (this.current === 'isolated') this.transition('closed', this.clock.now());
+    if (record.state === 'isolated' && this.#holdersElsewhere.size === 0) {
+      if (this.#current === 'isolated') this.#transition('closed', this.clock.now());
       return;
     }
-    if (record.state === this.current && record.state !== 'open') {
-      this.lastChangeAt = record.at;
+    if (record.state === this.#current && record.state !== 'open') {
+      this.#lastChangeAt = record.at;
       return;
     }
-    this.transition(record.state, this.clock.now(), record);
+    this.#transition(record.state, this.clock.now(), record);
   }
 
   /** A record from storage or another tab, bounded by what this breaker could have written now. */
-  private bounded(record: BreakerRecord): BreakerRecord {
-    const openFor = this.openFor;
+  #bounded(record: BreakerRecord): BreakerRecord {
+    const openFor = this.#openFor;
     return boundRecord(
       record,
       this.clock.now(),
@@ -356,15 +355,15 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
   }
 
   /** State saved before a reload. Isolation is not restored: nothing could release it any more. */
-  private restore(record: BreakerRecord): void {
+  #restore(record: BreakerRecord): void {
     if (record.state !== 'open' && record.state !== 'half-open') return;
-    this.current = 'open';
-    this.opens = record.opens;
-    this.lastOpenMs = record.lastOpenMs;
-    this.openedAt = record.openedAt ?? record.at;
+    this.#current = 'open';
+    this.#opens = record.opens;
+    this.#lastOpenMs = record.lastOpenMs;
+    this.#openedAt = record.openedAt ?? record.at;
     // A breaker that was probing when the page went away probes again on its next call.
-    this.openUntil = record.state === 'half-open' ? record.at : record.openUntil;
-    this.lastChangeAt = record.at;
+    this.#openUntil = record.state === 'half-open' ? record.at : record.openUntil;
+    this.#lastChangeAt = record.at;
   }
 }
 

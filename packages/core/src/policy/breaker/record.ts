@@ -18,6 +18,9 @@ export const PROTOCOL = 1;
 
 const STATES: readonly unknown[] = ['closed', 'open', 'half-open', 'isolated'];
 
+/** The record's optional fields, all times or durations in ms. */
+const OPTIONAL_TIMES = ['openedAt', 'openUntil', 'lastOpenMs'] as const;
+
 function finite(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
@@ -28,9 +31,10 @@ export function parseRecord(value: unknown): BreakerRecord | undefined {
   const v = value as Record<string, unknown>;
   if (!STATES.includes(v.state) || !finite(v.at) || !finite(v.opens) || v.opens < 0) return undefined;
   const record: BreakerRecord = { state: v.state as BreakerState, opens: v.opens, at: v.at };
-  if (finite(v.openedAt)) record.openedAt = v.openedAt;
-  if (finite(v.openUntil)) record.openUntil = v.openUntil;
-  if (finite(v.lastOpenMs)) record.lastOpenMs = v.lastOpenMs;
+  for (const key of OPTIONAL_TIMES) {
+    const time = v[key];
+    if (finite(time)) record[key] = time;
+  }
   if ((record.state === 'open' || record.state === 'half-open') && record.openUntil === undefined)
     return undefined;
   return record;

@@ -8,66 +8,66 @@ export interface BroadcastChannelLike {
 }
 export type BroadcastChannelConstructor = new (name: string) => BroadcastChannelLike;
 
+/** A breaker's link to its namesakes in other tabs (see `shareWithTabs`). */
+export interface TabShare {
+  /** `holds`: this instance itself holds an isolation (others stay isolated until it lets go). */
+  publish(record: BreakerRecord, holds: boolean): void;
+  close(): void;
+}
+
 /**
  * Mirrors a breaker's transitions to same-named breakers in other tabs and frames of the
  * origin. A new instance asks the others for their state, so a tab opened while the
  * breaker is open elsewhere starts open instead of hammering the failing dependency.
  */
-export class TabShare {
-  private readonly channel: BroadcastChannelLike;
-  private readonly id = Math.random().toString(36).slice(2);
-
-  constructor(
-    name: string,
-    Channel: BroadcastChannelConstructor,
-    onRemote: (record: BreakerRecord, sender: string, holds: boolean) => void,
-    current: () => { record: BreakerRecord; holds: boolean } | undefined,
-  ) {
-    this.channel = new Channel(`bulletproof-breaker:${name}`);
-    // Node's BroadcastChannel would otherwise keep the process alive.
-    (this.channel as { unref?: () => void }).unref?.();
-    this.channel.addEventListener('message', (event: MessageEvent) => {
-      const data = event.data as {
-        v?: unknown;
-        type?: unknown;
-        id?: unknown;
-        record?: unknown;
-        holds?: unknown;
-      } | null;
-      if (typeof data !== 'object' || data === null || data.v !== PROTOCOL || typeof data.id !== 'string')
-        return;
-      if (data.id === this.id) return;
-      if (data.type === 'sync') {
-        const known = current();
-        if (known) this.publish(known.record, known.holds);
-        return;
-      }
-      if (data.type === 'state') {
-        const record = parseRecord(data.record);
-        if (record) onRemote(record, data.id, data.holds === true);
-      }
-    });
-    this.post({ v: PROTOCOL, type: 'sync', id: this.id });
-  }
-
-  /** `holds`: this instance itself holds an isolation (others stay isolated until it lets go). */
-  publish(record: BreakerRecord, holds: boolean): void {
-    this.post({ v: PROTOCOL, type: 'state', id: this.id, record, holds });
-  }
-
-  close(): void {
+export function shareWithTabs(
+  name: string,
+  Channel: BroadcastChannelConstructor,
+  onRemote: (record: BreakerRecord, sender: string, holds: boolean) => void,
+  current: () => { record: BreakerRecord; holds: boolean } | undefined,
+): TabShare {
+  const channel = new Channel(`bulletproof-breaker:${name}`);
+  const id = Math.random().toString(36).slice(2);
+  const post = (type: string, more?: object) => {
     try {
-      this.channel.close();
-    } catch {
-      // Already closed.
-    }
-  }
-
-  private post(message: unknown): void {
-    try {
-      this.channel.postMessage(message);
+      channel.postMessage({ v: PROTOCOL, type, id, ...more });
     } catch {
       // A closed channel: this breaker simply stops mirroring.
     }
-  }
+  };
+  const publish = (record: BreakerRecord, holds: boolean) => post('state', { record, holds });
+  // Node's BroadcastChannel would otherwise keep the process alive.
+  (channel as { unref?: () => void }).unref?.();
+  channel.addEventListener('message', (event: MessageEvent) => {
+    const data = event.data as {
+      v?: unknown;
+      type?: unknown;
+      id?: unknown;
+      record?: unknown;
+      holds?: unknown;
+    } | null;
+    if (typeof data !== 'object' || data === null || data.v !== PROTOCOL || typeof data.id !== 'string')
+      return;
+    if (data.id === id) return;
+    if (data.type === 'sync') {
+      const known = current();
+      if (known) publish(known.record, known.holds);
+      return;
+    }
+    if (data.type === 'state') {
+      const record = parseRecord(data.record);
+      if (record) onRemote(record, data.id, data.holds === true);
+    }
+  });
+  post('sync');
+  return {
+    publish,
+    close() {
+      try {
+        channel.close();
+      } catch {
+        // Already closed.
+      }
+    },
+  };
 }
