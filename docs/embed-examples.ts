@@ -25,6 +25,7 @@ export const QUOTING_PAGES = [
   'docs/getting-started-react.md',
   'docs/policies.md',
   'docs/offline-writes.md',
+  'docs/fallback-tiers.md',
   'docs/service-worker.md',
   'docs/connectivity.md',
   'docs/prediction.md',

@@ -1,4 +1,4 @@
-import type { HttpPayload, OutboxEntry } from '@bulletproof/core';
+import type { HttpPayload, OutboxEntry, PendingOverlayOptions } from '@bulletproof/core';
 import * as z from 'zod/mini';
 import type { Note } from '../../server/note.js';
 
@@ -48,32 +48,43 @@ export function localWriteOf(entry: OutboxEntry): LocalWrite | undefined {
   };
 }
 
-/** The server's list with this device's unsent writes laid over it, newest first. */
-export function applyLocalWrites(notes: readonly Note[], writes: readonly LocalWrite[]): ShownNote[] {
-  const shown = new Map<string, ShownNote>(notes.map((n) => [n.id, { ...n, sync: 'synced' }]));
-  for (const write of [...writes].sort((a, b) => a.at - b.at)) {
-    const current = shown.get(write.noteId);
-    if (write.kind === 'delete') {
-      // A delete the server refused leaves the note where it was.
-      if (write.sync === 'not-saved') {
-        if (current) shown.set(write.noteId, { ...current, sync: 'not-saved' });
-      } else {
-        shown.delete(write.noteId);
-      }
-      continue;
-    }
-    if (!write.note) continue;
-    shown.set(write.noteId, {
-      id: write.noteId,
-      title: write.note.title,
-      body: write.note.body,
-      createdAt: current?.createdAt ?? write.at,
-      updatedAt: Math.max(write.at, current?.updatedAt ?? 0),
-      sync: write.sync,
-    });
+/** The note as one unsent write leaves it (`undefined`: not in the list); other writes leave it as it is. */
+export function applyLocalWrite(
+  current: ShownNote | undefined,
+  write: LocalWrite | undefined,
+): ShownNote | undefined {
+  if (!write) return current;
+  if (write.kind === 'delete') {
+    // A delete the server refused leaves the note where it was.
+    return write.sync === 'not-saved' && current ? { ...current, sync: 'not-saved' } : undefined;
   }
-  return [...shown.values()].sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id));
+  if (!write.note) return current;
+  return {
+    id: write.noteId,
+    title: write.note.title,
+    body: write.note.body,
+    createdAt: current?.createdAt ?? write.at,
+    updatedAt: Math.max(write.at, current?.updatedAt ?? 0),
+    sync: write.sync,
+  };
 }
+
+/**
+ * The server's list with this device's unsent writes laid over it (`usePendingOverlay`), in
+ * the order they were made. Writes the server refused stay in view, marked "not saved", until
+ * the user retries or discards them.
+ */
+export const NOTE_WRITES: PendingOverlayOptions<ShownNote, HttpPayload> = {
+  type: 'http',
+  id: (note) => note.id,
+  idOf: (_payload, entry) => localWriteOf(entry)?.noteId,
+  apply: (note, _payload, entry) => applyLocalWrite(note, localWriteOf(entry)),
+  includeDead: true,
+};
+
+/** Newest first, as the list shows them. */
+export const newestFirst = (a: ShownNote, b: ShownNote) =>
+  b.updatedAt - a.updatedAt || a.id.localeCompare(b.id);
 
 function parseJson(text: string): unknown {
   try {

@@ -1,34 +1,16 @@
+import { lastGood } from '@bulletproof/core';
 import * as z from 'zod/mini';
 import { noteSchema, type Note } from '../../server/note.js';
 
+const notesSchema = z.array(noteSchema);
+
 /**
- * The last list the server gave, kept on this device. Reads fall back to it when the
- * server cannot be reached, so the app opens with the user's notes even offline.
- * Anything unreadable is ignored rather than trusted.
+ * The last list the server gave, kept on this device: the notes read's fallback tier. Reads
+ * fall back to it when the server cannot be reached, so the app opens with the user's notes
+ * even offline. Anything unreadable is dropped rather than trusted.
  */
-const KEY = 'field-notes:last-good-list';
-const cachedSchema = z.object({ savedAt: z.number(), notes: z.array(noteSchema) });
-
-export interface CachedNotes {
-  savedAt: number;
-  notes: Note[];
-}
-
-export function readCachedNotes(): CachedNotes | undefined {
-  try {
-    const raw = localStorage.getItem(KEY);
-    if (raw === null) return undefined;
-    const parsed = cachedSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export function writeCachedNotes(notes: Note[], savedAt: number): void {
-  try {
-    localStorage.setItem(KEY, JSON.stringify({ savedAt, notes } satisfies CachedNotes));
-  } catch {
-    // Storage full or blocked: the list still works, it just will not open offline.
-  }
-}
+export const notesCopy = lastGood<Note[]>('field-notes:notes', {
+  // Field notes are opened again after days away from any network: a month-old copy still helps.
+  maxAgeMs: 30 * 24 * 3_600_000,
+  parse: (saved) => notesSchema.parse(saved),
+});

@@ -1,12 +1,12 @@
 import type { ExecutionContext } from '@bulletproof/core';
-import { useBulletproof, useOutbox, useProtection } from '@bulletproof/react';
+import { useBulletproof, usePendingOverlay, useProtection } from '@bulletproof/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Note } from '../../server/note.js';
 import { DEPENDENCIES } from '../app/dependencies.js';
 import { useDemo } from '../app/demo-context.js';
-import { readCachedNotes, writeCachedNotes } from './note-cache.js';
+import { notesCopy } from './note-cache.js';
 import { fetchNotes } from './notes-api.js';
-import { applyLocalWrites, localWriteOf, type LocalWrite, type ShownNote } from './local-writes.js';
+import { localWriteOf, newestFirst, NOTE_WRITES, type ShownNote } from './local-writes.js';
 
 /** Where the list on screen came from: the server just now, or the copy kept on this device. */
 export type NotesSource = 'server' | 'device' | 'none';
@@ -25,13 +25,6 @@ export interface NotesView {
   confirmDeleted: (id: string) => void;
 }
 
-class NoCopyOnDevice extends Error {
-  override name = 'NoCopyOnDevice';
-  constructor() {
-    super('The notes could not be loaded, and there is no copy on this device yet.');
-  }
-}
-
 /**
  * The notes list: loaded through the `notes-read` dependency with the last good list as
  * its fallback, refreshed while the page is visible, and overlaid with the writes still in
@@ -42,9 +35,9 @@ export function useNotes(): NotesView {
   const protection = useProtection();
   const { settings } = useDemo();
   const [server, setServer] = useState<{ notes: Note[]; source: NotesSource; syncedAt?: number }>(() => {
-    const cached = readCachedNotes();
-    return cached
-      ? { notes: cached.notes, source: 'device', syncedAt: cached.savedAt }
+    const saved = notesCopy.recall();
+    return saved
+      ? { notes: saved.value, source: 'device', syncedAt: saved.savedAt }
       : { notes: [], source: 'none' };
   });
 
@@ -53,18 +46,9 @@ export function useNotes(): NotesView {
     function (this: ExecutionContext) {
       return fetchNotes(this.signal);
     },
-    {
-      dependency: DEPENDENCIES.read,
-      fallback: (failure) => {
-        // Only a load that failed needs the copy on this device. A cancelled one (the view
-        // went away, as React's StrictMode makes it do once in development) needs no stand-in:
-        // handing the cancellation back keeps it a cancellation, never a message.
-        if (failure.category === 'aborted') throw failure.cause;
-        const cached = readCachedNotes();
-        if (!cached) throw new NoCopyOnDevice();
-        return cached.notes;
-      },
-    },
+    // Every list loaded is saved on the device; a load that fails shows the saved copy (and
+    // fails, said once, when there is none yet). A cancelled load serves nothing.
+    { dependency: DEPENDENCIES.read, fallback: notesCopy },
   );
   const serverNotes = useRef(server.notes);
   useEffect(() => {
@@ -89,7 +73,7 @@ export function useNotes(): NotesView {
     }
     const now = Date.now();
     const merged = [...notes.values()];
-    writeCachedNotes(merged, now);
+    notesCopy.remember(merged);
     setServer({ notes: merged, source: 'server', syncedAt: now });
   }, []);
 
@@ -103,7 +87,11 @@ export function useNotes(): NotesView {
         if (result.status === 'ok') {
           acceptServerList(result.value, startedAt);
         } else if (result.status === 'fallback') {
-          setServer((s) => ({ ...s, notes: result.value, source: 'device' }));
+          setServer((s) => ({
+            notes: result.value,
+            source: 'device',
+            syncedAt: result.savedAt ?? s.syncedAt,
+          }));
         }
       })
       .finally(() => {
@@ -114,7 +102,7 @@ export function useNotes(): NotesView {
   const update = useCallback((change: (notes: Note[]) => Note[]) => {
     setServer((s) => {
       const notes = change(s.notes);
-      writeCachedNotes(notes, s.syncedAt ?? Date.now());
+      notesCopy.remember(notes);
       return { ...s, notes };
     });
   }, []);
@@ -178,12 +166,12 @@ export function useNotes(): NotesView {
     return () => subscription.unsubscribe();
   }, [protection, confirmSaved, confirmDeleted]);
 
-  const { pending, dead } = useOutbox();
-  const localWrites = useMemo(
-    () => [...pending, ...dead].map(localWriteOf).filter((w): w is LocalWrite => w !== undefined),
-    [pending, dead],
+  const synced = useMemo(
+    () => server.notes.map((n): ShownNote => ({ ...n, sync: 'synced' })),
+    [server.notes],
   );
-  const notes = useMemo(() => applyLocalWrites(server.notes, localWrites), [server.notes, localWrites]);
+  const overlaid = usePendingOverlay(synced, NOTE_WRITES);
+  const notes = useMemo(() => [...overlaid.items].sort(newestFirst), [overlaid]);
 
   return {
     notes,

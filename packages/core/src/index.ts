@@ -7,6 +7,7 @@ export * from './degrade/index.js';
 export * from './messages/index.js';
 export * from './recovery/index.js';
 export * from './drafts/index.js';
+export * from './last-good/index.js';
 export * from './connectivity/index.js';
 export * from './outbox/index.js';
 export * from './protection/index.js';

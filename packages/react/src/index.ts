@@ -12,6 +12,7 @@ export { useMessages } from './hooks/useMessages.js';
 export type { MessagesView } from './hooks/useMessages.js';
 export { useOutbox } from './hooks/useOutbox.js';
 export type { OutboxView } from './hooks/useOutbox.js';
+export { usePendingOverlay } from './hooks/usePendingOverlay.js';
 export { useProtectionStatus } from './hooks/useProtectionStatus.js';
 export { useText } from './hooks/useText.js';
 export type { TextOf } from './hooks/useText.js';

@@ -2,7 +2,7 @@
 // a real outbox (in fake-indexeddb), connectivity monitor, message center.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { createProtection, HttpError, timeout } from '@bulletproof/core';
+import { createProtection, HttpError, lastGood, savedAtText, timeout } from '@bulletproof/core';
 import type { ConnectivityWindow, ExecutionContext, Protection } from '@bulletproof/core';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { StrictMode, useEffect } from 'react';
@@ -14,6 +14,7 @@ import { MessageCenter } from './components/MessageCenter.js';
 import { OutboxPanel } from './components/OutboxPanel.js';
 import { BulletproofProvider } from './context/BulletproofProvider.js';
 import { useBulletproof } from './hooks/useBulletproof.js';
+import { useText } from './hooks/useText.js';
 import { axeViolations } from './test-utils/axe.js';
 
 /** A window whose `navigator.onLine` and online/offline events the test controls. */
@@ -203,6 +204,43 @@ describe('with the real createProtection', () => {
     expect(fallback).not.toHaveBeenCalled();
     expect(protection.messages.visible).toEqual({ banners: [], toasts: [] });
     expect(protection.connectivity.snapshot.status).not.toBe('unreachable');
+  });
+
+  it('useBulletproof with a lastGood() fallback: a failed load shows the saved copy and says from when', async () => {
+    const { mount } = setup();
+    const notesCopy = lastGood<string[]>('react-notes', { storage: false });
+    let answer: () => Promise<string[]> = () => Promise.resolve(['saved note']);
+    function Notes() {
+      const text = useText();
+      const load = useBulletproof('load', () => answer(), {
+        dependency: 'api',
+        fallback: notesCopy,
+        silent: true,
+      });
+      const { result } = load;
+      return (
+        <>
+          <button onClick={() => void load.run()}>load</button>
+          <p data-testid="state">{load.state}</p>
+          {result?.status === 'fallback' && result.savedAt !== undefined && (
+            <p>{text('savedCopy', { time: savedAtText(result.savedAt) })}</p>
+          )}
+          {result?.status === 'ok' || result?.status === 'fallback' ? <p>{result.value.join()}</p> : null}
+        </>
+      );
+    }
+    mount(<Notes />);
+    const savedAt = Date.now();
+    fireEvent.click(screen.getByText('load'));
+    await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('succeeded'));
+    answer = () => Promise.reject(new TypeError('Failed to fetch'));
+    fireEvent.click(screen.getByText('load'));
+    await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('fallback'));
+    expect(screen.getByText('saved note')).toBeTruthy();
+    // Saved by the first load: its time (the minute may have turned since).
+    const sentences = [savedAt, Date.now()].map((t) => `Showing a copy saved at ${savedAtText(t)}.`);
+    expect(sentences).toContain(screen.getByText(/^Showing a copy saved at /).textContent);
+    notesCopy.forget();
   });
 
   it('a refused write: the message offers Review, which takes the user to the outbox panel', async () => {

@@ -6,6 +6,7 @@ import { clockSchema, hasMethods, nonEmptyStringSchema, parseOptions } from '../
 /** The slice of `localStorage` a last-good tier uses. */
 export type LastGoodStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
+/** How long a saved answer is served, where it is kept and how it is checked when read back. */
 export interface LastGoodOptions<T> {
   /** The oldest saved answer still served, in ms. Default 24 hours. */
   maxAgeMs?: number;

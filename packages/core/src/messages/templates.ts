@@ -45,6 +45,11 @@ export interface Templates {
   rejected: TemplateText;
   /** A read the app asked about failed, with nothing to show instead. */
   loadFailed: TemplateText;
+  /**
+   * A read failed and what shows is the copy saved from its last success (a `lastGood()`
+   * fallback): `{time}` it was saved (`savedAtText(savedAt)`). Also for the app's own line by the data.
+   */
+  savedCopy: TemplateText;
   /** A write the app asked about failed and could not be kept for later. */
   saveFailed: TemplateText;
 
@@ -132,6 +137,7 @@ export const defaultTemplates: Readonly<Templates> = Object.freeze({
     other: "{count} of your changes couldn't be saved because the server didn't accept them.",
   },
   loadFailed: "Something didn't load. Please try again in a moment.",
+  savedCopy: 'Showing a copy saved at {time}.',
   saveFailed: "Your change couldn't be saved. Please try again.",
 
   actionReview: 'Review',

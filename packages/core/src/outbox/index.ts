@@ -20,3 +20,5 @@ export type {
   OutboxStats,
   OutboxWindow,
 } from './types.js';
+export { overlayPending } from './pending-overlay.js';
+export type { PendingOverlay, PendingOverlayOptions } from './pending-overlay.js';

@@ -2,6 +2,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../failure/errors.js';
+import { lastGood } from '../last-good/index.js';
 import type { VisibleMessages } from '../messages/index.js';
 import type { OutboxHandler } from '../outbox/index.js';
 import { circuitBreaker, pipeline, retry } from '../policy/index.js';
@@ -202,6 +203,82 @@ describe('protect', () => {
     const result = await pending;
     expect(result).toMatchObject({ status: 'cancelled', failure: { category: 'aborted' } });
     expect(visible(p).toasts).toEqual([]);
+  });
+});
+
+describe('a lastGood() fallback', () => {
+  const once = { dependencies: { default: { policy: retry({ maxAttempts: 1 }) } } };
+  let keys = 0;
+  // In this page's memory, under a key of its own: tests share nothing.
+  const tier = () => lastGood<string[]>(`notes-${String(++keys)}`, { storage: false });
+
+  it('remembers every success and answers a failure with the copy and when it was saved', async () => {
+    const p = make(once);
+    const notes = tier();
+    expect(await p.protect('load', () => Promise.resolve(['a']), { fallback: notes })).toEqual({
+      status: 'ok',
+      value: ['a'],
+    });
+    const savedAt = Date.now();
+    // A minute later by the clock (no timers run: the outbox's storage stays as it is).
+    vi.setSystemTime(savedAt + 60_000);
+    const result = await p.protect('load', () => Promise.reject(networkError()), { fallback: notes });
+    expect(result).toMatchObject({
+      status: 'fallback',
+      value: ['a'],
+      savedAt,
+      failure: { category: 'network' },
+    });
+    // What the person sees is their data, saved earlier: that is what they are told, not "didn't load".
+    expect(visible(p).toasts.map((m) => [m.tone, m.text])).toEqual([
+      [
+        'info',
+        `Showing a copy saved at ${new Date(savedAt).toLocaleTimeString(undefined, { timeStyle: 'short' })}.`,
+      ],
+    ]);
+  });
+
+  it('with no copy saved, fails as a call without a fallback does, and says so', async () => {
+    const p = make(once);
+    const result = await p.protect('load', () => Promise.reject(networkError()), { fallback: tier() });
+    expect(result).toMatchObject({ status: 'failed', failure: { category: 'network' } });
+    expect(result).not.toHaveProperty('savedAt');
+    expect(visible(p).toasts.map((m) => m.text)).toEqual([
+      "Something didn't load. Please try again in a moment.",
+    ]);
+  });
+
+  it('stays quiet when asked, and a value fallback carries no savedAt', async () => {
+    const p = make(once);
+    const notes = tier();
+    notes.remember(['kept']);
+    const quiet = await p.protect('load', () => Promise.reject(networkError()), {
+      fallback: notes,
+      silent: true,
+    });
+    expect(quiet).toMatchObject({ status: 'fallback', value: ['kept'] });
+    expect(visible(p).toasts).toEqual([]);
+    const byValue = await p.protect('load', () => Promise.reject(networkError()), { fallback: ['fixed'] });
+    expect(byValue).not.toHaveProperty('savedAt');
+  });
+
+  it('a cancelled call neither saves nor serves the copy; a queued write stays queued', async () => {
+    const p = make(once);
+    const notes = tier();
+    notes.remember(['before']);
+    const controller = new AbortController();
+    controller.abort();
+    const cancelled = await p.protect('load', () => Promise.resolve(['after']), {
+      fallback: notes,
+      signal: controller.signal,
+    });
+    expect(cancelled.status).toBe('cancelled');
+    expect(notes.recall()?.value).toEqual(['before']);
+    const write = await p.protect('save', () => Promise.reject(networkError()), {
+      fallback: notes,
+      offline: { type: 'note', payload: { title: 'x' } },
+    });
+    expect(write.status).toBe('queued');
   });
 });
 

@@ -4,6 +4,7 @@ import { createDegradation } from '../degrade/index.js';
 import { classifyFailure } from '../failure/index.js';
 import { isKeyInProgress } from '../failure/ambiguous.js';
 import type { Failure } from '../failure/types.js';
+import { isLastGood } from '../last-good/last-good.js';
 import { createMessageCenter } from '../messages/index.js';
 import { createOutbox, type Outbox, type OutboxRequestInit } from '../outbox/index.js';
 import { newId } from '../new-id.js';
@@ -130,6 +131,7 @@ export function createProtection(options?: ProtectionOptions): Protection {
 
   const userMessages = createUserMessages({
     messages,
+    clock,
     ...(outbox ? { outbox } : {}),
     requestReview: () => {
       emit(() => ({ type: 'review-requested' }));
@@ -472,6 +474,7 @@ export function createProtection(options?: ProtectionOptions): Protection {
         idempotent: options.idempotent ?? (kind === 'read' || chosenKey !== undefined),
       });
       observe(dependency.name, true, clock.now() - started);
+      if (isLastGood(options.fallback)) options.fallback.remember(value);
       return finish({ status: 'ok', value });
     } catch (error) {
       const online = (win ?? globalThis).navigator?.onLine;
@@ -490,9 +493,16 @@ export function createProtection(options?: ProtectionOptions): Protection {
 
     void recovery.recover(failure);
     if (offline && failure.retryable) return finish(await enqueue<T>(offline, idempotencyKey));
-    if ('fallback' in options && options.fallback !== undefined) {
+    const fb = options.fallback;
+    if (isLastGood(fb)) {
+      // No copy saved (or too old to serve): the call failed, as it would without a fallback.
+      const saved = fb.recall();
+      if (saved) {
+        if (!options.silent) userMessages.savedCopy(saved.savedAt);
+        return finish({ status: 'fallback', value: saved.value, failure, savedAt: saved.savedAt });
+      }
+    } else if (fb !== undefined) {
       try {
-        const fb = options.fallback;
         const value = typeof fb === 'function' ? await (fb as (f: Failure) => T | Promise<T>)(failure) : fb;
         return finish({ status: 'fallback', value, failure });
       } catch (error) {

@@ -83,7 +83,8 @@ const protectOptionsSchema = () =>
       dependency: checkedLater(),
       idempotent: optional(boolean),
       idempotencyKey: optional(nonEmptyStringSchema),
-      fallback: checkedLater(),
+      // A value (any at all), a function of the failure or a `lastGood()` tier: nothing to refuse.
+      fallback: optional(unknown as Schema<never>),
       signal: checkedLater(),
       kind: optional(literal('read', 'write')),
       offline: optional(

@@ -7,6 +7,7 @@ import type {
 } from '../connectivity/index.js';
 import type { Degradation, DegradationOptions, DegradationState } from '../degrade/index.js';
 import type { Failure } from '../failure/types.js';
+import type { LastGood } from '../last-good/index.js';
 import type { MessageCenter, MessageCenterOptions } from '../messages/index.js';
 import type { Outbox, OutboxEntry, OutboxEvent, OutboxOptions, OutboxStats } from '../outbox/index.js';
 import type { BreakerSnapshot, ExecutionContext, Policy, PolicyEvent } from '../policy/index.js';
@@ -47,7 +48,14 @@ export interface ProtectOptions<T> {
   kind?: 'read' | 'write';
   /** Queue this write when it cannot be delivered now. */
   offline?: { type: string; payload: unknown; channel?: string };
-  fallback?: T | ((f: Failure) => T | Promise<T>);
+  /**
+   * What a call that failed (not one cancelled) answers instead, as a `fallback` result: a
+   * value, a function of the failure (its throw makes the call `failed`), or a `lastGood()`
+   * tier. A tier remembers every success and answers a failure with the saved copy and its
+   * `savedAt`; with no copy saved (or one older than its `maxAgeMs`) the call is `failed`,
+   * as it would be without a fallback. A write queued for later (`offline`) is `queued` either way.
+   */
+  fallback?: T | ((f: Failure) => T | Promise<T>) | LastGood<T>;
   /**
    * Aborting it cancels the call: the result is `cancelled`, with no fallback, no message,
    * and nothing recorded against the dependency (an abort says nothing about its health).
@@ -72,13 +80,23 @@ export interface ProtectOptions<T> {
 }
 
 /**
- * How a call ended. `cancelled`: its caller aborted it (`signal`, a component unmounting);
+ * How a call ended. `fallback`: it failed, and `value` is what its `fallback` gave instead.
+ * `cancelled`: its caller aborted it (`signal`, a component unmounting);
  * `failure.category` is `'aborted'`. Not a failure: no fallback ran and nobody was told.
  */
 export type ProtectedResult<T> =
   | { status: 'ok'; value: T }
   | { status: 'queued'; entry: OutboxEntry }
-  | { status: 'fallback'; value: T; failure: Failure }
+  | {
+      status: 'fallback';
+      value: T;
+      failure: Failure;
+      /**
+       * Set when `value` is a saved copy (a `lastGood()` tier's): when it was saved, so the UI
+       * can say how old what it shows is ("Showing a copy saved at 10:42", template `savedCopy`).
+       */
+      savedAt?: number;
+    }
   | { status: 'failed'; failure: Failure }
   | { status: 'cancelled'; failure: Failure };
 

@@ -6,6 +6,7 @@ import { createMessageCenter, type MessageCenter } from '../messages/index.js';
 import type { Outbox, OutboxEntry, OutboxEvent, OutboxStats } from '../outbox/index.js';
 import type { SituationKind } from './situation.js';
 import type { ProtectionStatus } from './types.js';
+import { savedAtText } from '../last-good/saved-at-text.js';
 import { createUserMessages, type UserMessages } from './user-messages.js';
 import { Emitter, ValueEmitter } from '../observable.js';
 
@@ -258,6 +259,23 @@ describe('one lasting situation, in words for people', () => {
     expect(toastTexts()).toEqual(["Your change couldn't be saved. Please try again."]);
     messages.clear();
     u.callFailed('write', classifyFailure(new DOMException('gone', 'AbortError')));
+    expect(toastTexts()).toEqual([]);
+  });
+
+  it('a read answered with a saved copy says from when (with the date if not today), unless a lasting situation explains it', () => {
+    vi.setSystemTime(new Date(2025, 2, 3, 15, 0).getTime());
+    const u = start();
+    u.onStatus(status('ok'));
+    const thisMorning = new Date(2025, 2, 3, 10, 42).getTime();
+    u.savedCopy(thisMorning);
+    expect(toastTexts()).toEqual([`Showing a copy saved at ${savedAtText(thisMorning)}.`]);
+    expect(messages.visible.toasts[0]?.tone).toBe('info');
+    const yesterday = new Date(2025, 2, 2, 10, 42).getTime();
+    u.savedCopy(yesterday);
+    expect(toastTexts()).toEqual([`Showing a copy saved at ${savedAtText(yesterday)}.`]);
+    messages.clear();
+    u.onStatus(status('offline', 'offline'));
+    u.savedCopy(thisMorning);
     expect(toastTexts()).toEqual([]);
   });
 

@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from '../clock.js';
+import { savedAtText } from '../last-good/saved-at-text.js';
 import { oneAtATime } from '../one-at-a-time.js';
 import type { Reachability } from '../connectivity/index.js';
 import { meaningOf } from '../failure/meaning.js';
@@ -16,6 +18,8 @@ export const MESSAGE_KEYS = {
   outbox: 'outbox',
   rejected: 'outbox-rejected',
   callFailed: (kind: 'read' | 'write') => `call-failed:${kind}`,
+  /** A failed read shows the copy saved from its last success. */
+  savedCopy: 'saved-copy',
 } as const;
 
 /** Priorities: what puts data at risk first, then what explains the most. */
@@ -55,6 +59,8 @@ const BANNERS: Partial<Record<SituationKind, { template: TemplateId; tone: Tone 
 
 interface Sources {
   messages: MessageCenter;
+  /** Tells a copy saved today ("10:42") from an older one (with its date). Default: the system clock. */
+  clock?: Clock;
   outbox?: Outbox;
   /** Asks the app to show its outbox panel (the "Review" action of rejected writes). */
   requestReview: () => void;
@@ -65,6 +71,8 @@ export interface UserMessages {
   onStatus(status: ProtectionStatus): void;
   /** A call the app made failed for good (not queued, no fallback), and it asked to be told. */
   callFailed(kind: 'read' | 'write', failure: Failure): void;
+  /** A call the app made failed and answers with the copy saved at `savedAt` (a `lastGood()` fallback). */
+  savedCopy(savedAt: number): void;
   dispose(): void;
 }
 
@@ -75,7 +83,12 @@ const isOut = (reach: Reachability) => reach === 'offline' || reach === 'unreach
  * lasting situation (read from the same status everything else reads, so nothing
  * contradicts), one updating toast for the queue's story, and short toasts for events.
  */
-export function createUserMessages({ messages, outbox, requestReview }: Sources): UserMessages {
+export function createUserMessages({
+  messages,
+  clock = systemClock,
+  outbox,
+  requestReview,
+}: Sources): UserMessages {
   const subscriptions: Array<{ unsubscribe(): void }> = [];
   let reachability: Reachability = 'unknown';
   let situation: SituationKind = 'checking';
@@ -293,6 +306,21 @@ export function createUserMessages({ messages, outbox, requestReview }: Sources)
         PRIORITY.call,
         CALL_FAILED_TTL_MS,
         refused ? text('rejected', 1) : text(kind === 'write' ? 'saveFailed' : 'loadFailed'),
+        news,
+      );
+    },
+
+    savedCopy(savedAt) {
+      // Like a failed read: a lasting situation already explains why what shows is not live.
+      // Otherwise the one thing worth saying is that it is a saved copy, and from when: the
+      // call did not fail for the person, who sees their data, so nothing says "didn't load".
+      if (disposed || BANNERS[situation]) return;
+      toast(
+        MESSAGE_KEYS.savedCopy,
+        'info',
+        PRIORITY.call,
+        CALL_FAILED_TTL_MS,
+        messages.template('savedCopy', { time: savedAtText(savedAt, clock.now()) }),
         news,
       );
     },

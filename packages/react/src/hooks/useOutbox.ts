@@ -42,7 +42,12 @@ export function useOutbox(): OutboxView {
       setEntries(NO_ENTRIES);
       return;
     }
-    return watchEntries(outbox, setEntries);
+    return watchEntries(outbox, (all) => {
+      setEntries({
+        pending: all.filter((e) => e.state !== 'dead'),
+        dead: all.filter((e) => e.state === 'dead'),
+      });
+    });
   }, [outbox]);
 
   return useMemo(
@@ -57,7 +62,11 @@ export function useOutbox(): OutboxView {
   );
 }
 
-function watchEntries(outbox: Outbox, publish: (entries: typeof NO_ENTRIES) => void): () => void {
+/**
+ * Lists the outbox's entries now and again after every change, one listing at a time (a burst
+ * of changes costs at most two reads), until the returned function is called.
+ */
+export function watchEntries(outbox: Outbox, publish: (entries: OutboxEntry[]) => void): () => void {
   let live = true;
   let listing = false;
   let again = false;
@@ -71,11 +80,7 @@ function watchEntries(outbox: Outbox, publish: (entries: typeof NO_ENTRIES) => v
       .list()
       .then(
         (all) => {
-          if (live)
-            publish({
-              pending: all.filter((e) => e.state !== 'dead'),
-              dead: all.filter((e) => e.state === 'dead'),
-            });
+          if (live) publish(all);
         },
         // A failed read keeps the last listing; the next change lists again.
         () => undefined,

@@ -1,5 +1,6 @@
 import {
   classifyFailure,
+  isLastGood,
   createDegradation,
   createMessageCenter,
   createRecovery,
@@ -246,14 +247,20 @@ export function fakeProtection(o: FakeProtectionOptions = {}): FakeProtection {
     };
     const outcome = Promise.resolve().then(() => fn(ctx));
     calls.push({ name, options: options, ctx, outcome });
+    const fb = options.fallback;
     try {
-      return { status: 'ok', value: await outcome };
+      const value = await outcome;
+      if (isLastGood(fb)) fb.remember(value);
+      return { status: 'ok', value };
     } catch (error) {
       const failure = classifyFailure(error, { signal: ctx.signal });
       // Like the façade: the caller gave up, so no fallback and nothing to tell.
       if (failure.category === 'aborted') return { status: 'cancelled', failure };
-      if (options.fallback !== undefined) {
-        const fb = options.fallback;
+      if (isLastGood(fb)) {
+        const saved = fb.recall();
+        return saved ? { status: 'fallback', failure, ...saved } : { status: 'failed', failure };
+      }
+      if (fb !== undefined) {
         const value =
           typeof fb === 'function' ? await (fb as (f: typeof failure) => T | Promise<T>)(failure) : fb;
         return { status: 'fallback', value, failure };
