@@ -44,6 +44,18 @@ describe('observable()', () => {
     expect(emitter.observed).toBe(false);
   });
 
+  it('carries the interop symbol when a Symbol.observable polyfill loaded after this module', () => {
+    const symbol = Symbol('observable');
+    Object.defineProperty(Symbol, 'observable', { value: symbol, configurable: true });
+    try {
+      const stream = new Emitter<number>().observable as unknown as Record<symbol | string, () => unknown>;
+      expect(stream[symbol]?.()).toBe(stream);
+      expect(stream['@@observable']?.()).toBe(stream);
+    } finally {
+      Reflect.deleteProperty(Symbol, 'observable');
+    }
+  });
+
   it('keeps delivering to other subscribers when one throws, and reports the error', async () => {
     const emitter = new Emitter<number>();
     const seen: number[] = [];

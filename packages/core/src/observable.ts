@@ -45,11 +45,10 @@ export interface Observable<T> {
 
 type Teardown = (() => void) | void;
 
-// Where the interop method lives: the standard symbol when defined, else the string
-// key that rxjs and other libraries fall back to. Both are set, so a symbol polyfill
-// loaded after this module still finds it.
+// Where the interop method lives: the string key that rxjs and other libraries fall back
+// to, and the standard symbol when it is defined. The symbol is looked up for each stream, so
+// streams made after a `Symbol.observable` polyfill loads carry it too.
 const INTEROP = '@@observable';
-const interopSymbol: symbol | undefined = typeof Symbol === 'function' ? Symbol.observable : undefined;
 
 /** Rethrows a subscriber's error outside the delivery loop, so other subscribers still get the value. */
 function report(error: unknown): void {
@@ -107,7 +106,7 @@ export function observable<T>(start: (observer: Observer<T>) => Teardown): Obser
       return subscription;
     },
     // Where `Symbol.observable` is not defined, both keys are the string one.
-    [interopSymbol ?? INTEROP]: self,
+    [(typeof Symbol === 'function' ? Symbol.observable : undefined) ?? INTEROP]: self,
     [INTEROP]: self,
   } as unknown as Observable<T>;
   return stream;
