@@ -79,25 +79,30 @@ export function observable<T>(start: (observer: Observer<T>) => Teardown): Obser
           return closed;
         },
       };
+      // A handler that throws is reported, never thrown into the producer: the other
+      // subscribers still get the value, the end or the error, and the owner stays sound.
+      // Called as a method of `handlers`: an observer such as an rxjs Subscriber needs its `this`.
+      const call = (kind: keyof Observer<T>, value?: unknown) => {
+        try {
+          (handlers as Partial<Record<keyof Observer<T>, (value: unknown) => void>>)[kind]?.(value);
+        } catch (error) {
+          report(error);
+        }
+      };
       const cleanup = start({
         next: (value) => {
-          if (closed) return;
-          try {
-            handlers.next?.(value);
-          } catch (error) {
-            report(error);
-          }
+          if (!closed) call('next', value);
         },
         error: (error) => {
           if (closed) return;
           close();
-          if (handlers.error) handlers.error(error);
+          if (handlers.error) call('error', error);
           else report(error);
         },
         complete: () => {
           if (closed) return;
           close();
-          handlers.complete?.();
+          call('complete');
         },
       });
       // The source may have completed while starting: its teardown must run at once.
@@ -118,7 +123,7 @@ export function observable<T>(start: (observer: Observer<T>) => Teardown): Obser
  * on change, so a subscriber may unsubscribe (or subscribe another) during a delivery.
  */
 export class Emitter<T> {
-  private observers: ReadonlyArray<Observer<T>> = [];
+  protected observers: ReadonlyArray<Observer<T>> = [];
   private done = false;
 
   readonly observable: Observable<T> = observable((observer) => {
@@ -165,10 +170,21 @@ export class ValueEmitter<T> extends Emitter<T> {
     return this.current;
   }
 
-  /** Makes `value` the current value and sends it to every subscriber. */
+  /** Counts `next` calls, so a delivery knows when a subscriber sent a newer value from inside it. */
+  #sent = 0;
+
+  /**
+   * Makes `value` the current value and sends it to every subscriber. A subscriber that calls
+   * `next` while `value` is being delivered has already sent the newer value to everyone:
+   * `value` then goes no further, so no subscriber ends on a value that is no longer current.
+   */
   override next(value: T): void {
+    const sent = ++this.#sent;
     this.current = value;
-    super.next(value);
+    for (const observer of this.observers) {
+      if (sent !== this.#sent) return;
+      observer.next(value);
+    }
   }
 
   /** Gives a new subscriber the current value. */

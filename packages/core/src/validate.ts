@@ -24,15 +24,25 @@ export function parseOptions<T>(schema: Schema<T>, value: unknown, where: string
   const issues: Issue[] = [];
   schema(value, [], issues);
   if (issues.length === 0) return value as T;
-  throw new TypeError(`${where}: ${issues.map((issue) => describeIssue(issue, value, name)).join('; ')}`);
+  throw new TypeError(`${where}: ${listed(issues, (issue) => describeIssue(issue, value, name), '; ')}`);
+}
+
+/** Most problems shown in one message: a huge bad array or object (say, foreign data) must not make a huge error. */
+const SHOWN = 5;
+
+/** The first `SHOWN` items, described and joined, then how many more there were. */
+function listed<I>(items: readonly I[], describe: (item: I) => string, separator: string): string {
+  const more = items.length - SHOWN;
+  return items.slice(0, SHOWN).map(describe).join(separator) + (more > 0 ? ` … and ${more} more` : '');
 }
 
 function describeIssue(issue: Issue, root: unknown, name: string): string {
   const field = name === OPTIONS ? 'option' : `${name} field`;
-  const path = formatPath(issue.path);
+  const path = clip(formatPath(issue.path), 100);
   if (issue.unknownKeys) {
-    const keys = issue.unknownKeys.map((key) => JSON.stringify(path ? `${path}.${key}` : key));
-    return `unknown ${field}${keys.length === 1 ? '' : 's'} ${keys.join(', ')}`;
+    const keys = issue.unknownKeys;
+    const named = listed(keys, (key) => JSON.stringify(clip(path ? `${path}.${key}` : key, 100)), ', ');
+    return `unknown ${field}${keys.length === 1 ? '' : 's'} ${named}`;
   }
   const subject = path ? `${field} "${path}"` : name;
   return `${subject} ${issue.message} (received ${preview(valueAt(root, issue.path))})`;
@@ -57,11 +67,14 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/** `text`, cut to `max` characters: received strings, and names that come from the checked value. */
+const clip = (text: string, max = 40): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+
 /** A short, safe rendering of a received value: never a whole object, never a long string. */
 function preview(value: unknown): string {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+      return JSON.stringify(clip(value));
     case 'function':
       return 'a function';
     case 'symbol':

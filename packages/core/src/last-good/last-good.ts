@@ -143,12 +143,15 @@ export function lastGood<T>(key: string, options?: LastGoodOptions<T>): LastGood
         storage.setItem(storageKey, json);
         memory.delete(storageKey);
       } catch {
+        // The storage may still hold an older answer, which `recall` would read before memory.
+        forget();
         memory.set(storageKey, json);
       }
     },
     recall() {
       const raw = read();
-      if (raw === null) return undefined;
+      // Longer than this tier saves: not worth parsing at every failure.
+      if (raw === null || raw.length > maxChars) return undefined;
       try {
         const envelope: unknown = JSON.parse(raw);
         const saved = parseOptions(envelopeSchema, envelope, 'lastGood()', 'saved answer');

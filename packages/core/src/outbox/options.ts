@@ -14,7 +14,7 @@ import {
   type Schema,
   type Shape,
 } from '../check/schema.js';
-import { systemClock, type Clock } from '../clock.js';
+import { MAX_TIMER_MS, systemClock, type Clock } from '../clock.js';
 import type { ConnectivityMonitor } from '../connectivity/index.js';
 import { backoff as backoffs, backoffSchema } from '../policy/backoff.js';
 import type { Backoff, Policy } from '../policy/types.js';
@@ -159,6 +159,18 @@ function globalIndexedDB(): IDBFactory | undefined {
   }
 }
 
+/**
+ * `value` when it is at least `min` (so never NaN), else `fallback`. The production build does
+ * not check options, and a number that cannot be meant must not harm the writes: a zero
+ * concurrency sent nothing, a NaN lease was stored and made in-flight records unreadable
+ * (quarantined), a zero interval drained in a timer loop.
+ */
+const atLeast = (value: number | undefined, min: number, fallback: number): number =>
+  (value as number) >= min ? (value as number) : fallback;
+
+/** Above zero: what every duration option but `maxRetryAfterMs` must be. */
+const POSITIVE = Number.MIN_VALUE;
+
 export function resolveOutboxOptions(o: OutboxOptions | undefined): ResolvedOutboxOptions {
   if (DEV) parseOptions(optionsSchema(), o, 'createOutbox()');
   const parsed = o ?? {};
@@ -170,17 +182,18 @@ export function resolveOutboxOptions(o: OutboxOptions | undefined): ResolvedOutb
     handlers: parsed.handlers ?? {},
     policy: parsed.policy,
     backoff: parsed.backoff ?? backoffs.exponential({ initialMs: 1_000, maxMs: 300_000 }),
-    maxAttempts: parsed.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    maxAgeMs: parsed.maxAgeMs ?? DEFAULT_MAX_AGE_MS,
-    maxRetryAfterMs: parsed.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
-    concurrency: parsed.concurrency ?? DEFAULT_CONCURRENCY,
+    maxAttempts: atLeast(parsed.maxAttempts, 1, DEFAULT_MAX_ATTEMPTS),
+    maxAgeMs: atLeast(parsed.maxAgeMs, POSITIVE, DEFAULT_MAX_AGE_MS),
+    maxRetryAfterMs: atLeast(parsed.maxRetryAfterMs, 0, DEFAULT_MAX_RETRY_AFTER_MS),
+    concurrency: atLeast(parsed.concurrency, 1, DEFAULT_CONCURRENCY),
     autoDrain:
       auto === false
         ? false
         : {
             online: auto?.online ?? true,
             visible: auto?.visible ?? true,
-            intervalMs: auto?.intervalMs ?? DEFAULT_INTERVAL_MS,
+            intervalMs:
+              auto?.intervalMs === false ? false : atLeast(auto?.intervalMs, POSITIVE, DEFAULT_INTERVAL_MS),
             afterEnqueue: auto?.afterEnqueue ?? true,
           },
     connectivity: parsed.connectivity,
@@ -188,7 +201,8 @@ export function resolveOutboxOptions(o: OutboxOptions | undefined): ResolvedOutb
     keepCredentials: parsed.keepCredentials,
     prepare: parsed.prepare,
     backgroundSync: parsed.backgroundSync === false ? undefined : parsed.backgroundSync,
-    leaseMs: parsed.leaseMs ?? DEFAULT_LEASE_MS,
+    // Stored as `leaseUntil`: it must stay a finite time.
+    leaseMs: Math.min(atLeast(parsed.leaseMs, POSITIVE, DEFAULT_LEASE_MS), MAX_TIMER_MS),
     durability: parsed.durability ?? 'default',
     clock,
     indexedDB: parsed.indexedDB ?? globalIndexedDB(),

@@ -24,6 +24,19 @@ export const SYNC_FLUSH_MS = 50;
 
 const NO_SYNC: TabSync = { changed() {}, relay() {}, close() {} };
 
+/**
+ * Whether a relayed event has the shape the page's subscribers rely on (`event.entry.id`):
+ * the sender may be another version of the package, or broken, and one bad event must not
+ * throw away the rest of its message.
+ */
+function isRelayedEvent(value: unknown): value is RelayedEvent {
+  const { type, entry, reason } = (value ?? {}) as Partial<Record<string, unknown>>;
+  return (
+    (type === 'delivered' || (type === 'dead-lettered' && typeof reason === 'string')) &&
+    typeof (entry as { id?: unknown } | null)?.id === 'string'
+  );
+}
+
 export function channelName(name: string): string {
   return `bulletproof-outbox-${name}`;
 }
@@ -85,7 +98,7 @@ export function createTabSync(
     if (!message || typeof message !== 'object' || message.from === self || !Array.isArray(message.events))
       return;
     on.changed();
-    for (const relayed of message.events) on.event(relayed);
+    for (const relayed of message.events as unknown[]) if (isRelayedEvent(relayed)) on.event(relayed);
   };
   return {
     changed() {
