@@ -1,5 +1,5 @@
 export type { Failure, FailureCategory, Impact } from './types.js';
-export { CircuitOpenError, HttpError, TimeoutError } from './errors.js';
+export { BulkheadRejectedError, CircuitOpenError, HttpError, TimeoutError } from './errors.js';
 export type { HttpErrorInit } from './errors.js';
 export { parseRetryAfter } from './retry-after.js';
 export { classifyFailure } from './classify.js';

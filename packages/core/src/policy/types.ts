@@ -51,6 +51,8 @@ export type PolicyEvent =
   | { type: 'timeout'; afterMs: number }
   | { type: 'breaker-state'; breaker: string; from: BreakerState; to: BreakerState }
   | { type: 'fallback'; index: number; failure: Failure }
+  /** A bulkhead refused a call: `active` calls were running and `queued` waiting. */
+  | { type: 'bulkhead-rejected'; active: number; queued: number }
   | { type: 'success'; durationMs: number }
   | { type: 'failure'; durationMs: number; failure: Failure };
 
