@@ -6,5 +6,6 @@ export { classifyFailure } from './classify.js';
 export { isAmbiguous } from './ambiguous.js';
 export type { ClassifyHints } from './classify.js';
 export { fetchOk } from './fetch-ok.js';
+export { failedResponse } from './failed-response.js';
 export { FAILURE_MEANINGS, meaningOf } from './meaning.js';
 export type { FailureMeaning, FailureSignal } from './meaning.js';

@@ -6,6 +6,7 @@ import { circuitBreaker, type BreakerOptions, type CircuitBreaker } from './circ
 import type { BreakerSnapshot, PolicyEvent } from '../types.js';
 import { deferred } from '../../test-support/deferred.js';
 import { track } from '../../test-support/track.js';
+import { failedResponse } from '../../failure/failed-response.js';
 
 const fail = () => Promise.reject(new HttpError(500));
 const ok = () => Promise.resolve('ok');
@@ -526,6 +527,46 @@ describe('circuitBreaker', () => {
       const p = breaker.execute(taking(500));
       await vi.advanceTimersByTimeAsync(500);
       await expect(p).resolves.toBe('ok');
+      expect(breaker.state).toBe('open');
+    });
+  });
+
+  describe('failureOf: values that are failures', () => {
+    it('counts a value failureOf calls a failure, and passes the value on', async () => {
+      const breaker = make({
+        name: 'api',
+        window: { kind: 'consecutive', failures: 2 },
+        failureOf: failedResponse,
+      });
+      const unavailable = new Response(null, { status: 503 });
+      await expect(breaker.execute(() => unavailable)).resolves.toBe(unavailable);
+      expect(breaker.snapshot.failures).toBe(1);
+      await breaker.execute(() => new Response(null, { status: 500 }));
+      expect(breaker.state).toBe('open');
+    });
+
+    it('leaves the breaker as it is for a value whose failure countIf does not count (a 404)', async () => {
+      const breaker = make({
+        name: 'api',
+        window: { kind: 'consecutive', failures: 1 },
+        failureOf: failedResponse,
+      });
+      await breaker.execute(() => new Response(null, { status: 404 }));
+      await breaker.execute(() => new Response('ok'));
+      expect(breaker.state).toBe('closed');
+    });
+
+    it('a failed value of a half-open probe reopens the breaker', async () => {
+      const breaker = make({
+        name: 'api',
+        window: { kind: 'consecutive', failures: 1 },
+        openForMs: 1_000,
+        failureOf: failedResponse,
+      });
+      await breaker.execute(() => new Response(null, { status: 502 }));
+      expect(breaker.state).toBe('open');
+      vi.advanceTimersByTime(1_000);
+      await breaker.execute(() => new Response(null, { status: 502 }));
       expect(breaker.state).toBe('open');
     });
   });

@@ -54,6 +54,7 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
   readonly #probes: number;
   readonly #successesToClose: number;
   readonly #countIf: (f: Failure) => boolean;
+  readonly #failureOf: ((value: unknown) => unknown) | undefined;
   readonly #storage: StorageLike | undefined;
   readonly #share: TabShare | undefined;
 
@@ -67,6 +68,7 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     this.#probes = o.halfOpen?.probes ?? 1;
     this.#successesToClose = o.halfOpen?.successesToClose ?? 1;
     this.#countIf = o.countIf ?? defaultCountIf;
+    this.#failureOf = o.failureOf;
     this.state$ = observable<BreakerSnapshot>((subscriber) => {
       subscriber.next(this.snapshot);
       const changes = this.#stateChanges.observable.subscribe(subscriber);
@@ -131,7 +133,7 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     }
     return Promise.resolve(result).then(
       (value) => {
-        this.#onSuccess(generation, false, 0);
+        this.#onValue(value, signal, generation, false, 0);
         return value;
       },
       (error: unknown) => {
@@ -159,7 +161,7 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
       this.#onFailure(error, signal, generation, probe, start);
       throw error;
     }
-    this.#onSuccess(generation, probe, start);
+    this.#onValue(value, signal, generation, probe, start);
     return value;
   }
 
@@ -187,6 +189,13 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     }
     this.#probesInFlight++;
     return true;
+  }
+
+  /** A call resolved: a success, unless `failureOf` says the value is a failure. */
+  #onValue(value: unknown, signal: AbortSignal, generation: number, probe: boolean, start: number): void {
+    const error = this.#failureOf?.(value);
+    if (error == null) this.#onSuccess(generation, probe, start);
+    else this.#onFailure(error, signal, generation, probe, start);
   }
 
   #onSuccess(generation: number, probe: boolean, start: number): void {

@@ -41,6 +41,13 @@ export interface BreakerOptions {
    * breaker as it is; an abort (the caller giving up) never counts.
    */
   countIf?: (f: Failure) => boolean;
+  /**
+   * Says which returned values are failures: given what a call resolved with, it returns an
+   * error describing the failure (e.g. `failedResponse`: a `Response` that is not ok → an
+   * `HttpError`), or `undefined`/`null` for a success. The breaker counts such a value as that
+   * error (subject to `countIf`) and passes the value on unchanged.
+   */
+  failureOf?: (value: unknown) => unknown;
   /** `'tabs'`: mirror state to same-named breakers in same-origin tabs (BroadcastChannel). */
   share?: false | 'tabs';
   /** `'local'`: restore state after a reload (localStorage). */
@@ -117,6 +124,7 @@ export const breakerOptionsSchema = () =>
     openForMs: optional(union(msSchema, backoffSchema)),
     halfOpen: optional(object({ probes: optionalCount(), successesToClose: optionalCount() })),
     countIf: optional(fn<(f: Failure) => boolean>()),
+    failureOf: optional(fn<(value: unknown) => unknown>()),
     share: optional(literal(false, 'tabs')),
     persist: optional(literal(false, 'local')),
     clock: optional(clockSchema),
