@@ -8,7 +8,7 @@ import { PolicyBase, rejected, runNext, type Call, type ChainLink } from '../bas
 import type { Backoff, BreakerSnapshot, BreakerState, Operation } from '../types.js';
 import { breakerOptionsSchema, type BreakerOptions, type CircuitBreaker } from './options.js';
 import { loadRecord, saveRecord, type StorageLike } from './persist.js';
-import { boundRecord, type BreakerRecord } from './record.js';
+import { boundRecord, parseRecord, PROTOCOL, type BreakerRecord, type BreakerSavedState } from './record.js';
 import { shareWithTabs, type BroadcastChannelConstructor, type TabShare } from './tab-share.js';
 import { createWindow, type OutcomeWindow } from './windows.js';
 import { DEV } from '../../dev.js';
@@ -56,6 +56,8 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
   readonly #countIf: (f: Failure) => boolean;
   readonly #failureOf: ((value: unknown) => unknown) | undefined;
   readonly #storage: StorageLike | undefined;
+  /** A save of the window's counts is due at the end of this turn (one write for a burst of calls). */
+  #savePending = false;
   readonly #share: TabShare | undefined;
 
   constructor(o: BreakerOptions) {
@@ -77,9 +79,9 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
 
     if (o.persist === 'local') {
       this.#storage = o.localStorage ?? (globalThis as { localStorage?: StorageLike }).localStorage;
-      const restored = this.#storage ? loadRecord(this.#storage, this.name) : undefined;
-      if (restored) this.#restore(this.#bounded(restored));
     }
+    // Persisting is restoring what was saved here before the reload, as an `initialState`.
+    this.#restore(o.initialState ?? (this.#storage && loadRecord(this.#storage, this.name)));
     if (o.share === 'tabs') {
       const Channel =
         o.BroadcastChannel ??
@@ -102,6 +104,14 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
 
   get state(): BreakerState {
     return this.#current;
+  }
+
+  toJSON(): BreakerSavedState {
+    const record = this.#record();
+    // Never changed state: no transition time to give, and none needed (a closed record only
+    // restores the window).
+    if (record.at === -Infinity) record.at = 0;
+    return { v: PROTOCOL, ...record, window: this.#window.save() };
   }
 
   get snapshot(): BreakerSnapshot {
@@ -209,7 +219,7 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
         this.#transition('closed', this.#timeOfChange(now));
       return;
     }
-    if (this.#window.record(false, slow, now)) this.#transition('open', this.#timeOfChange(now));
+    this.#recordOutcome(false, slow, now);
   }
 
   #onFailure(error: unknown, signal: AbortSignal, generation: number, probe: boolean, start: number): void {
@@ -229,7 +239,24 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
       this.#transition('open', this.#timeOfChange(now));
       return;
     }
-    if (this.#window.record(true, slow, now)) this.#transition('open', this.#timeOfChange(now));
+    this.#recordOutcome(true, slow, now);
+  }
+
+  #recordOutcome(failed: boolean, slow: boolean, now: number): void {
+    if (this.#window.record(failed, slow, now)) this.#transition('open', this.#timeOfChange(now));
+    else if (this.#storage && !this.#savePending) {
+      // The counts matter after a reload too (a breaker one failure short of opening stays so);
+      // a burst of calls settling together is written once.
+      this.#savePending = true;
+      queueMicrotask(() => {
+        this.#savePending = false;
+        this.#save();
+      });
+    }
+  }
+
+  #save(): void {
+    if (this.#storage) saveRecord(this.#storage, this.name, this.toJSON());
   }
 
   /** The hot path reads the clock only when the window or slow-call rule needs it; a state change always does. */
@@ -322,9 +349,8 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     }
     if (this.#stateChanges.observed) this.#stateChanges.next(this.snapshot);
     if (remote) return;
-    const record = this.#record();
-    this.#share?.publish(record, this.#isolations > 0);
-    if (this.#storage) saveRecord(this.#storage, this.name, record);
+    this.#share?.publish(this.#record(), this.#isolations > 0);
+    this.#save();
   }
 
   #record(): BreakerRecord {
@@ -363,8 +389,19 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     );
   }
 
-  /** State saved before a reload. Isolation is not restored: nothing could release it any more. */
-  #restore(record: BreakerRecord): void {
+  /**
+   * State saved earlier (`initialState`, or before a reload), checked like any state from
+   * outside: anything malformed, of another format or beyond what this breaker could have
+   * written is ignored. Isolation is not restored: nothing could release it any more.
+   */
+  #restore(saved: unknown): void {
+    const parsed = (saved as { v?: unknown } | undefined)?.v === PROTOCOL ? parseRecord(saved) : undefined;
+    if (!parsed) return;
+    const record = this.#bounded(parsed);
+    if (record.state === 'closed') {
+      this.#window.load((saved as { window?: unknown }).window, this.clock.now());
+      return;
+    }
     if (record.state !== 'open' && record.state !== 'half-open') return;
     this.#current = 'open';
     this.#opens = record.opens;

@@ -7,6 +7,7 @@ import {
   optional,
   refine,
   union,
+  unknown,
   type Schema,
 } from '../../check/schema.js';
 import type { Clock } from '../../clock.js';
@@ -16,6 +17,7 @@ import { backoffSchema } from '../backoff.js';
 import type { Backoff, BreakerSnapshot, BreakerState, BreakerWindow, Policy } from '../types.js';
 import type { Observable } from '../../observable.js';
 import type { StorageLike } from './persist.js';
+import type { BreakerSavedState } from './record.js';
 import type { BroadcastChannelConstructor } from './tab-share.js';
 
 export interface BreakerOptions {
@@ -50,8 +52,18 @@ export interface BreakerOptions {
   failureOf?: (value: unknown) => unknown;
   /** `'tabs'`: mirror state to same-named breakers in same-origin tabs (BroadcastChannel). */
   share?: false | 'tabs';
-  /** `'local'`: restore state after a reload (localStorage). */
+  /**
+   * `'local'`: keep the state, window counts included, in localStorage and restore it after a
+   * reload (`initialState`, when given, is restored instead).
+   */
   persist?: false | 'local';
+  /**
+   * State to start from, as an earlier `toJSON()` gave it (say, kept by the app). It is checked
+   * as data from outside: anything malformed, of another format, from another kind or size of
+   * window, or beyond what this breaker could have written (an opening longer than its
+   * `openForMs`) is ignored. An isolation is never restored.
+   */
+  initialState?: BreakerSavedState;
   clock?: Clock;
   /** Injected for tests; default `globalThis.BroadcastChannel`. */
   BroadcastChannel?: BroadcastChannelConstructor;
@@ -71,6 +83,11 @@ export interface CircuitBreaker extends Policy {
   reset(): void;
   /** Stops mirroring to other tabs (closes the BroadcastChannel). */
   dispose(): void;
+  /**
+   * Everything the breaker knows, as plain data: its state and times, and its window's counts.
+   * `circuitBreaker({ …, initialState })` starts from it; `JSON.stringify(breaker)` calls it.
+   */
+  toJSON(): BreakerSavedState;
 }
 
 type WindowOf<K extends BreakerWindow['kind']> = Extract<BreakerWindow, { kind: K }>;
@@ -127,6 +144,8 @@ export const breakerOptionsSchema = () =>
     failureOf: optional(fn<(value: unknown) => unknown>()),
     share: optional(literal(false, 'tabs')),
     persist: optional(literal(false, 'local')),
+    // Foreign data: checked when restored, in every build, and ignored when bad.
+    initialState: optional(unknown as Schema<BreakerSavedState>),
     clock: optional(clockSchema),
     BroadcastChannel: optional(
       custom<BroadcastChannelConstructor>((v) => typeof v === 'function', 'a constructor'),
