@@ -4,7 +4,7 @@ import { meaningOf } from '../../failure/meaning.js';
 import type { Failure } from '../../failure/types.js';
 import { Emitter, observable, type Observable } from '../../observable.js';
 import { parseOptions } from '../../validate.js';
-import { PolicyBase, rejected, runNext, type Call, type ChainLink } from '../base.js';
+import { NEVER_ABORTED, PolicyBase, rejected, runNext, type Call, type ChainLink } from '../base.js';
 import type { Backoff, BreakerSnapshot, BreakerState, Operation } from '../types.js';
 import { breakerOptionsSchema, type BreakerOptions, type CircuitBreaker } from './options.js';
 import { loadRecord, saveRecord, type StorageLike } from './persist.js';
@@ -53,6 +53,9 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
   readonly #openFor: number | Backoff;
   readonly #probes: number;
   readonly #successesToClose: number;
+  readonly #waitForProbe: boolean;
+  /** Calls waiting for a probe's outcome (`halfOpen.waitForProbe`), in arrival order. */
+  readonly #waiting = new Set<() => void>();
   readonly #countIf: (f: Failure) => boolean;
   readonly #failureOf: ((value: unknown) => unknown) | undefined;
   readonly #storage: StorageLike | undefined;
@@ -69,6 +72,7 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     this.#openFor = o.openForMs ?? 30_000;
     this.#probes = o.halfOpen?.probes ?? 1;
     this.#successesToClose = o.halfOpen?.successesToClose ?? 1;
+    this.#waitForProbe = o.halfOpen?.waitForProbe === true;
     this.#countIf = o.countIf ?? defaultCountIf;
     this.#failureOf = o.failureOf;
     this.state$ = observable<BreakerSnapshot>((subscriber) => {
@@ -162,6 +166,11 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     call: Call,
   ): Promise<T> {
     const probe = this.#current !== 'closed' && this.#admit();
+    if (probe === undefined) {
+      // Half-open with every probe in flight: wait for an outcome, then try again as a new call.
+      await this.#probeSettled(signal);
+      return this.run(fn, signal, attempt, chain, index, call);
+    }
     const generation = this.#generation;
     const start = this.#slowMs === undefined ? 0 : this.clock.now();
     let value: T;
@@ -175,8 +184,11 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     return value;
   }
 
-  /** Lets a call through a breaker that is not closed (as a probe: true), or throws `CircuitOpenError`. */
-  #admit(): boolean {
+  /**
+   * Lets a call through a breaker that is not closed (as a probe: true), or throws
+   * `CircuitOpenError`; undefined when the call is to wait for a probe (`halfOpen.waitForProbe`).
+   */
+  #admit(): true | undefined {
     if (this.#current === 'isolated') throw new CircuitOpenError(this.name, Infinity);
     if (this.#current === 'open') {
       const now = this.clock.now();
@@ -195,10 +207,36 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
         this.#transition('open', now);
         throw new CircuitOpenError(this.name, (this.#openUntil ?? now) - now);
       }
+      if (this.#waitForProbe) return undefined;
       throw new CircuitOpenError(this.name, 0);
     }
     this.#probesInFlight++;
     return true;
+  }
+
+  /** Settles when a probe's outcome is known (or the state changes); the caller's abort rejects it alone. */
+  #probeSettled(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return rejected(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        this.#waiting.delete(wake);
+        reject(signal.reason as Error);
+      };
+      const wake = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      this.#waiting.add(wake);
+      if (signal !== NEVER_ABORTED) signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** A probe slot freed or the state changed: the waiting calls try again, in arrival order. */
+  #wake(): void {
+    if (this.#waiting.size === 0) return;
+    const waiting = [...this.#waiting];
+    this.#waiting.clear();
+    for (const wake of waiting) wake();
   }
 
   /** A call resolved: a success, unless `failureOf` says the value is a failure. */
@@ -217,6 +255,7 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
       if (slow) this.#transition('open', now);
       else if (++this.#probeSuccesses >= this.#successesToClose)
         this.#transition('closed', this.#timeOfChange(now));
+      else this.#wake();
       return;
     }
     this.#recordOutcome(false, slow, now);
@@ -229,7 +268,10 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     const counted = failure.category !== 'aborted' && this.#countIf(failure);
     if (!counted) {
       // Not the dependency's fault (a 404, an abort): the breaker stays as it is.
-      if (probe) this.#probesInFlight--;
+      if (probe) {
+        this.#probesInFlight--;
+        this.#wake();
+      }
       return;
     }
     const now = this.#needsNow ? this.clock.now() : 0;
@@ -348,6 +390,7 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
       this.events.next({ type: 'breaker-state', breaker: this.name, from, to });
     }
     if (this.#stateChanges.observed) this.#stateChanges.next(this.snapshot);
+    this.#wake();
     if (remote) return;
     this.#share?.publish(this.#record(), this.#isolations > 0);
     this.#save();

@@ -1,4 +1,5 @@
 import {
+  boolean,
   custom,
   fn,
   literal,
@@ -36,8 +37,15 @@ export interface BreakerOptions {
   slowCall?: { thresholdMs: number; rate: number };
   /** How long an opening lasts. Default 30 000; a `Backoff` lengthens repeated openings. */
   openForMs?: number | Backoff;
-  /** `probes` calls at a time try the dependency when half-open; `successesToClose` successes close it. */
-  halfOpen?: { probes?: number; successesToClose?: number };
+  /**
+   * `probes` calls at a time try the dependency when half-open; `successesToClose` successes
+   * close it. `waitForProbe: true`: a call that finds every probe in flight waits for an outcome
+   * instead of failing at once with `CircuitOpenError` — it runs once the probe succeeds, and
+   * rejects with `CircuitOpenError` when the probe fails. Aborting a waiting call rejects it
+   * alone. A waiting call waits as long as the probe takes: bound the probe with a `timeout`
+   * inside the breaker. Default false.
+   */
+  halfOpen?: { probes?: number; successesToClose?: number; waitForProbe?: boolean };
   /**
    * Which failures count. Default: network, timeout, server, rate-limited. Others leave the
    * breaker as it is; an abort (the caller giving up) never counts.
@@ -139,7 +147,9 @@ export const breakerOptionsSchema = () =>
     window: optional(windowSchema),
     slowCall: optional(object({ thresholdMs: msSchema, rate: rateSchema })),
     openForMs: optional(union(msSchema, backoffSchema)),
-    halfOpen: optional(object({ probes: optionalCount(), successesToClose: optionalCount() })),
+    halfOpen: optional(
+      object({ probes: optionalCount(), successesToClose: optionalCount(), waitForProbe: optional(boolean) }),
+    ),
     countIf: optional(fn<(f: Failure) => boolean>()),
     failureOf: optional(fn<(value: unknown) => unknown>()),
     share: optional(literal(false, 'tabs')),
