@@ -6,6 +6,7 @@ import type { Operation, Policy } from './types.js';
 import { clockSchema, parseOptions } from '../validate.js';
 import { DEV } from '../dev.js';
 
+/** Options of `bulkhead()`. */
 export interface BulkheadOptions {
   /** How many calls run at once: an integer ≥ 1. */
   limit: number;

@@ -38,6 +38,7 @@ export interface ExecuteOptions {
 
 /** Something that runs operations under a resilience rule. */
 export interface Policy {
+  /** Runs `fn` under the policy, handing it the signal, attempt and idempotency key; settles as the policy decides. */
   execute<T>(fn: Operation<T>, opts?: ExecuteOptions): Promise<T>;
   /** Everything the policy does, as it happens. Nothing is built while nobody subscribes. */
   readonly events$: Observable<PolicyEvent>;
