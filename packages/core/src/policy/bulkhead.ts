@@ -123,17 +123,19 @@ class BulkheadPolicy extends PolicyBase implements Bulkhead {
       this.#release();
       return rejected(error);
     }
-    return Promise.resolve(result).then(
-      (value) => {
-        this.#release();
-        return value;
-      },
-      (error: unknown) => {
-        this.#release();
-        throw error;
-      },
-    );
+    return Promise.resolve(result).then(this.#released, this.#releasedOnError);
   }
+
+  // One pair of callbacks per bulkhead, not per call: a call's outcome only has to free its slot.
+  readonly #released = <T>(value: T): T => {
+    this.#release();
+    return value;
+  };
+
+  readonly #releasedOnError = (error: unknown): never => {
+    this.#release();
+    throw error;
+  };
 
   /** Frees a slot and hands it to the call that has waited longest. */
   #release(): void {

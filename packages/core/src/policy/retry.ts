@@ -102,22 +102,38 @@ class RetryPolicy extends PolicyBase {
     // The first attempt is the common case and most often succeeds: it costs one `then`,
     // and only a failure enters the retry loop.
     let first: T | Promise<T>;
-    const again = (error: unknown, failedValue?: Failed<T>) =>
-      this.#retryAfterFailure(error, failedValue, fn, signal, chain, index, call, startedAt);
     try {
       first = runNext(fn, signal, 1, chain, index + 1, call);
     } catch (error) {
-      return again(error);
+      return this.#retryAfterFailure(error, undefined, fn, signal, chain, index, call, startedAt);
     }
-    const failureOf = this.#failureOf;
-    return Promise.resolve(first).then(
-      failureOf &&
-        ((value) => {
-          const error = failureOf(value);
-          return error == null ? value : again(error, { value });
-        }),
-      again,
+    if (this.#failureOf !== undefined)
+      return this.#judgeFirst(first, this.#failureOf, fn, signal, chain, index, call, startedAt);
+    return Promise.resolve(first).then(undefined, (error: unknown) =>
+      this.#retryAfterFailure(error, undefined, fn, signal, chain, index, call, startedAt),
     );
+  }
+
+  /** Attempt 1 with `failureOf`: a value it calls a failure is retried like an error. */
+  async #judgeFirst<T>(
+    first: T | Promise<T>,
+    failureOf: (value: unknown) => unknown,
+    fn: Operation<T>,
+    signal: AbortSignal,
+    chain: readonly ChainLink[],
+    index: number,
+    call: Call,
+    startedAt: number,
+  ): Promise<T> {
+    let value: T;
+    try {
+      value = await first;
+    } catch (error) {
+      return this.#retryAfterFailure(error, undefined, fn, signal, chain, index, call, startedAt);
+    }
+    const error = failureOf(value);
+    if (error == null) return value;
+    return this.#retryAfterFailure(error, { value }, fn, signal, chain, index, call, startedAt);
   }
 
   /** Handles the failure of attempt 1 and runs the further attempts. */
