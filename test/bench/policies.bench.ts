@@ -1,4 +1,5 @@
 import {
+  bulkhead as cbBulkhead,
   circuitBreaker as cbCircuitBreaker,
   ConsecutiveBreaker,
   CountBreaker,
@@ -11,6 +12,7 @@ import {
 } from 'cockatiel';
 import {
   backoff,
+  bulkhead,
   circuitBreaker,
   HttpError,
   pipeline,
@@ -21,8 +23,9 @@ import type { BenchGroup } from './harness.js';
 
 // Per-call overhead of the core policies on a successful call, against cockatiel 3.2.1
 // configured the same way (3 attempts, exponential backoff, 5 consecutive failures or a
-// count window of 100 at 50 %, 30 s open, cooperative 1 s timeout). The operation is an
-// async function that resolves at once, so what is measured is the policies themselves.
+// count window of 100 at 50 %, 30 s open, cooperative 1 s timeout, a bulkhead of 10 running
+// and 10 queued). The operation is an async function that resolves at once, so what is
+// measured is the policies themselves.
 
 const ok = () => Promise.resolve(1);
 
@@ -30,6 +33,7 @@ const ours = {
   retry: retry({ maxAttempts: 3, backoff: backoff.exponential() }),
   consecutive: circuitBreaker({ name: 'bench-consecutive', window: { kind: 'consecutive', failures: 5 } }),
   count: circuitBreaker({ name: 'bench-count', window: { kind: 'count', size: 100, failureRate: 0.5 } }),
+  bulkhead: bulkhead({ limit: 10, queue: 10 }),
 };
 const oursPipeline = pipeline(
   retry({ maxAttempts: 3 }),
@@ -48,6 +52,7 @@ const theirs = {
     halfOpenAfter: 30_000,
     breaker: new CountBreaker({ threshold: 0.5, size: 100, minimumNumberOfCalls: 100 }),
   }),
+  bulkhead: cbBulkhead(10, 10),
 };
 const theirPipeline = wrap(
   cbRetry(handleAll, { maxAttempts: 2, backoff: new ExponentialBackoff() }),
@@ -113,6 +118,16 @@ const groups: BenchGroup[] = [
       { name: 'bulletproof count', fn: () => ours.count.execute(ok) },
     ],
     goals: [{ case: 'bulletproof count', maxRatio: 1 }],
+    timeMs,
+  },
+  {
+    title: 'bulkhead (10 running, 10 queued), success',
+    baseline: 'cockatiel bulkhead',
+    cases: [
+      { name: 'cockatiel bulkhead', fn: () => theirs.bulkhead.execute(ok) },
+      { name: 'bulletproof bulkhead', fn: () => ours.bulkhead.execute(ok) },
+    ],
+    goals: [{ case: 'bulletproof bulkhead', maxRatio: 0.7 }],
     timeMs,
   },
   {

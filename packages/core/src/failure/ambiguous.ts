@@ -4,7 +4,8 @@ import type { Failure } from './types.js';
  * Whether the failure leaves open that the server received and applied the request: it
  * timed out, the connection broke (the response may be what was lost), or the server
  * failed mid-way (a 5xx). A 503 without `Retry-After` is the server refusing work, and
- * offline, rate-limited and circuit-open failures never reached it: those are not ambiguous.
+ * offline, rate-limited, circuit-open and bulkhead-full failures never reached it: those are
+ * not ambiguous.
  * A write that is not idempotent and sends no idempotency key is not repeated after one.
  */
 export function isAmbiguous(failure: Failure): boolean {

@@ -123,6 +123,8 @@ export function classifyFailure(error: unknown, hints?: ClassifyHints): Failure 
   if (name === 'CircuitOpenError') {
     category = 'circuit-open';
     retryAfterMs = thrown?.retryAfterMs;
+  } else if (name === 'BulkheadRejectedError') {
+    category = 'bulkhead-full';
   } else if (name === 'HttpError') {
     // A response that arrived says more than anything that happened to the signal afterwards.
     status = thrown?.status as number;

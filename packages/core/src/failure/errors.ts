@@ -255,3 +255,18 @@ export class CircuitOpenError extends Error {
     this.retryAfterMs = retryAfterMs;
   }
 }
+
+/** A bulkhead refused the call without running it: `limit` calls were running and its queue was full. */
+export class BulkheadRejectedError extends Error {
+  override name = 'BulkheadRejectedError';
+  /** How many calls the bulkhead runs at once. */
+  readonly limit: number;
+  /** How many calls may wait for a slot. */
+  readonly queue: number;
+
+  constructor(limit: number, queue: number) {
+    super(`Bulkhead full (${limit} running, ${queue} queued)`);
+    this.limit = limit;
+    this.queue = queue;
+  }
+}

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ERROR_BODY_TIME_LIMIT_MS, HttpError, MAX_ERROR_BODY_BYTES } from './errors.js';
 import { fetchOk } from './fetch-ok.js';
+import { failedResponse } from './failed-response.js';
+import { classifyFailure } from './classify.js';
 
 describe('fetchOk', () => {
   afterEach(() => {
@@ -103,5 +105,31 @@ describe('error bodies from a hostile server', () => {
     const error = await call;
     expect(error).toBeInstanceOf(HttpError);
     expect(error).toMatchObject({ status: 503, body: 'partial' });
+  });
+});
+
+describe('failedResponse', () => {
+  it('turns a response that is not ok into an HttpError with its status and headers, without reading the body', () => {
+    const res = new Response('{"detail":"later"}', {
+      status: 503,
+      statusText: 'Service Unavailable',
+      headers: { 'retry-after': '7', 'content-type': 'application/json' },
+    });
+    const error = failedResponse(res);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error).toMatchObject({ status: 503, statusText: 'Service Unavailable', body: undefined });
+    expect(error?.headers.get('retry-after')).toBe('7');
+    expect(res.bodyUsed).toBe(false);
+    expect(classifyFailure(error)).toMatchObject({ category: 'rate-limited', retryAfterMs: 7_000 });
+  });
+
+  it('is undefined for an ok response and for anything that is not a response', () => {
+    for (const value of [new Response('ok'), undefined, null, 'text', { ok: false }, { status: 500 }]) {
+      expect(failedResponse(value)).toBeUndefined();
+    }
+  });
+
+  it('accepts a response-like object (another frame, a polyfill)', () => {
+    expect(failedResponse({ ok: false, status: 500, headers: 'odd' })).toMatchObject({ status: 500 });
   });
 });

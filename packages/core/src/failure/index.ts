@@ -1,10 +1,11 @@
 export type { Failure, FailureCategory, Impact } from './types.js';
-export { CircuitOpenError, HttpError, TimeoutError } from './errors.js';
+export { BulkheadRejectedError, CircuitOpenError, HttpError, TimeoutError } from './errors.js';
 export type { HttpErrorInit } from './errors.js';
 export { parseRetryAfter } from './retry-after.js';
 export { classifyFailure } from './classify.js';
 export { isAmbiguous } from './ambiguous.js';
 export type { ClassifyHints } from './classify.js';
 export { fetchOk } from './fetch-ok.js';
+export { failedResponse } from './failed-response.js';
 export { FAILURE_MEANINGS, meaningOf } from './meaning.js';
 export type { FailureMeaning, FailureSignal } from './meaning.js';

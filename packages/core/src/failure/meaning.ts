@@ -45,6 +45,8 @@ export const FAILURE_MEANINGS: Readonly<Record<FailureCategory, FailureMeaning>>
   client: meaning(false, 'medium', 'alive'),
   // Refused by a breaker before any request: it already counted the failures behind it.
   'circuit-open': meaning(true, 'medium', 'none'),
+  // Refused by a bulkhead before any request: nothing was sent, and a slot frees soon.
+  'bulkhead-full': meaning(true, 'low', 'none'),
   aborted: meaning(false, 'negligible', 'none'),
   // Storage failures put the user's unsent writes at risk.
   storage: meaning(false, 'critical', 'none'),

@@ -8,6 +8,7 @@ export type FailureCategory =
   | 'auth'
   | 'client'
   | 'circuit-open'
+  | 'bulkhead-full'
   | 'aborted'
   | 'storage'
   | 'unknown';

@@ -24,3 +24,7 @@ export type { Alternative } from './fallback.js';
 export { pipeline } from './pipeline.js';
 export { circuitBreaker } from './breaker/circuit-breaker.js';
 export type { BreakerOptions, CircuitBreaker } from './breaker/options.js';
+export type { BreakerRecord, BreakerSavedState } from './breaker/record.js';
+export type { BreakerWindowRecord } from './breaker/windows.js';
+export { bulkhead } from './bulkhead.js';
+export type { Bulkhead, BulkheadOptions } from './bulkhead.js';

@@ -6,6 +6,7 @@ import { retry } from './retry.js';
 import { retryBudget } from './retry-budget.js';
 import type { ExecutionContext, PolicyEvent } from './types.js';
 import { track } from '../test-support/track.js';
+import { failedResponse } from '../failure/failed-response.js';
 
 const serverError = () => new HttpError(503);
 const networkError = () => new TypeError('Failed to fetch');
@@ -366,6 +367,76 @@ describe('retry', () => {
         await vi.runAllTimersAsync();
         expect(fn).toHaveBeenCalledTimes(3);
       }
+    });
+  });
+
+  describe('failureOf: values that are failures', () => {
+    const response = (status: number, headers?: HeadersInit) => new Response(null, { status, headers });
+
+    it('retries a value failureOf calls a failure, and returns the first good value', async () => {
+      const statuses = [503, 502, 200];
+      const fn = vi.fn(() => response(statuses.shift()!));
+      const result = track(retry({ backoff: backoff.constant(10), failureOf: failedResponse }).execute(fn));
+      await vi.runAllTimersAsync();
+      expect(fn).toHaveBeenCalledTimes(3);
+      expect((result.value as Response).status).toBe(200);
+    });
+
+    it('resolves with the last value when it gives up (the caller asked for values)', async () => {
+      const events: PolicyEvent[] = [];
+      const policy = retry({ maxAttempts: 2, backoff: backoff.constant(10), failureOf: failedResponse });
+      policy.events$.subscribe((e) => events.push(e));
+      const last = response(500);
+      const values = [response(500), last];
+      const result = track(policy.execute(() => values.shift()!));
+      await vi.runAllTimersAsync();
+      expect(result).toEqual({ settled: true, value: last });
+      expect(events.map((e) => e.type)).toEqual(['retry', 'give-up', 'success']);
+    });
+
+    it('does not retry a value whose failure is not retryable (a 404)', async () => {
+      const fn = vi.fn(() => response(404));
+      const result = track(retry({ failureOf: failedResponse }).execute(fn));
+      await vi.runAllTimersAsync();
+      expect(fn).toHaveBeenCalledTimes(1);
+      expect((result.value as Response).status).toBe(404);
+    });
+
+    it("waits the server's Retry-After of a failed value", async () => {
+      const fn = vi.fn(() => (fn.mock.calls.length === 1 ? response(429, { 'retry-after': '5' }) : 'ok'));
+      const result = track(retry({ backoff: backoff.constant(10), failureOf: failedResponse }).execute(fn));
+      await vi.advanceTimersByTimeAsync(4_999);
+      expect(fn).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(result.value).toBe('ok');
+    });
+
+    it('settles as the last attempt did: a thrown error after a failed value rejects', async () => {
+      const error = networkError();
+      const outcomes = [() => response(503), () => Promise.reject(error)];
+      const result = track(
+        retry({ maxAttempts: 2, backoff: backoff.constant(1), failureOf: failedResponse }).execute(() =>
+          outcomes.shift()!(),
+        ),
+      );
+      await vi.runAllTimersAsync();
+      expect(result.error).toBe(error);
+    });
+
+    it('reads any value: a GraphQL body with errors is retried, null and undefined mean success', async () => {
+      const bodies: { errors?: unknown[] | null; data?: string }[] = [
+        { errors: [{ message: 'busy' }] },
+        { errors: null, data: 'x' },
+      ];
+      const failureOf = (v: unknown) => {
+        const errors = (v as { errors?: unknown[] | null }).errors;
+        return errors && new HttpError(503, { body: errors });
+      };
+      const fn = vi.fn(() => bodies.shift()!);
+      const result = track(retry({ backoff: backoff.constant(1), failureOf }).execute(fn));
+      await vi.runAllTimersAsync();
+      expect(fn).toHaveBeenCalledTimes(2);
+      expect(result.value).toEqual({ errors: null, data: 'x' });
     });
   });
 

@@ -24,6 +24,14 @@ export interface RetryOptions {
   maxElapsedMs?: number;
   /** Share of traffic retries may add; `false` (default) for none. */
   budget?: RetryBudget | false;
+  /**
+   * Says which returned values are failures: given what an attempt resolved with, it returns an
+   * error describing the failure (e.g. `failedResponse`: a `Response` that is not ok → an
+   * `HttpError`), or `undefined`/`null` for a success. Such a value is retried like that error
+   * thrown (classified, so a `Retry-After` is honoured); when retry gives up, it RESOLVES with
+   * the last value, since the caller asked for values.
+   */
+  failureOf?: (value: unknown) => unknown;
   clock?: Clock;
 }
 
@@ -47,11 +55,17 @@ const schema = () =>
           'false or a RetryBudget (see retryBudget())',
         ),
       ),
+      failureOf: optional(fn<(value: unknown) => unknown>()),
       clock: optional(clockSchema),
     }),
   );
 
 const defaultRetryIf = (f: Failure) => f.retryable;
+
+/** A value an attempt resolved with that `failureOf` called a failure (boxed: the value may be anything). */
+interface Failed<T> {
+  value: T;
+}
 
 class RetryPolicy extends PolicyBase {
   readonly #maxAttempts: number;
@@ -61,6 +75,7 @@ class RetryPolicy extends PolicyBase {
   readonly #maxRetryAfterMs: number;
   readonly #maxElapsedMs: number | undefined;
   readonly #budget: RetryBudget | undefined;
+  readonly #failureOf: ((value: unknown) => unknown) | undefined;
 
   constructor(o: RetryOptions | undefined) {
     super(o?.clock);
@@ -71,6 +86,7 @@ class RetryPolicy extends PolicyBase {
     this.#maxRetryAfterMs = o?.maxRetryAfterMs ?? 60_000;
     this.#maxElapsedMs = o?.maxElapsedMs;
     this.#budget = o?.budget === false ? undefined : o?.budget;
+    this.#failureOf = o?.failureOf;
   }
 
   run<T>(
@@ -89,16 +105,41 @@ class RetryPolicy extends PolicyBase {
     try {
       first = runNext(fn, signal, 1, chain, index + 1, call);
     } catch (error) {
-      return this.#retryAfterFailure(error, fn, signal, chain, index, call, startedAt);
+      return this.#retryAfterFailure(error, undefined, fn, signal, chain, index, call, startedAt);
     }
+    if (this.#failureOf !== undefined)
+      return this.#judgeFirst(first, this.#failureOf, fn, signal, chain, index, call, startedAt);
     return Promise.resolve(first).then(undefined, (error: unknown) =>
-      this.#retryAfterFailure(error, fn, signal, chain, index, call, startedAt),
+      this.#retryAfterFailure(error, undefined, fn, signal, chain, index, call, startedAt),
     );
+  }
+
+  /** Attempt 1 with `failureOf`: a value it calls a failure is retried like an error. */
+  async #judgeFirst<T>(
+    first: T | Promise<T>,
+    failureOf: (value: unknown) => unknown,
+    fn: Operation<T>,
+    signal: AbortSignal,
+    chain: readonly ChainLink[],
+    index: number,
+    call: Call,
+    startedAt: number,
+  ): Promise<T> {
+    let value: T;
+    try {
+      value = await first;
+    } catch (error) {
+      return this.#retryAfterFailure(error, undefined, fn, signal, chain, index, call, startedAt);
+    }
+    const error = failureOf(value);
+    if (error == null) return value;
+    return this.#retryAfterFailure(error, { value }, fn, signal, chain, index, call, startedAt);
   }
 
   /** Handles the failure of attempt 1 and runs the further attempts. */
   async #retryAfterFailure<T>(
     firstError: unknown,
+    firstValue: Failed<T> | undefined,
     fn: Operation<T>,
     signal: AbortSignal,
     chain: readonly ChainLink[],
@@ -107,10 +148,17 @@ class RetryPolicy extends PolicyBase {
     startedAt: number,
   ): Promise<T> {
     let error = firstError;
+    // Set when the last attempt resolved with a value `failureOf` called a failure.
+    let failed = firstValue;
     let previousDelayMs: number | undefined;
+    // The last attempt's outcome, handed to the caller when retrying stops.
+    const outcome = (): T => {
+      if (failed) return failed.value;
+      throw error;
+    };
     for (let attempt = 1; ; attempt++) {
       // The caller gave up: stop at once and report what the operation said.
-      if (signal.aborted) throw error;
+      if (signal.aborted) return outcome();
       let failure = classifyFailure(error);
       // A repeat whose key the server is still processing (409) is a write under way: wait and ask again.
       if (isKeyInProgress(failure, attempt > 1 && call.safeToRepeat))
@@ -123,16 +171,22 @@ class RetryPolicy extends PolicyBase {
           : this.#delayBeforeRetry(failure, attempt, previousDelayMs, startedAt);
       if (delayMs < 0) {
         if (this.events.observed) this.events.next({ type: 'give-up', attempts: attempt, failure });
-        throw error;
+        return outcome();
       }
       if (this.events.observed) this.events.next({ type: 'retry', attempt, delayMs, failure });
       await sleep(delayMs, signal, this.clock);
       previousDelayMs = delayMs;
+      let value: T;
       try {
-        return await runNext(fn, signal, attempt + 1, chain, index + 1, call);
+        value = await runNext(fn, signal, attempt + 1, chain, index + 1, call);
       } catch (next) {
         error = next;
+        failed = undefined;
+        continue;
       }
+      error = this.#failureOf?.(value);
+      if (error == null) return value;
+      failed = { value };
     }
   }
 
@@ -159,8 +213,8 @@ class RetryPolicy extends PolicyBase {
 /**
  * Runs the operation again when it fails with a retryable failure, waiting `backoff`
  * between attempts (at least the server's `Retry-After`). Aborting the caller's signal ends
- * a wait at once and rejects with the abort reason. When it gives up, it rejects with the
- * last attempt's error.
+ * a wait at once and rejects with the abort reason. When it gives up, it settles as the last
+ * attempt did: it rejects with its error, or resolves with the value `failureOf` called a failure.
  */
 export function retry(o?: RetryOptions): Policy {
   if (DEV) parseOptions(schema(), o, 'retry()');

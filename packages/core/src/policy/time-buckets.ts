@@ -13,6 +13,13 @@ export interface TimeBuckets {
   /** The series' total over the window as of the last `advance`. */
   total(series: number): number;
   clear(): void;
+  /** The current bucket's number (time / bucket length) and every count, bucket by bucket, for `load`. */
+  save(): { epoch: number; counts: number[] };
+  /**
+   * Takes counts `save` gave (checked by the caller: `counts` as long as this ring's, none
+   * negative), as of `epoch`; the next `advance` drops the buckets that fell out since.
+   */
+  load(epoch: number, counts: readonly number[]): void;
 }
 
 export function timeBuckets(durationMs: number, bucketCount: number, series: number): TimeBuckets {
@@ -49,6 +56,13 @@ export function timeBuckets(durationMs: number, bucketCount: number, series: num
     clear() {
       counts.fill(0);
       totals.fill(0);
+    },
+    save: () => ({ epoch: Number.isFinite(epoch) ? epoch : 0, counts: Array.from(counts) }),
+    load(at, saved) {
+      counts.set(saved);
+      totals.fill(0);
+      saved.forEach((n, i) => (totals[i % series] = total(i % series) + n));
+      epoch = at;
     },
   };
 }

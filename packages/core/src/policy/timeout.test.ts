@@ -151,6 +151,51 @@ describe('timeout', () => {
     expect(remove).toHaveBeenCalledTimes(5);
   });
 
+  it('abortOnReturn: aborts ctx.signal once the call returns, success or failure, cancelling leftover work', async () => {
+    for (const outcome of ['ok', 'fail'] as const) {
+      let signal: AbortSignal | undefined;
+      const leftover = vi.fn();
+      const call = timeout(1_000, { abortOnReturn: true }).execute((ctx) => {
+        signal = ctx.signal;
+        ctx.signal.addEventListener('abort', leftover);
+        return outcome === 'ok' ? 'done' : Promise.reject(new Error('boom'));
+      });
+      await call.catch(() => undefined);
+      expect(signal?.aborted).toBe(true);
+      expect(leftover).toHaveBeenCalledTimes(1);
+      expect(vi.getTimerCount()).toBe(0);
+    }
+  });
+
+  it('abortOnReturn: a synchronous throw aborts too; without it the signal is left alone', async () => {
+    let signal: AbortSignal | undefined;
+    await timeout(1_000, { abortOnReturn: true })
+      .execute((ctx) => {
+        signal = ctx.signal;
+        throw new Error('bug');
+      })
+      .catch(() => undefined);
+    expect(signal?.aborted).toBe(true);
+    await timeout(1_000).execute((ctx) => {
+      signal = ctx.signal;
+      return 'done';
+    });
+    expect(signal?.aborted).toBe(false);
+  });
+
+  it('abortOnReturn: at the deadline the reason stays the TimeoutError', async () => {
+    let signal: AbortSignal | undefined;
+    const result = track(
+      timeout(100, { abortOnReturn: true }).execute((ctx) => {
+        signal = ctx.signal;
+        return cooperative(1_000)(ctx);
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(100);
+    expect(result.error).toBeInstanceOf(TimeoutError);
+    expect(signal?.reason).toBeInstanceOf(TimeoutError);
+  });
+
   it('builds no event objects while nobody listens', async () => {
     const next = vi.spyOn(Emitter.prototype, 'next');
     const result = track(timeout(10).execute(cooperative(100)));

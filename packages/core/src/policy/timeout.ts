@@ -1,4 +1,4 @@
-import { literal, object, optional } from '../check/schema.js';
+import { boolean, literal, object, optional } from '../check/schema.js';
 import { type Clock, setTimer } from '../clock.js';
 import { TimeoutError } from '../failure/errors.js';
 import { NEVER_ABORTED, PolicyBase, rejected, runNext, type Call, type ChainLink } from './base.js';
@@ -13,6 +13,13 @@ export interface TimeoutOptions {
    * deadline, and the operation, told through `ctx.signal`, is left to finish on its own.
    */
   mode?: 'cooperative' | 'aggressive';
+  /**
+   * Abort `ctx.signal` as soon as the call returns, whether it succeeded or failed, so work the
+   * operation left running (a request it raced, a stream it did not finish) is cancelled.
+   * Default false. Not for an operation whose value keeps using the signal: a `Response` whose
+   * body is read after the call returns would have the read aborted.
+   */
+  abortOnReturn?: boolean;
   clock?: Clock;
 }
 
@@ -20,6 +27,7 @@ const schema = () =>
   optional(
     object<TimeoutOptions>({
       mode: optional(literal('cooperative', 'aggressive')),
+      abortOnReturn: optional(boolean),
       clock: optional(clockSchema),
     }),
   );
@@ -30,11 +38,13 @@ const expired = (ms: number) => new TimeoutError(undefined, ms);
 class TimeoutPolicy extends PolicyBase {
   readonly #ms: number;
   readonly #aggressive: boolean;
+  readonly #abortOnReturn: boolean;
 
-  constructor(ms: number, aggressive: boolean, clock: Clock | undefined) {
-    super(clock);
+  constructor(ms: number, o: TimeoutOptions | undefined) {
+    super(o?.clock);
     this.#ms = ms;
-    this.#aggressive = aggressive;
+    this.#aggressive = o?.mode === 'aggressive';
+    this.#abortOnReturn = o?.abortOnReturn === true;
   }
 
   run<T>(
@@ -50,10 +60,13 @@ class TimeoutPolicy extends PolicyBase {
     const clock = this.clock;
     let timedOut = false;
     let rejectEarly: ((reason: unknown) => void) | undefined;
+    const abortOnReturn = this.#abortOnReturn;
     // Every path out goes through here: the timer and the listener never outlive the call.
-    const cleanup = () => {
+    // `returned`: the operation has returned, and what it left running is cancelled if asked.
+    const cleanup = (returned?: boolean) => {
       clock.clearTimeout(handle);
       if (outer !== NEVER_ABORTED) outer.removeEventListener('abort', onOuterAbort);
+      if (returned && abortOnReturn) controller.abort();
     };
     // The caller's abort wins over the deadline: the operation is told why it stops.
     const onOuterAbort = () => {
@@ -79,18 +92,18 @@ class TimeoutPolicy extends PolicyBase {
     try {
       inner = Promise.resolve(runNext(fn, controller.signal, attempt, chain, index + 1, call));
     } catch (error) {
-      cleanup();
+      cleanup(true);
       return rejected(error);
     }
 
     const settled = inner.then(
       (value) => {
-        cleanup();
+        cleanup(true);
         if (timedOut) throw expired(ms);
         return value;
       },
       (error: unknown) => {
-        cleanup();
+        cleanup(true);
         if (timedOut) throw expired(ms);
         throw error;
       },
@@ -117,5 +130,5 @@ export function timeout(ms: number, o?: TimeoutOptions): Policy {
     parseOptions(positiveMsSchema, ms, 'timeout()', 'ms');
     parseOptions(schema(), o, 'timeout()');
   }
-  return new TimeoutPolicy(ms, o?.mode === 'aggressive', o?.clock);
+  return new TimeoutPolicy(ms, o);
 }

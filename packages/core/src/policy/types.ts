@@ -38,6 +38,7 @@ export interface ExecuteOptions {
 
 /** Something that runs operations under a resilience rule. */
 export interface Policy {
+  /** Runs `fn` under the policy, handing it the signal, attempt and idempotency key; settles as the policy decides. */
   execute<T>(fn: Operation<T>, opts?: ExecuteOptions): Promise<T>;
   /** Everything the policy does, as it happens. Nothing is built while nobody subscribes. */
   readonly events$: Observable<PolicyEvent>;
@@ -51,6 +52,8 @@ export type PolicyEvent =
   | { type: 'timeout'; afterMs: number }
   | { type: 'breaker-state'; breaker: string; from: BreakerState; to: BreakerState }
   | { type: 'fallback'; index: number; failure: Failure }
+  /** A bulkhead refused a call: `active` calls were running and `queued` waiting. */
+  | { type: 'bulkhead-rejected'; active: number; queued: number }
   | { type: 'success'; durationMs: number }
   | { type: 'failure'; durationMs: number; failure: Failure };
 

@@ -6,6 +6,7 @@ import { circuitBreaker, type BreakerOptions, type CircuitBreaker } from './circ
 import type { BreakerSnapshot, PolicyEvent } from '../types.js';
 import { deferred } from '../../test-support/deferred.js';
 import { track } from '../../test-support/track.js';
+import { failedResponse } from '../../failure/failed-response.js';
 
 const fail = () => Promise.reject(new HttpError(500));
 const ok = () => Promise.resolve('ok');
@@ -292,6 +293,89 @@ describe('circuitBreaker', () => {
     });
   });
 
+  describe('halfOpen.waitForProbe', () => {
+    const waiting = () =>
+      make({
+        name: 'api',
+        window: { kind: 'consecutive', failures: 1 },
+        openForMs: 1_000,
+        halfOpen: { waitForProbe: true },
+      });
+
+    async function probing(breaker: CircuitBreaker) {
+      await failTimes(breaker, 1);
+      vi.advanceTimersByTime(1_000);
+      const probe = pendingOperation();
+      const probeCall = track(breaker.execute(probe.fn));
+      expect(breaker.state).toBe('half-open');
+      return { probe, probeCall };
+    }
+
+    it('calls arriving during the probe wait for it, and run once it succeeds', async () => {
+      const breaker = waiting();
+      const { probe, probeCall } = await probing(breaker);
+      const fn = vi.fn(ok);
+      const waiters = [track(breaker.execute(fn)), track(breaker.execute(fn))];
+      await vi.advanceTimersByTimeAsync(0);
+      expect(fn).not.toHaveBeenCalled();
+      expect(waiters[0]?.settled).toBe(false);
+      probe.resolve('probe ok');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(probeCall.value).toBe('probe ok');
+      expect(breaker.state).toBe('closed');
+      expect(fn).toHaveBeenCalledTimes(2);
+      expect(waiters.map((w) => w.value)).toEqual(['ok', 'ok']);
+    });
+
+    it('they reject with CircuitOpenError when the probe fails, without running', async () => {
+      const breaker = waiting();
+      const { probe } = await probing(breaker);
+      const fn = vi.fn(ok);
+      const waiter = track(breaker.execute(fn));
+      probe.reject(new HttpError(500));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(breaker.state).toBe('open');
+      expect(fn).not.toHaveBeenCalled();
+      expect(waiter.error).toBeInstanceOf(CircuitOpenError);
+    });
+
+    it("a waiting caller's abort rejects it alone", async () => {
+      const breaker = waiting();
+      const { probe } = await probing(breaker);
+      const controller = new AbortController();
+      const reason = new Error('navigated away');
+      const aborted = track(breaker.execute(ok, { signal: controller.signal }));
+      const other = track(breaker.execute(ok));
+      controller.abort(reason);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(aborted.error).toBe(reason);
+      expect(other.settled).toBe(false);
+      probe.resolve('ok');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(other.value).toBe('ok');
+    });
+
+    it('a probe that ends without a verdict (a 404) lets the next waiting call probe', async () => {
+      const breaker = waiting();
+      const { probe } = await probing(breaker);
+      const next = pendingOperation();
+      const waiter = track(breaker.execute(next.fn));
+      probe.reject(new HttpError(404));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(breaker.state).toBe('half-open');
+      next.resolve('ok');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(waiter.value).toBe('ok');
+      expect(breaker.state).toBe('closed');
+    });
+
+    it('is off by default: a call during the probe fails at once', async () => {
+      const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 1 }, openForMs: 1_000 });
+      await probing(breaker);
+      await expect(breaker.execute(ok)).rejects.toMatchObject({ name: 'CircuitOpenError', retryAfterMs: 0 });
+    });
+  });
+
   describe('calls in flight across a state change', () => {
     it('a breaker that opens while calls are in flight ignores their late outcomes', async () => {
       const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 2 }, openForMs: 1_000 });
@@ -526,6 +610,46 @@ describe('circuitBreaker', () => {
       const p = breaker.execute(taking(500));
       await vi.advanceTimersByTimeAsync(500);
       await expect(p).resolves.toBe('ok');
+      expect(breaker.state).toBe('open');
+    });
+  });
+
+  describe('failureOf: values that are failures', () => {
+    it('counts a value failureOf calls a failure, and passes the value on', async () => {
+      const breaker = make({
+        name: 'api',
+        window: { kind: 'consecutive', failures: 2 },
+        failureOf: failedResponse,
+      });
+      const unavailable = new Response(null, { status: 503 });
+      await expect(breaker.execute(() => unavailable)).resolves.toBe(unavailable);
+      expect(breaker.snapshot.failures).toBe(1);
+      await breaker.execute(() => new Response(null, { status: 500 }));
+      expect(breaker.state).toBe('open');
+    });
+
+    it('leaves the breaker as it is for a value whose failure countIf does not count (a 404)', async () => {
+      const breaker = make({
+        name: 'api',
+        window: { kind: 'consecutive', failures: 1 },
+        failureOf: failedResponse,
+      });
+      await breaker.execute(() => new Response(null, { status: 404 }));
+      await breaker.execute(() => new Response('ok'));
+      expect(breaker.state).toBe('closed');
+    });
+
+    it('a failed value of a half-open probe reopens the breaker', async () => {
+      const breaker = make({
+        name: 'api',
+        window: { kind: 'consecutive', failures: 1 },
+        openForMs: 1_000,
+        failureOf: failedResponse,
+      });
+      await breaker.execute(() => new Response(null, { status: 502 }));
+      expect(breaker.state).toBe('open');
+      vi.advanceTimersByTime(1_000);
+      await breaker.execute(() => new Response(null, { status: 502 }));
       expect(breaker.state).toBe('open');
     });
   });

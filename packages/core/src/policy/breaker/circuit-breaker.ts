@@ -4,11 +4,11 @@ import { meaningOf } from '../../failure/meaning.js';
 import type { Failure } from '../../failure/types.js';
 import { Emitter, observable, type Observable } from '../../observable.js';
 import { parseOptions } from '../../validate.js';
-import { PolicyBase, rejected, runNext, type Call, type ChainLink } from '../base.js';
+import { NEVER_ABORTED, PolicyBase, rejected, runNext, type Call, type ChainLink } from '../base.js';
 import type { Backoff, BreakerSnapshot, BreakerState, Operation } from '../types.js';
 import { breakerOptionsSchema, type BreakerOptions, type CircuitBreaker } from './options.js';
 import { loadRecord, saveRecord, type StorageLike } from './persist.js';
-import { boundRecord, type BreakerRecord } from './record.js';
+import { boundRecord, parseRecord, PROTOCOL, type BreakerRecord, type BreakerSavedState } from './record.js';
 import { shareWithTabs, type BroadcastChannelConstructor, type TabShare } from './tab-share.js';
 import { createWindow, type OutcomeWindow } from './windows.js';
 import { DEV } from '../../dev.js';
@@ -53,8 +53,14 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
   readonly #openFor: number | Backoff;
   readonly #probes: number;
   readonly #successesToClose: number;
+  readonly #waitForProbe: boolean;
+  /** Calls waiting for a probe's outcome (`halfOpen.waitForProbe`), in arrival order. */
+  readonly #waiting = new Set<() => void>();
   readonly #countIf: (f: Failure) => boolean;
+  readonly #failureOf: ((value: unknown) => unknown) | undefined;
   readonly #storage: StorageLike | undefined;
+  /** A save of the window's counts is due at the end of this turn (one write for a burst of calls). */
+  #savePending = false;
   readonly #share: TabShare | undefined;
 
   constructor(o: BreakerOptions) {
@@ -66,7 +72,9 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     this.#openFor = o.openForMs ?? 30_000;
     this.#probes = o.halfOpen?.probes ?? 1;
     this.#successesToClose = o.halfOpen?.successesToClose ?? 1;
+    this.#waitForProbe = o.halfOpen?.waitForProbe === true;
     this.#countIf = o.countIf ?? defaultCountIf;
+    this.#failureOf = o.failureOf;
     this.state$ = observable<BreakerSnapshot>((subscriber) => {
       subscriber.next(this.snapshot);
       const changes = this.#stateChanges.observable.subscribe(subscriber);
@@ -75,9 +83,9 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
 
     if (o.persist === 'local') {
       this.#storage = o.localStorage ?? (globalThis as { localStorage?: StorageLike }).localStorage;
-      const restored = this.#storage ? loadRecord(this.#storage, this.name) : undefined;
-      if (restored) this.#restore(this.#bounded(restored));
     }
+    // Persisting is restoring what was saved here before the reload, as an `initialState`.
+    this.#restore(o.initialState ?? (this.#storage && loadRecord(this.#storage, this.name)));
     if (o.share === 'tabs') {
       const Channel =
         o.BroadcastChannel ??
@@ -100,6 +108,14 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
 
   get state(): BreakerState {
     return this.#current;
+  }
+
+  toJSON(): BreakerSavedState {
+    const record = this.#record();
+    // Never changed state: no transition time to give, and none needed (a closed record only
+    // restores the window).
+    if (record.at === -Infinity) record.at = 0;
+    return { v: PROTOCOL, ...record, window: this.#window.save() };
   }
 
   get snapshot(): BreakerSnapshot {
@@ -131,7 +147,7 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     }
     return Promise.resolve(result).then(
       (value) => {
-        this.#onSuccess(generation, false, 0);
+        this.#onValue(value, signal, generation, false, 0);
         return value;
       },
       (error: unknown) => {
@@ -150,6 +166,11 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     call: Call,
   ): Promise<T> {
     const probe = this.#current !== 'closed' && this.#admit();
+    if (probe === undefined) {
+      // Half-open with every probe in flight: wait for an outcome, then try again as a new call.
+      await this.#probeSettled(signal);
+      return this.run(fn, signal, attempt, chain, index, call);
+    }
     const generation = this.#generation;
     const start = this.#slowMs === undefined ? 0 : this.clock.now();
     let value: T;
@@ -159,12 +180,15 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
       this.#onFailure(error, signal, generation, probe, start);
       throw error;
     }
-    this.#onSuccess(generation, probe, start);
+    this.#onValue(value, signal, generation, probe, start);
     return value;
   }
 
-  /** Lets a call through a breaker that is not closed (as a probe: true), or throws `CircuitOpenError`. */
-  #admit(): boolean {
+  /**
+   * Lets a call through a breaker that is not closed (as a probe: true), or throws
+   * `CircuitOpenError`; undefined when the call is to wait for a probe (`halfOpen.waitForProbe`).
+   */
+  #admit(): true | undefined {
     if (this.#current === 'isolated') throw new CircuitOpenError(this.name, Infinity);
     if (this.#current === 'open') {
       const now = this.clock.now();
@@ -183,10 +207,43 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
         this.#transition('open', now);
         throw new CircuitOpenError(this.name, (this.#openUntil ?? now) - now);
       }
+      if (this.#waitForProbe) return undefined;
       throw new CircuitOpenError(this.name, 0);
     }
     this.#probesInFlight++;
     return true;
+  }
+
+  /** Settles when a probe's outcome is known (or the state changes); the caller's abort rejects it alone. */
+  #probeSettled(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return rejected(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        this.#waiting.delete(wake);
+        reject(signal.reason as Error);
+      };
+      const wake = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      this.#waiting.add(wake);
+      if (signal !== NEVER_ABORTED) signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** A probe slot freed or the state changed: the waiting calls try again, in arrival order. */
+  #wake(): void {
+    if (this.#waiting.size === 0) return;
+    const waiting = [...this.#waiting];
+    this.#waiting.clear();
+    for (const wake of waiting) wake();
+  }
+
+  /** A call resolved: a success, unless `failureOf` says the value is a failure. */
+  #onValue(value: unknown, signal: AbortSignal, generation: number, probe: boolean, start: number): void {
+    const error = this.#failureOf?.(value);
+    if (error == null) this.#onSuccess(generation, probe, start);
+    else this.#onFailure(error, signal, generation, probe, start);
   }
 
   #onSuccess(generation: number, probe: boolean, start: number): void {
@@ -198,9 +255,10 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
       if (slow) this.#transition('open', now);
       else if (++this.#probeSuccesses >= this.#successesToClose)
         this.#transition('closed', this.#timeOfChange(now));
+      else this.#wake();
       return;
     }
-    if (this.#window.record(false, slow, now)) this.#transition('open', this.#timeOfChange(now));
+    this.#recordOutcome(false, slow, now);
   }
 
   #onFailure(error: unknown, signal: AbortSignal, generation: number, probe: boolean, start: number): void {
@@ -210,7 +268,10 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     const counted = failure.category !== 'aborted' && this.#countIf(failure);
     if (!counted) {
       // Not the dependency's fault (a 404, an abort): the breaker stays as it is.
-      if (probe) this.#probesInFlight--;
+      if (probe) {
+        this.#probesInFlight--;
+        this.#wake();
+      }
       return;
     }
     const now = this.#needsNow ? this.clock.now() : 0;
@@ -220,7 +281,24 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
       this.#transition('open', this.#timeOfChange(now));
       return;
     }
-    if (this.#window.record(true, slow, now)) this.#transition('open', this.#timeOfChange(now));
+    this.#recordOutcome(true, slow, now);
+  }
+
+  #recordOutcome(failed: boolean, slow: boolean, now: number): void {
+    if (this.#window.record(failed, slow, now)) this.#transition('open', this.#timeOfChange(now));
+    else if (this.#storage && !this.#savePending) {
+      // The counts matter after a reload too (a breaker one failure short of opening stays so);
+      // a burst of calls settling together is written once.
+      this.#savePending = true;
+      queueMicrotask(() => {
+        this.#savePending = false;
+        this.#save();
+      });
+    }
+  }
+
+  #save(): void {
+    if (this.#storage) saveRecord(this.#storage, this.name, this.toJSON());
   }
 
   /** The hot path reads the clock only when the window or slow-call rule needs it; a state change always does. */
@@ -312,10 +390,10 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
       this.events.next({ type: 'breaker-state', breaker: this.name, from, to });
     }
     if (this.#stateChanges.observed) this.#stateChanges.next(this.snapshot);
+    this.#wake();
     if (remote) return;
-    const record = this.#record();
-    this.#share?.publish(record, this.#isolations > 0);
-    if (this.#storage) saveRecord(this.#storage, this.name, record);
+    this.#share?.publish(this.#record(), this.#isolations > 0);
+    this.#save();
   }
 
   #record(): BreakerRecord {
@@ -354,8 +432,19 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     );
   }
 
-  /** State saved before a reload. Isolation is not restored: nothing could release it any more. */
-  #restore(record: BreakerRecord): void {
+  /**
+   * State saved earlier (`initialState`, or before a reload), checked like any state from
+   * outside: anything malformed, of another format or beyond what this breaker could have
+   * written is ignored. Isolation is not restored: nothing could release it any more.
+   */
+  #restore(saved: unknown): void {
+    const parsed = (saved as { v?: unknown } | undefined)?.v === PROTOCOL ? parseRecord(saved) : undefined;
+    if (!parsed) return;
+    const record = this.#bounded(parsed);
+    if (record.state === 'closed') {
+      this.#window.load((saved as { window?: unknown }).window, this.clock.now());
+      return;
+    }
     if (record.state !== 'open' && record.state !== 'half-open') return;
     this.#current = 'open';
     this.#opens = record.opens;

@@ -1,4 +1,5 @@
 import {
+  boolean,
   custom,
   fn,
   literal,
@@ -7,6 +8,7 @@ import {
   optional,
   refine,
   union,
+  unknown,
   type Schema,
 } from '../../check/schema.js';
 import type { Clock } from '../../clock.js';
@@ -16,6 +18,7 @@ import { backoffSchema } from '../backoff.js';
 import type { Backoff, BreakerSnapshot, BreakerState, BreakerWindow, Policy } from '../types.js';
 import type { Observable } from '../../observable.js';
 import type { StorageLike } from './persist.js';
+import type { BreakerSavedState } from './record.js';
 import type { BroadcastChannelConstructor } from './tab-share.js';
 
 export interface BreakerOptions {
@@ -34,17 +37,41 @@ export interface BreakerOptions {
   slowCall?: { thresholdMs: number; rate: number };
   /** How long an opening lasts. Default 30 000; a `Backoff` lengthens repeated openings. */
   openForMs?: number | Backoff;
-  /** `probes` calls at a time try the dependency when half-open; `successesToClose` successes close it. */
-  halfOpen?: { probes?: number; successesToClose?: number };
+  /**
+   * `probes` calls at a time try the dependency when half-open; `successesToClose` successes
+   * close it. `waitForProbe: true`: a call that finds every probe in flight waits for an outcome
+   * instead of failing at once with `CircuitOpenError` — it runs once the probe succeeds, and
+   * rejects with `CircuitOpenError` when the probe fails. Aborting a waiting call rejects it
+   * alone. A waiting call waits as long as the probe takes: bound the probe with a `timeout`
+   * inside the breaker. Default false.
+   */
+  halfOpen?: { probes?: number; successesToClose?: number; waitForProbe?: boolean };
   /**
    * Which failures count. Default: network, timeout, server, rate-limited. Others leave the
    * breaker as it is; an abort (the caller giving up) never counts.
    */
   countIf?: (f: Failure) => boolean;
+  /**
+   * Says which returned values are failures: given what a call resolved with, it returns an
+   * error describing the failure (e.g. `failedResponse`: a `Response` that is not ok → an
+   * `HttpError`), or `undefined`/`null` for a success. The breaker counts such a value as that
+   * error (subject to `countIf`) and passes the value on unchanged.
+   */
+  failureOf?: (value: unknown) => unknown;
   /** `'tabs'`: mirror state to same-named breakers in same-origin tabs (BroadcastChannel). */
   share?: false | 'tabs';
-  /** `'local'`: restore state after a reload (localStorage). */
+  /**
+   * `'local'`: keep the state, window counts included, in localStorage and restore it after a
+   * reload (`initialState`, when given, is restored instead).
+   */
   persist?: false | 'local';
+  /**
+   * State to start from, as an earlier `toJSON()` gave it (say, kept by the app). It is checked
+   * as data from outside: anything malformed, of another format, from another kind or size of
+   * window, or beyond what this breaker could have written (an opening longer than its
+   * `openForMs`) is ignored. An isolation is never restored.
+   */
+  initialState?: BreakerSavedState;
   clock?: Clock;
   /** Injected for tests; default `globalThis.BroadcastChannel`. */
   BroadcastChannel?: BroadcastChannelConstructor;
@@ -64,6 +91,11 @@ export interface CircuitBreaker extends Policy {
   reset(): void;
   /** Stops mirroring to other tabs (closes the BroadcastChannel). */
   dispose(): void;
+  /**
+   * Everything the breaker knows, as plain data: its state and times, and its window's counts.
+   * `circuitBreaker({ …, initialState })` starts from it; `JSON.stringify(breaker)` calls it.
+   */
+  toJSON(): BreakerSavedState;
 }
 
 type WindowOf<K extends BreakerWindow['kind']> = Extract<BreakerWindow, { kind: K }>;
@@ -115,10 +147,15 @@ export const breakerOptionsSchema = () =>
     window: optional(windowSchema),
     slowCall: optional(object({ thresholdMs: msSchema, rate: rateSchema })),
     openForMs: optional(union(msSchema, backoffSchema)),
-    halfOpen: optional(object({ probes: optionalCount(), successesToClose: optionalCount() })),
+    halfOpen: optional(
+      object({ probes: optionalCount(), successesToClose: optionalCount(), waitForProbe: optional(boolean) }),
+    ),
     countIf: optional(fn<(f: Failure) => boolean>()),
+    failureOf: optional(fn<(value: unknown) => unknown>()),
     share: optional(literal(false, 'tabs')),
     persist: optional(literal(false, 'local')),
+    // Foreign data: checked when restored, in every build, and ignored when bad.
+    initialState: optional(unknown as Schema<BreakerSavedState>),
     clock: optional(clockSchema),
     BroadcastChannel: optional(
       custom<BroadcastChannelConstructor>((v) => typeof v === 'function', 'a constructor'),

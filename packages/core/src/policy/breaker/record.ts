@@ -1,7 +1,8 @@
 import { clampDelay } from '../../clock.js';
 import type { BreakerState } from '../types.js';
+import type { BreakerWindowRecord } from './windows.js';
 
-/** The part of a breaker's state that other tabs mirror and a reload restores. */
+/** The part of a breaker's state that other tabs mirror (see `BreakerSavedState` for all of it). */
 export interface BreakerRecord {
   state: BreakerState;
   openedAt?: number;
@@ -11,6 +12,17 @@ export interface BreakerRecord {
   lastOpenMs?: number;
   /** Clock time of the transition: the latest one wins when tabs disagree. */
   at: number;
+}
+
+/**
+ * Everything a breaker knows, as `breaker.toJSON()` gives it and `initialState` (or `persist:
+ * 'local'` after a reload) restores it: plain data, fit for `JSON.stringify` and storage.
+ */
+export interface BreakerSavedState extends BreakerRecord {
+  /** The format's version: state saved in another one is ignored. */
+  v: number;
+  /** The window's counts, so a breaker one failure short of opening still is after a reload. */
+  window: BreakerWindowRecord;
 }
 
 /** The version of the record format, sent with every message and saved with every record. */

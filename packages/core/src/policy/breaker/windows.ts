@@ -14,7 +14,38 @@ export interface OutcomeWindow {
   counts(now: number): { failures: number; calls: number; slowCalls: number };
   /** Whether recording needs the current time (time-based windows). */
   readonly needsTime: boolean;
+  /** The window's counts as plain data, for `load`. */
+  save(): BreakerWindowRecord;
+  /**
+   * Takes counts `save` gave, here or before a reload. Anything that is not what a window of
+   * this kind and size could have saved is ignored, never trusted; so are counts a closed
+   * breaker could not hold (a run long enough to have opened it) and time buckets from the future.
+   */
+  load(record: unknown, now: number): void;
 }
+
+/**
+ * A breaker window's counts, as `toJSON()` saves them: the current run of a consecutive window,
+ * the outcomes of a count window (oldest first; 1 = failed, 2 = slow, 3 = both), the buckets of
+ * a time window (its current bucket's number, then calls, failures and slow calls per bucket).
+ */
+export type BreakerWindowRecord =
+  | { kind: 'consecutive'; failures: number; slowCalls: number; calls: number }
+  | { kind: 'count'; size: number; outcomes: number[] }
+  | { kind: 'time'; durationMs: number; epoch: number; buckets: number[] };
+
+/** A saved window of the kind `K`, with every field still unchecked. */
+type Unchecked<K extends BreakerWindowRecord['kind']> = {
+  [F in keyof Extract<BreakerWindowRecord, { kind: K }>]?: unknown;
+};
+
+/** The record, if it claims to be of `kind`: its fields are still to be checked. */
+const ofKind = <K extends BreakerWindowRecord['kind']>(record: unknown, kind: K): Unchecked<K> | undefined =>
+  typeof record === 'object' && record !== null && (record as { kind?: unknown }).kind === kind
+    ? record
+    : undefined;
+
+const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 
 /** A window that needs no time: its `record` and `counts` may be called without `now`. */
 type UntimedWindow = OutcomeWindow & {
@@ -46,6 +77,23 @@ export function consecutiveWindow(threshold: number): UntimedWindow {
       run = slowInRun = calls = 0;
     },
     counts: () => ({ failures: run, calls, slowCalls: slowInRun }),
+    save: () => ({ kind: 'consecutive', failures: run, slowCalls: slowInRun, calls }),
+    load(record) {
+      const r = ofKind(record, 'consecutive');
+      const { failures, slowCalls, calls: saved } = r ?? {};
+      if (
+        isCount(failures) &&
+        isCount(slowCalls) &&
+        isCount(saved) &&
+        slowCalls <= failures &&
+        failures <= saved &&
+        failures < threshold
+      ) {
+        run = failures;
+        slowInRun = slowCalls;
+        calls = saved;
+      }
+    },
   };
 }
 
@@ -80,7 +128,7 @@ export function countWindow(
   let calls = 0;
   let failures = 0;
   let slowCalls = 0;
-  return {
+  const window: UntimedWindow = {
     needsTime: false,
     record(failed: boolean, slow: boolean) {
       if (calls === size) {
@@ -102,9 +150,33 @@ export function countWindow(
       next = calls = failures = slowCalls = 0;
     },
     counts: () => ({ failures, calls, slowCalls }),
+    save() {
+      // Oldest first: the ring starts at `next` once full, at 0 before.
+      const oldest = calls === size ? next : 0;
+      return {
+        kind: 'count',
+        size,
+        outcomes: Array.from({ length: calls }, (_, i) => ring[(oldest + i) % size] ?? 0),
+      };
+    },
+    load(record) {
+      const r = ofKind(record, 'count');
+      const outcomes = r?.size === size ? r.outcomes : undefined;
+      if (
+        !Array.isArray(outcomes) ||
+        outcomes.length > size ||
+        !outcomes.every((o) => isCount(o) && o <= (FAILED | SLOW))
+      )
+        return;
+      window.reset();
+      // Replayed without judging: only a new outcome may open the breaker.
+      for (const o of outcomes as number[]) window.record((o & FAILED) !== 0, (o & SLOW) !== 0);
+    },
   };
+  return window;
 }
 
+const BUCKETS = 10;
 const CALLS = 0;
 const FAILURES = 1;
 const SLOW_CALLS = 2;
@@ -117,7 +189,7 @@ export function timeWindow(
   slowRate: number | undefined,
 ): OutcomeWindow {
   const trips = rateRule(failureRate, minimumCalls, slowRate);
-  const b = timeBuckets(durationMs, 10, 3);
+  const b = timeBuckets(durationMs, BUCKETS, 3);
   const counts = () => ({
     failures: b.total(FAILURES),
     calls: b.total(CALLS),
@@ -139,6 +211,27 @@ export function timeWindow(
     counts(now) {
       b.advance(now);
       return counts();
+    },
+    save() {
+      const { epoch, counts: buckets } = b.save();
+      return { kind: 'time', durationMs, epoch, buckets };
+    },
+    load(record, now) {
+      const r = ofKind(record, 'time');
+      const { epoch, buckets } = r ?? {};
+      b.advance(now);
+      if (
+        r?.durationMs !== durationMs ||
+        !Number.isInteger(epoch) ||
+        // Bucket numbers from the future: a clock that ran ahead, or not ours.
+        (epoch as number) > b.save().epoch ||
+        !Array.isArray(buckets) ||
+        buckets.length !== BUCKETS * 3 ||
+        !buckets.every((n, i) => isCount(n) && (i % 3 === CALLS || n <= (buckets[i - (i % 3)] as number)))
+      )
+        return;
+      b.load(epoch as number, buckets as number[]);
+      b.advance(now);
     },
   };
 }

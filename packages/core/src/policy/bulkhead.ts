@@ -1,0 +1,160 @@
+import { custom, number, object, optional } from '../check/schema.js';
+import type { Clock } from '../clock.js';
+import { BulkheadRejectedError } from '../failure/errors.js';
+import { NEVER_ABORTED, PolicyBase, rejected, runNext, type Call, type ChainLink } from './base.js';
+import type { Operation, Policy } from './types.js';
+import { clockSchema, parseOptions } from '../validate.js';
+import { DEV } from '../dev.js';
+
+/** Options of `bulkhead()`. */
+export interface BulkheadOptions {
+  /** How many calls run at once: an integer ≥ 1. */
+  limit: number;
+  /** How many calls may wait for a slot, first come first served: an integer ≥ 0 or `Infinity`. Default 0. */
+  queue?: number;
+  clock?: Clock;
+}
+
+/** A policy that runs at most `limit` calls at once (see `bulkhead()`). */
+export interface Bulkhead extends Policy {
+  /** Calls running now. */
+  readonly active: number;
+  /** Calls waiting for a slot. */
+  readonly queued: number;
+  /** Free execution slots: `limit − active`. */
+  readonly executionSlots: number;
+  /** Free places in the queue: `queue − queued` (`Infinity` for an unbounded queue). */
+  readonly queueSlots: number;
+}
+
+const schema = () =>
+  object<BulkheadOptions>({
+    limit: number({ int: true, gte: 1 }),
+    queue: optional(
+      custom<number>(
+        (v) => v === Infinity || (Number.isInteger(v) && (v as number) >= 0),
+        'an integer ≥ 0 (or Infinity)',
+      ),
+    ),
+    clock: optional(clockSchema),
+  });
+
+class BulkheadPolicy extends PolicyBase implements Bulkhead {
+  #active = 0;
+  /**
+   * Starters of the waiting calls, in arrival order (a Set keeps it and removes an aborted one
+   * in O(1)). A starter returns false when its caller has aborted: the slot goes to the next.
+   */
+  readonly #waiting = new Set<() => boolean>();
+  readonly #limit: number;
+  readonly #queue: number;
+
+  constructor(o: BulkheadOptions) {
+    super(o.clock);
+    this.#limit = o.limit;
+    this.#queue = o.queue ?? 0;
+  }
+
+  get active(): number {
+    return this.#active;
+  }
+
+  get queued(): number {
+    return this.#waiting.size;
+  }
+
+  get executionSlots(): number {
+    return this.#limit - this.#active;
+  }
+
+  get queueSlots(): number {
+    return this.#queue - this.#waiting.size;
+  }
+
+  run<T>(
+    fn: Operation<T>,
+    signal: AbortSignal,
+    attempt: number,
+    chain: readonly ChainLink[],
+    index: number,
+    call: Call,
+  ): Promise<T> {
+    if (this.#active < this.#limit) return this.#start(fn, signal, attempt, chain, index, call);
+    if (signal.aborted) return rejected(signal.reason);
+    if (this.#waiting.size >= this.#queue) {
+      if (this.events.observed)
+        this.events.next({ type: 'bulkhead-rejected', active: this.#active, queued: this.#waiting.size });
+      return rejected(new BulkheadRejectedError(this.#limit, this.#queue));
+    }
+    return new Promise<T>((resolve, reject) => {
+      // The abort listener runs as the caller aborts: the call leaves the queue before any
+      // slot could start it.
+      const onAbort = () => {
+        this.#waiting.delete(start);
+        reject(signal.reason as Error);
+      };
+      const start = () => {
+        if (signal !== NEVER_ABORTED) signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) {
+          reject(signal.reason as Error);
+          return false;
+        }
+        this.#start(fn, signal, attempt, chain, index, call).then(resolve, reject);
+        return true;
+      };
+      this.#waiting.add(start);
+      if (signal !== NEVER_ABORTED) signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  #start<T>(
+    fn: Operation<T>,
+    signal: AbortSignal,
+    attempt: number,
+    chain: readonly ChainLink[],
+    index: number,
+    call: Call,
+  ): Promise<T> {
+    this.#active++;
+    let result: T | Promise<T>;
+    try {
+      result = runNext(fn, signal, attempt, chain, index + 1, call);
+    } catch (error) {
+      this.#release();
+      return rejected(error);
+    }
+    return Promise.resolve(result).then(this.#released, this.#releasedOnError);
+  }
+
+  // One pair of callbacks per bulkhead, not per call: a call's outcome only has to free its slot.
+  readonly #released = <T>(value: T): T => {
+    this.#release();
+    return value;
+  };
+
+  readonly #releasedOnError = (error: unknown): never => {
+    this.#release();
+    throw error;
+  };
+
+  /** Frees a slot and hands it to the call that has waited longest. */
+  #release(): void {
+    this.#active--;
+    for (const start of this.#waiting) {
+      this.#waiting.delete(start);
+      if (start()) return;
+    }
+  }
+}
+
+/**
+ * Runs at most `limit` calls at once; up to `queue` more wait for a slot and start in
+ * arrival order as slots free. A call beyond both is refused at once with
+ * `BulkheadRejectedError` (category `bulkhead-full`, retryable: nothing was sent). Aborting
+ * a waiting call's signal takes it out of the queue and rejects it with the signal's reason;
+ * it never starts afterwards.
+ */
+export function bulkhead(o: BulkheadOptions): Bulkhead {
+  if (DEV) parseOptions(schema(), o, 'bulkhead()');
+  return new BulkheadPolicy(o);
+}
