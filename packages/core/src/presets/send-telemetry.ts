@@ -1,4 +1,3 @@
-import { HttpError } from '../failure/errors.js';
 import type { ExecutionContext, Policy } from '../policy/types.js';
 
 /**
@@ -7,13 +6,17 @@ import type { ExecutionContext, Policy } from '../policy/types.js';
  */
 export const KEEPALIVE_BYTES = 64 * 1024;
 
+/** How `sendTelemetry` sends: through which policy, and with which browser functions. */
 export interface SendTelemetryOptions {
   /** Runs the sending: `presets.telemetry().policy`, whose breaker stops sending while the collector fails. */
   policy?: Policy;
   /** Injected for tests; default `globalThis.fetch`. */
   fetch?: (url: string, init: RequestInit) => Promise<{ ok: boolean; status: number }>;
   /** Injected for tests; default `globalThis.navigator`. Without `sendBeacon`, `fetch` sends. */
-  navigator?: { sendBeacon?(url: string, data?: BodyInit | null): boolean };
+  navigator?: {
+    /** Hands the data to the browser to deliver; false when it refuses (too big, say). */
+    sendBeacon?(url: string, data?: BodyInit | null): boolean;
+  };
 }
 
 /** The body as sent, and its size in bytes when it can be told without reading it (not a `FormData`). */
@@ -61,7 +64,9 @@ export async function sendTelemetry(url: string, data: unknown, o?: SendTelemetr
         keepalive: fits,
         ...(ctx ? { signal: ctx.signal } : {}),
       });
-      if (!response.ok) throw new HttpError(response.status, { url });
+      // Its status is what the breaker reads (`HttpError` would bring its body reading along, unused).
+      if (!response.ok)
+        throw Object.assign(new Error(`HTTP ${response.status}`), { status: response.status });
     };
     await (o?.policy ? o.policy.execute(send) : send());
     return true;
