@@ -24,6 +24,7 @@ export const QUOTING_PAGES = [
   'docs/getting-started.md',
   'docs/getting-started-react.md',
   'docs/policies.md',
+  'docs/presets.md',
   'docs/offline-writes.md',
   'docs/fallback-tiers.md',
   'docs/service-worker.md',

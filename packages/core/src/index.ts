@@ -11,5 +11,6 @@ export * from './last-good/index.js';
 export * from './connectivity/index.js';
 export * from './outbox/index.js';
 export * from './protection/index.js';
+export * from './presets/index.js';
 export type { Observable, Observer, Subscription } from './observable.js';
 export { observable, Emitter, ValueEmitter } from './observable.js';

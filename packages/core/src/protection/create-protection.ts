@@ -413,7 +413,10 @@ export function createProtection(options?: ProtectionOptions): Protection {
         );
       }
     }
-    const kind = options.kind ?? (offline ? 'write' : 'read');
+    // The dependency's own defaults for its calls (a preset's, say); the call's options win.
+    const defaults = o.dependencies?.[dependency.name];
+    const kind = options.kind ?? (offline ? 'write' : (defaults?.kind ?? 'read'));
+    const silent = options.silent ?? defaults?.silent;
     // A key the caller chose (the option, or the header of its queued request) is one its
     // request carries: the write may be sent again, like one whose fn read `ctx.idempotencyKey`.
     const chosenKey = options.idempotencyKey ?? headerKey(offline);
@@ -498,7 +501,7 @@ export function createProtection(options?: ProtectionOptions): Protection {
       // No copy saved (or too old to serve): the call failed, as it would without a fallback.
       const saved = fb.recall();
       if (saved) {
-        if (!options.silent) userMessages.savedCopy(saved.savedAt);
+        if (!silent) userMessages.savedCopy(saved.savedAt);
         return finish({ status: 'fallback', value: saved.value, failure, savedAt: saved.savedAt });
       }
     } else if (fb !== undefined) {
@@ -509,7 +512,7 @@ export function createProtection(options?: ProtectionOptions): Protection {
         failure = classifyFailure(error);
       }
     }
-    if (!options.silent) userMessages.callFailed(kind, failure);
+    if (!silent) userMessages.callFailed(kind, failure);
     return finish({ status: 'failed', failure });
   }
 

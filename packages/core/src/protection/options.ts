@@ -26,6 +26,8 @@ const dependencySchema = () =>
     object<DependencyOptions>({
       policy: optional(methodsSchema<Policy>(['execute'], 'a Policy ({ execute })')),
       critical: optional(boolean),
+      kind: optional(literal('read', 'write')),
+      silent: optional(boolean),
     }),
   );
 

@@ -27,6 +27,14 @@ export interface DependencyOptions {
   policy?: Policy;
   /** A critical dependency's open breaker degrades the app further. */
   critical?: boolean;
+  /**
+   * The `kind` of this dependency's calls when a call names none and has no `offline` (a call
+   * with `offline` is a write). Default `'read'`. A write is not repeated after an ambiguous
+   * failure unless it sent its idempotency key (see `ProtectOptions.idempotent`).
+   */
+  kind?: 'read' | 'write';
+  /** Whether this dependency's calls tell the user nothing, when a call does not say. Default false. */
+  silent?: boolean;
 }
 
 export interface ProtectionOptions {
@@ -44,7 +52,7 @@ export interface ProtectionOptions {
 
 export interface ProtectOptions<T> {
   dependency?: string;
-  /** Default `'write'` when `offline` is given, else `'read'`. */
+  /** Default `'write'` when `offline` is given, else the dependency's `kind` (`'read'` unless it says). */
   kind?: 'read' | 'write';
   /** Queue this write when it cannot be delivered now. */
   offline?: { type: string; payload: unknown; channel?: string };
@@ -61,7 +69,7 @@ export interface ProtectOptions<T> {
    * and nothing recorded against the dependency (an abort says nothing about its health).
    */
   signal?: AbortSignal;
-  /** Tell the user nothing about this call. */
+  /** Tell the user nothing about this call. Default: the dependency's `silent` (false unless it says). */
   silent?: boolean;
   /**
    * Whether running `fn` twice has the effect of running it once. Default: true for reads and
