@@ -14,8 +14,6 @@ import { FakeWindow } from '../test-support/fake-window.js';
 import { manualClock } from '../test-support/manual-clock.js';
 import { presets } from './presets.js';
 
-// Until policy/bulkhead.ts lands on this branch: the same API (see bulkhead-stub.ts).
-vi.mock('../policy/bulkhead.js', () => import('./bulkhead-stub.js'));
 
 type Name = keyof typeof presets;
 
@@ -218,7 +216,7 @@ describe('presets.upload()', () => {
     const u = uploads(presets.upload({ concurrency: 1, queue: 1 }).policy, 3);
     await vi.advanceTimersByTimeAsync(0);
     expect(u.running()).toBe(1);
-    expect(await u.settled[2]).toMatchObject({ ok: false });
+    expect(await u.settled[2]).toMatchObject({ ok: false, failure: { category: 'bulkhead-full' } });
     expect(() => presets.upload({ concurrency: 0 })).toThrow(
       'presets.upload(): option "concurrency" must be',
     );
