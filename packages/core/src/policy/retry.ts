@@ -8,6 +8,7 @@ import { PolicyBase, runNext, sleep, type Call, type ChainLink } from './base.js
 import type { Backoff, Operation, Policy, RetryBudget } from './types.js';
 import { clockSchema, hasMethods, msSchema, parseOptions } from '../validate.js';
 import { DEV } from '../dev.js';
+import { countOr } from '../sane.js';
 
 export interface RetryOptions {
   /** Total attempts, the first included. Default 3; `Infinity` retries until something else stops it. */
@@ -79,7 +80,7 @@ class RetryPolicy extends PolicyBase {
 
   constructor(o: RetryOptions | undefined) {
     super(o?.clock);
-    this.#maxAttempts = o?.maxAttempts ?? 3;
+    this.#maxAttempts = countOr(o?.maxAttempts, 3, 1, true);
     this.#backoff = o?.backoff ?? backoffs.exponential();
     this.#retryIf = o?.retryIf ?? defaultRetryIf;
     this.#respectRetryAfter = o?.respectRetryAfter ?? true;

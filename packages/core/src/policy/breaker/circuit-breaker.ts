@@ -12,6 +12,7 @@ import { boundRecord, parseRecord, PROTOCOL, type BreakerRecord, type BreakerSav
 import { shareWithTabs, type BroadcastChannelConstructor, type TabShare } from './tab-share.js';
 import { createWindow, type OutcomeWindow } from './windows.js';
 import { DEV } from '../../dev.js';
+import { countOr, msOr } from '../../sane.js';
 
 export type { BreakerOptions, CircuitBreaker } from './options.js';
 
@@ -69,9 +70,9 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     this.#window = createWindow(o.window ?? { kind: 'consecutive', failures: 5 }, o.slowCall?.rate);
     this.#slowMs = o.slowCall?.thresholdMs;
     this.#needsNow = this.#slowMs !== undefined || this.#window.needsTime;
-    this.#openFor = o.openForMs ?? 30_000;
-    this.#probes = o.halfOpen?.probes ?? 1;
-    this.#successesToClose = o.halfOpen?.successesToClose ?? 1;
+    this.#openFor = typeof o.openForMs === 'number' ? msOr(o.openForMs, 30_000) : (o.openForMs ?? 30_000);
+    this.#probes = countOr(o.halfOpen?.probes, 1);
+    this.#successesToClose = countOr(o.halfOpen?.successesToClose, 1);
     this.#waitForProbe = o.halfOpen?.waitForProbe === true;
     this.#countIf = o.countIf ?? defaultCountIf;
     this.#failureOf = o.failureOf;

@@ -1,3 +1,4 @@
+import { countOr, msOr, rateOr } from '../../sane.js';
 import { timeBuckets } from '../time-buckets.js';
 import type { BreakerWindow } from '../types.js';
 
@@ -238,12 +239,25 @@ export function timeWindow(
 
 /** The window an option describes; `slowRate` is the slow-call rule's rate, if any. */
 export function createWindow(w: BreakerWindow, slowRate: number | undefined): OutcomeWindow {
+  // Unchecked in the production build: what cannot be meant falls back to a default (sane.ts).
   switch (w.kind) {
-    case 'consecutive':
-      return consecutiveWindow(w.failures);
-    case 'count':
-      return countWindow(w.size, w.failureRate, w.minimumCalls ?? w.size, slowRate);
+    case 'count': {
+      const size = countOr(w.size, 100);
+      return countWindow(
+        size,
+        rateOr(w.failureRate, 0.5),
+        Math.min(size, countOr(w.minimumCalls, size)),
+        slowRate,
+      );
+    }
     case 'time':
-      return timeWindow(w.durationMs, w.failureRate, w.minimumCalls ?? 10, slowRate);
+      return timeWindow(
+        msOr(w.durationMs, 60_000, 1),
+        rateOr(w.failureRate, 0.5),
+        countOr(w.minimumCalls, 10),
+        slowRate,
+      );
+    default:
+      return consecutiveWindow(countOr((w as { failures?: number }).failures, 5));
   }
 }
