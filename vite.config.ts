@@ -11,7 +11,7 @@ const browserProject = launchOptions
       extends: true as const,
       plugins: [react()],
       // Pre-bundled up front, so Vite does not reload the page mid-run when it meets them.
-      optimizeDeps: { include: ['idb', 'rxjs', 'zod/mini', 'workbox-window', 'react', 'react-dom/client'] },
+      optimizeDeps: { include: ['idb', 'workbox-window', 'react', 'react-dom/client'] },
       test: {
         name: 'browser',
         include: ['test/browser/**/*.test.{ts,tsx}'],

@@ -11,7 +11,7 @@ export default defineConfig({
     emptyOutDir: true,
     lib: { entry: { index: 'src/index.ts' }, formats: ['es'] },
     rolldownOptions: {
-      external: [/^react($|\/)/, /^react-dom($|\/)/, /^@bulletproof\/core/, /^rxjs/],
+      external: [/^react($|\/)/, /^react-dom($|\/)/, /^@bulletproof\/core/],
       output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
     },
   },
