@@ -120,8 +120,9 @@ class BulkheadPolicy extends PolicyBase implements Bulkhead {
     try {
       result = runNext(fn, signal, attempt, chain, index + 1, call);
     } catch (error) {
-      this.#release();
-      return rejected(error);
+      // Freed a turn later, like a rejection: freeing it here would start the next waiting
+      // call inside this one, and a queue of calls that throw at once would nest as deep as it is long.
+      result = rejected(error);
     }
     return Promise.resolve(result).then(this.#released, this.#releasedOnError);
   }
