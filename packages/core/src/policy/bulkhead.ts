@@ -5,6 +5,7 @@ import { NEVER_ABORTED, PolicyBase, rejected, runNext, type Call, type ChainLink
 import type { Operation, Policy } from './types.js';
 import { clockSchema, parseOptions } from '../validate.js';
 import { DEV } from '../dev.js';
+import { countOr } from '../sane.js';
 
 /** Options of `bulkhead()`. */
 export interface BulkheadOptions {
@@ -51,8 +52,10 @@ class BulkheadPolicy extends PolicyBase implements Bulkhead {
 
   constructor(o: BulkheadOptions) {
     super(o.clock);
-    this.#limit = o.limit;
-    this.#queue = o.queue ?? 0;
+    // Unchecked in the production build (see sane.ts): a limit that cannot be meant runs one
+    // call at a time rather than refusing every call, or queueing them all for ever.
+    this.#limit = countOr(o.limit, 1, 1, true);
+    this.#queue = countOr(o.queue, 0, 0, true);
   }
 
   get active(): number {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../failure/errors.js';
 import { backoff } from './backoff.js';
+import { bulkhead } from './bulkhead.js';
 import { circuitBreaker } from './breaker/circuit-breaker.js';
 import { retry } from './retry.js';
 
@@ -77,5 +78,26 @@ describe('policies given options that cannot be meant, in the production build',
     // Observed: closed for ever, every failure let through.
     expect(breaker.state).toBe('open');
     breaker.dispose();
+  });
+
+  it('a bulkhead with limit NaN, 0 or missing runs one call at a time instead of refusing every call', async () => {
+    for (const limit of [Number.NaN, 0, undefined, 2.5]) {
+      const b = bulkhead({ limit: limit as number, queue: 1 });
+      // Observed: every call refused with BulkheadRejectedError, for ever.
+      await expect(b.execute(ok)).resolves.toBe('ok');
+      expect(b.executionSlots).toBe(1);
+    }
+  });
+
+  it('a bulkhead with queue NaN or −1 queues no call, as by default', async () => {
+    for (const queue of [Number.NaN, -1]) {
+      const b = bulkhead({ limit: 1, queue });
+      const held = b.execute(() => new Promise<string>((resolve) => setTimeout(() => resolve('held'), 10)));
+      // Observed with NaN: an unbounded queue (`queued >= NaN` is never true).
+      await expect(b.execute(ok)).rejects.toMatchObject({ name: 'BulkheadRejectedError' });
+      expect(b.queueSlots).toBe(0);
+      await vi.advanceTimersByTimeAsync(10);
+      await expect(held).resolves.toBe('held');
+    }
   });
 });
