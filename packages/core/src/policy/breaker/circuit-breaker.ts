@@ -12,6 +12,7 @@ import { boundRecord, parseRecord, PROTOCOL, type BreakerRecord, type BreakerSav
 import { shareWithTabs, type BroadcastChannelConstructor, type TabShare } from './tab-share.js';
 import { createWindow, type OutcomeWindow } from './windows.js';
 import { DEV } from '../../dev.js';
+import { setTimer } from '../../clock.js';
 import { countOr, msOr } from '../../sane.js';
 
 export type { BreakerOptions, CircuitBreaker } from './options.js';
@@ -57,6 +58,8 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
   readonly #waitForProbe: boolean;
   /** Calls waiting for a probe's outcome (`halfOpen.waitForProbe`), in arrival order. */
   readonly #waiting = new Set<() => void>();
+  /** Wakes the waiting calls when the probe in flight is overdue (see `#admit`), should it never settle. */
+  #overdue: unknown;
   readonly #countIf: (f: Failure) => boolean;
   readonly #failureOf: ((value: unknown) => unknown) | undefined;
   readonly #storage: StorageLike | undefined;
@@ -218,6 +221,19 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
   /** Settles when a probe's outcome is known (or the state changes); the caller's abort rejects it alone. */
   #probeSettled(signal: AbortSignal): Promise<void> {
     if (signal.aborted) return rejected(signal.reason);
+    if (this.#waiting.size === 0) {
+      // Nothing else would wake them: a probe that hangs never reports, and the rule that
+      // fails an overdue probe runs only as a call arrives.
+      if (this.#overdue !== undefined) this.clock.clearTimeout(this.#overdue);
+      this.#overdue = setTimer(
+        this.clock,
+        () => {
+          this.#overdue = undefined;
+          this.#wake();
+        },
+        this.#halfOpenAt + (this.#lastOpenMs ?? 0) - this.clock.now(),
+      );
+    }
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => {
         this.#waiting.delete(wake);
@@ -235,6 +251,10 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
   /** A probe slot freed or the state changed: the waiting calls try again, in arrival order. */
   #wake(): void {
     if (this.#waiting.size === 0) return;
+    if (this.#overdue !== undefined) {
+      this.clock.clearTimeout(this.#overdue);
+      this.#overdue = undefined;
+    }
     const waiting = [...this.#waiting];
     this.#waiting.clear();
     for (const wake of waiting) wake();
@@ -242,7 +262,15 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
 
   /** A call resolved: a success, unless `failureOf` says the value is a failure. */
   #onValue(value: unknown, signal: AbortSignal, generation: number, probe: boolean, start: number): void {
-    const error = this.#failureOf?.(value);
+    let error: unknown;
+    try {
+      error = this.#failureOf?.(value);
+    } catch (thrown) {
+      // The predicate's own error fails the call, and is booked like one the call threw: a
+      // probe it judged must not stay in flight, with calls waiting on it for ever.
+      this.#onFailure(thrown, signal, generation, probe, start);
+      throw thrown;
+    }
     if (error == null) this.#onSuccess(generation, probe, start);
     else this.#onFailure(error, signal, generation, probe, start);
   }

@@ -43,7 +43,8 @@ export interface BreakerOptions {
    * instead of failing at once with `CircuitOpenError` — it runs once the probe succeeds, and
    * rejects with `CircuitOpenError` when the probe fails. Aborting a waiting call rejects it
    * alone. A waiting call waits as long as the probe takes: bound the probe with a `timeout`
-   * inside the breaker. Default false.
+   * inside the breaker (a probe that never settles counts as failed once an opening's length
+   * has passed, and the waiting calls are refused then). Default false.
    */
   halfOpen?: { probes?: number; successesToClose?: number; waitForProbe?: boolean };
   /**
@@ -55,7 +56,8 @@ export interface BreakerOptions {
    * Says which returned values are failures: given what a call resolved with, it returns an
    * error describing the failure (e.g. `failedResponse`: a `Response` that is not ok → an
    * `HttpError`), or `undefined`/`null` for a success. The breaker counts such a value as that
-   * error (subject to `countIf`) and passes the value on unchanged.
+   * error (subject to `countIf`) and passes the value on unchanged. If it throws, the call
+   * rejects with what it threw, counted like a thrown error.
    */
   failureOf?: (value: unknown) => unknown;
   /** `'tabs'`: mirror state to same-named breakers in same-origin tabs (BroadcastChannel). */
