@@ -9,6 +9,7 @@ import type { Backoff, Operation, Policy, RetryBudget } from './types.js';
 import { clockSchema, hasMethods, msSchema, parseOptions } from '../validate.js';
 import { DEV } from '../dev.js';
 import { countOr } from '../sane.js';
+import { failureIn } from './failure-in.js';
 
 export interface RetryOptions {
   /** Total attempts, the first included. Default 3; `Infinity` retries until something else stops it. */
@@ -28,7 +29,8 @@ export interface RetryOptions {
   /**
    * Says which returned values are failures: given what an attempt resolved with, it returns an
    * error describing the failure (e.g. `failedResponse`: a `Response` that is not ok → an
-   * `HttpError`), or `undefined`/`null` for a success. Such a value is retried like that error
+   * `HttpError`), or `undefined`/`null` for a success; `true`/`false` are accepted too (`true`:
+   * the value is its own error). Such a value is retried like that error
    * thrown (classified, so a `Retry-After` is honoured); when retry gives up, it RESOLVES with
    * the last value, since the caller asked for values.
    */
@@ -132,7 +134,7 @@ class RetryPolicy extends PolicyBase {
     } catch (error) {
       return this.#retryAfterFailure(error, undefined, fn, signal, chain, index, call, startedAt);
     }
-    const error = failureOf(value);
+    const error = failureIn(failureOf, value);
     if (error == null) return value;
     return this.#retryAfterFailure(error, { value }, fn, signal, chain, index, call, startedAt);
   }
@@ -185,7 +187,7 @@ class RetryPolicy extends PolicyBase {
         failed = undefined;
         continue;
       }
-      error = this.#failureOf?.(value);
+      error = this.#failureOf && failureIn(this.#failureOf, value);
       if (error == null) return value;
       failed = { value };
     }

@@ -13,6 +13,7 @@ import { shareWithTabs, type BroadcastChannelConstructor, type TabShare } from '
 import { createWindow, type OutcomeWindow } from './windows.js';
 import { DEV } from '../../dev.js';
 import { setTimer } from '../../clock.js';
+import { failureIn } from '../failure-in.js';
 import { countOr, msOr } from '../../sane.js';
 
 export type { BreakerOptions, CircuitBreaker } from './options.js';
@@ -264,7 +265,7 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
   #onValue(value: unknown, signal: AbortSignal, generation: number, probe: boolean, start: number): void {
     let error: unknown;
     try {
-      error = this.#failureOf?.(value);
+      if (this.#failureOf !== undefined) error = failureIn(this.#failureOf, value);
     } catch (thrown) {
       // The predicate's own error fails the call, and is booked like one the call threw: a
       // probe it judged must not stay in flight, with calls waiting on it for ever.

@@ -55,7 +55,8 @@ export interface BreakerOptions {
   /**
    * Says which returned values are failures: given what a call resolved with, it returns an
    * error describing the failure (e.g. `failedResponse`: a `Response` that is not ok → an
-   * `HttpError`), or `undefined`/`null` for a success. The breaker counts such a value as that
+   * `HttpError`), or `undefined`/`null` for a success; `true`/`false` are accepted too (`true`:
+   * the value is its own error). The breaker counts such a value as that
    * error (subject to `countIf`) and passes the value on unchanged. If it throws, the call
    * rejects with what it threw, counted like a thrown error.
    */
