@@ -21,6 +21,13 @@ class SingleFlightPolicy extends PolicyBase {
   ): Promise<T> {
     if (signal.aborted) return rejected(signal.reason);
     let flight = this.#flight;
+    if (flight?.controller.signal.aborted) {
+      // Every caller gave up on it, and it is still winding down: joining would hand this call
+      // their abort, and starting beside it would run the operation twice at once. It starts
+      // afresh once that execution has landed.
+      const restart = () => this.run(fn, signal, attempt, chain, index, call);
+      return flight.promise.then(restart, restart);
+    }
     if (!flight) {
       // Its own signal: one caller giving up must not cancel it for the others.
       const controller = new AbortController();
