@@ -7,7 +7,7 @@ import { breakerOptionsSchema, type BreakerOptions, type CircuitBreaker } from '
 import { pipeline } from '../policy/pipeline.js';
 import { retry } from '../policy/retry.js';
 import { timeout } from '../policy/timeout.js';
-import type { Backoff, Policy } from '../policy/types.js';
+import type { Backoff, ExecuteOptions, Operation, Policy } from '../policy/types.js';
 import { clockSchema, hasMethods, msSchema, nonEmptyStringSchema, positiveMsSchema } from '../validate.js';
 
 /**
@@ -99,6 +99,21 @@ export const presetShape = (): Shape<PresetOptions> => ({
 });
 
 /**
+ * A write preset's policy, for use on its own (`presets.write().policy.execute(fn)`): its calls
+ * are writes, as through `createProtection` — not idempotent unless the call says so or its
+ * operation reads `ctx.idempotencyKey` — so a write whose answer was lost is not sent again blind.
+ */
+function forWrites(policy: Policy): Policy {
+  return {
+    // Where `createProtection` finds the preset's breaker, as in a pipeline.
+    policies: [policy],
+    events$: policy.events$,
+    execute: <T>(fn: Operation<T>, opts?: ExecuteOptions) =>
+      policy.execute(fn, { ...opts, idempotent: opts?.idempotent ?? false }),
+  };
+}
+
+/**
  * Builds a preset from its defaults and the caller's options (checked already): `outer` (a bulkhead, a single flight), then the breaker, the retry (only with more
  * than one attempt) and the timeout of each attempt.
  */
@@ -128,8 +143,9 @@ export function buildPreset(
   policies.push(
     timeout(o?.timeoutMs ?? d.timeoutMs, { mode: d.aggressive ? 'aggressive' : 'cooperative', clock }),
   );
+  const policy = pipeline(...policies);
   return {
-    policy: pipeline(...policies),
+    policy: d.kind === 'write' ? forWrites(policy) : policy,
     critical: o?.critical ?? d.critical,
     silent: o?.silent ?? d.silent,
     kind: d.kind,
