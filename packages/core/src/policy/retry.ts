@@ -10,6 +10,7 @@ import { clockSchema, hasMethods, msSchema, parseOptions } from '../validate.js'
 import { DEV } from '../dev.js';
 import { countOr } from '../sane.js';
 
+/** Options of `retry`: how many attempts, how long to wait between them and which failures to retry. */
 export interface RetryOptions {
   /** Total attempts, the first included. Default 3; `Infinity` retries until something else stops it. */
   maxAttempts?: number;
