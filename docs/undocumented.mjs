@@ -2,15 +2,6 @@
 // that `npm run docs` fails on any *new* undocumented export. Write the comment, then delete
 // the name here (TypeDoc also fails on a name that no longer needs to be listed).
 export const undocumented = [
-  '@bulletproof/core/sw.ExtendableMessageEventLike',
-  '@bulletproof/core/sw.ExtendableMessageEventLike.ports.__type.postMessage',
-  '@bulletproof/core/sw.ExtendableMessageEventLike.waitUntil',
-  '@bulletproof/core/sw.OutboxSyncOptions.fetch',
-  '@bulletproof/core/sw.ServiceWorkerScopeLike.addEventListener',
-  '@bulletproof/core/sw.ServiceWorkerScopeLike.registration.__type.sync.__type.register',
-  '@bulletproof/core/sw.ServiceWorkerScopeLike.removeEventListener',
-  '@bulletproof/core/sw.SyncEventLike',
-  '@bulletproof/core/sw.SyncEventLike.waitUntil',
   '@bulletproof/react.BulletproofBoundary.getDerivedStateFromError',
   '@bulletproof/react.BulletproofBoundary.resetErrorBoundary',
   '@bulletproof/react.BulletproofBoundaryProps.__type.fallbackRender',
