@@ -4,8 +4,11 @@
  * compare timestamps instead of trusting throttled background-tab timers.
  */
 export interface Clock {
+  /** The current time, in milliseconds since the Unix epoch (as `Date.now()`). */
   now(): number;
+  /** Calls `fn` once after `ms` milliseconds; returns a handle for `clearTimeout`. */
   setTimeout(fn: () => void, ms: number): unknown;
+  /** Cancels a timer armed by this clock's `setTimeout`, given its handle. */
   clearTimeout(handle: unknown): void;
 }
 

@@ -8,6 +8,10 @@ import type { Failure } from '../failure/types.js';
  */
 export type Reachability = 'online' | 'offline' | 'unreachable' | 'unknown';
 
+/**
+ * How fast the backend answers: `slow` when the smoothed round-trip time is above `slowRttMs`.
+ * `unknown` before any RTT is known, and while `offline` or `unreachable`.
+ */
 export type ConnectionQuality = 'good' | 'slow' | 'unknown';
 
 /**
@@ -18,6 +22,7 @@ export type ConnectionQuality = 'good' | 'slow' | 'unknown';
  */
 export type UnreachableCause = 'network' | 'timeout' | 'server' | 'portal';
 
+/** What the monitor knows about the connection at one moment; times are clock time in ms. */
 export interface ConnectivitySnapshot {
   status: Reachability;
   quality: ConnectionQuality;
@@ -34,6 +39,7 @@ export interface ConnectivitySnapshot {
   lastCheckedAt?: number;
 }
 
+/** The same-origin request the monitor sends to confirm `online` and to detect `unreachable`; times in ms. */
 export interface ProbeOptions {
   /** Same-origin URL that answers quickly, e.g. a 204 health endpoint. */
   url: string;
@@ -55,22 +61,29 @@ export interface NetworkInformationLike {
   effectiveType?: string;
   saveData?: boolean;
   rtt?: number;
+  /** Subscribes to changes of the connection estimate. */
   addEventListener?(type: 'change', listener: () => void): void;
+  /** Ends a subscription made with `addEventListener`. */
   removeEventListener?(type: 'change', listener: () => void): void;
 }
 
 /** The parts of `window` the monitor uses; tests pass a fake. */
 export interface ConnectivityWindow {
+  /** Subscribes to the browser's `online` and `offline` events. */
   addEventListener(type: 'online' | 'offline', listener: () => void): void;
+  /** Ends a subscription made with `addEventListener`. */
   removeEventListener(type: 'online' | 'offline', listener: () => void): void;
   navigator?: { onLine?: boolean; connection?: NetworkInformationLike };
   document?: {
     visibilityState?: string;
+    /** Subscribes to `visibilitychange`: probing pauses while the page is hidden. */
     addEventListener(type: 'visibilitychange', listener: () => void): void;
+    /** Ends a subscription made with `addEventListener`. */
     removeEventListener(type: 'visibilitychange', listener: () => void): void;
   };
 }
 
+/** Options of `createConnectivityMonitor`: the probe, the thresholds and what to use instead of the browser's globals. */
 export interface ConnectivityMonitorOptions {
   /** Same-origin probe that confirms `online` and detects `unreachable`; default `false` (none). */
   probe?: ProbeOptions | false;
@@ -94,6 +107,7 @@ export interface ProbeResult {
   at: number;
 }
 
+/** Tells whether the app can reach its backend and how fast, live (made by `createConnectivityMonitor`). */
 export interface ConnectivityMonitor {
   readonly snapshot: ConnectivitySnapshot;
   readonly state$: Observable<ConnectivitySnapshot>;
@@ -115,5 +129,6 @@ export interface ConnectivityMonitor {
    * Does nothing without a probe, or when the status is already `offline` or `unreachable`.
    */
   probeSoon(): void;
+  /** Stops probing, removes the event listeners and completes `state$` and `probes$`; calling it again does nothing. */
   dispose(): void;
 }

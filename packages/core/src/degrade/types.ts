@@ -10,6 +10,7 @@ export interface DegradationState {
   manual: boolean;
 }
 
+/** Options of `createDegradation`: which features turn off at which level, and how fast levels step down. */
 export interface DegradationOptions {
   /** Feature → the level at which it turns off (it stays off at every level above too). */
   features?: Record<string, DegradationLevel>;
@@ -18,10 +19,12 @@ export interface DegradationOptions {
   clock?: Clock;
 }
 
+/** The degradation level in force, with hysteresis, and the features it leaves on (made by `createDegradation`). */
 export interface Degradation {
   /** The state now; reading it applies any step-down that is due, even if its timer was throttled. */
   readonly state: DegradationState;
   readonly state$: Observable<DegradationState>;
+  /** Whether `feature` is on at the level in force; a feature not listed in `features` is always on. */
   isAvailable(feature: string): boolean;
   /** Computed input: escalates at once, steps down one level per `recoverAfterMs` of calm. */
   propose(level: DegradationLevel, reasons: string[]): void;

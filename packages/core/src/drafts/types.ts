@@ -6,15 +6,20 @@ export type DraftStorage = 'indexeddb' | 'memory';
 
 /** The parts of `window` the store listens to, so it can save before the page goes away. */
 export interface DraftPageEvents {
+  /** Subscribes to `pagehide`: pending saves are flushed when the page is unloaded. */
   addEventListener(type: 'pagehide', listener: () => void): void;
+  /** Ends a subscription made with `addEventListener`. */
   removeEventListener(type: 'pagehide', listener: () => void): void;
   document?: {
     readonly visibilityState: string;
+    /** Subscribes to `visibilitychange`: pending saves are flushed when the page is hidden. */
     addEventListener(type: 'visibilitychange', listener: () => void): void;
+    /** Ends a subscription made with `addEventListener`. */
     removeEventListener(type: 'visibilitychange', listener: () => void): void;
   };
 }
 
+/** Options of `createDraftStore`: the database name, the save timing (in ms) and what to use instead of the browser's globals. */
 export interface DraftStoreOptions {
   /** Database `bulletproof-drafts-<name>`. Default `'default'`. */
   name?: string;
@@ -32,6 +37,7 @@ export interface DraftStoreOptions {
   window?: DraftPageEvents | false;
 }
 
+/** Autosaved user input, kept per key, that survives a reload or a crash (made by `createDraftStore`). */
 export interface DraftStore {
   /**
    * Saves a draft, debounced per key. Resolves once this value — or a later

@@ -2,6 +2,7 @@ import { FAILURE_MEANINGS } from './meaning.js';
 import { parseRetryAfter } from './retry-after.js';
 import type { Failure, FailureCategory } from './types.js';
 
+/** What the caller knows about the failed call that the error itself cannot tell `classifyFailure`. */
 export interface ClassifyHints {
   /** The device's connectivity as known to the caller: `false` turns network failures into `offline`. */
   online?: boolean;

@@ -24,6 +24,7 @@ export interface HttpErrorFromOptions {
  */
 const MAX_DETAIL_CHARS = 200;
 
+/** What `new HttpError(status, init)` is built from besides the status; every field is optional. */
 export interface HttpErrorInit {
   headers?: HeadersInit;
   body?: unknown;

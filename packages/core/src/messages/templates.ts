@@ -6,6 +6,7 @@
  */
 export type TemplateText = string | PluralTemplate;
 
+/** The plural form of a `TemplateText`: a text per plural category (`other` required) and per exact count (`'=0'`). */
 export type PluralTemplate = { other: string } & Partial<Record<Intl.LDMLPluralRule, string>> & {
     [exact: `=${number}`]: string;
   };
@@ -106,6 +107,7 @@ export interface Templates {
   outboxDeadUnknownType: TemplateText;
 }
 
+/** The name of one of the texts in `Templates`. */
 export type TemplateId = keyof Templates;
 
 /**

@@ -2,10 +2,14 @@ import type { Observable } from '../observable.js';
 import type { Clock } from '../clock.js';
 import type { TemplateId, Templates } from './templates.js';
 
+/** What kind of news a message is; it sets the default `priority` and which messages stay until dismissed. */
 export type Tone = 'info' | 'success' | 'warning' | 'error';
+/** `banner`: a lasting situation, shown until it is over; `toast`: an event, shown for a while. */
 export type Placement = 'banner' | 'toast';
+/** How a screen reader announces the message: `assertive` interrupts, `polite` waits its turn. */
 export type Politeness = 'polite' | 'assertive';
 
+/** A button on a message: `id` names it in `act(key, id)`, `label` is the text shown. */
 export interface MessageAction {
   id: string;
   label: string;
@@ -13,6 +17,7 @@ export interface MessageAction {
   run?: () => void | Promise<void>;
 }
 
+/** A message to post to the message center; only `key`, `tone` and `text` are required. */
 export interface MessageInput {
   /** One message per key: posting the same key again updates it in place. */
   key: string;
@@ -54,11 +59,13 @@ export interface Message extends MessageInput {
   count: number;
 }
 
+/** What is on screen now: the banners and the toasts the caps let through, highest priority first. */
 export interface VisibleMessages {
   banners: readonly Message[];
   toasts: readonly Message[];
 }
 
+/** Options of `createMessageCenter`: how many messages show at once and the texts they are written with. */
 export interface MessageCenterOptions {
   /**
    * Toasts visible at once; default 1, so the user hears one event at a time. The rest
@@ -79,10 +86,16 @@ export interface MessageCenterOptions {
   onActionError?: (error: unknown, context: { key: string; actionId: string }) => void;
 }
 
+/**
+ * Every message the app shows the people using it, one per key, capped so they hear one story
+ * at a time (made by `createMessageCenter`).
+ */
 export interface MessageCenter {
   /** Shows or updates the message with `m.key`; returns the key. */
   post(m: MessageInput): string;
+  /** Removes the message with `key`, shown or queued, and lets the next queued one show; an unknown key does nothing. */
   dismiss(key: string): void;
+  /** Removes every message, shown and queued. */
   clear(): void;
   /**
    * Runs an action of a visible or queued message. The message is dismissed at

@@ -70,6 +70,7 @@ export interface HttpPayload {
 export type OutboxRequestInit =
   Request | { url: string | URL; method?: string; headers?: HeadersInit; body?: BodyInit | null };
 
+/** Options of one `enqueue` or `enqueueRequest`: the channel that orders it and the key the server dedupes it by. */
 export interface EnqueueOptions {
   /** Default `'default'`. */
   channel?: string;
@@ -77,6 +78,7 @@ export interface EnqueueOptions {
   idempotencyKey?: string;
 }
 
+/** What one `drain()` did: how many entries it delivered, scheduled for another attempt and dead-lettered. */
 export interface DrainReport {
   delivered: number;
   retried: number;
@@ -85,6 +87,7 @@ export interface DrainReport {
   skipped?: 'not-leader' | 'offline' | 'paused';
 }
 
+/** Counts of the outbox's entries and its delivery state, for showing the user what is waiting. */
 export interface OutboxStats {
   /** Waiting entries, including those whose in-flight lease ran out (compared with the clock when read). */
   pending: number;
@@ -115,6 +118,7 @@ export type OutboxEvent =
   | { type: 'auth-required'; entry: OutboxEntry; failure: Failure }
   | { type: 'storage-fallback'; error: unknown };
 
+/** When the outbox drains without being asked (`OutboxOptions.autoDrain`). */
 export interface AutoDrainOptions {
   /** Drain when the browser fires `online`. Default true. */
   online?: boolean;
@@ -131,17 +135,22 @@ export type OutboxLockManager = Pick<LockManager, 'request'>;
 
 /** The window surface the outbox listens to: `online`, `visibilitychange`. */
 export interface OutboxWindow {
+  /** Subscribes to `online`, which starts a drain. */
   addEventListener(type: string, listener: () => void): void;
+  /** Ends a subscription made with `addEventListener`. */
   removeEventListener(type: string, listener: () => void): void;
   navigator?: { onLine?: boolean; locks?: OutboxLockManager };
   document?: {
     visibilityState?: string;
+    /** Subscribes to `visibilitychange`: the tab becoming visible starts a drain. */
     addEventListener?(type: string, listener: () => void): void;
+    /** Ends a subscription made with `addEventListener`. */
     removeEventListener?(type: string, listener: () => void): void;
   };
   location?: { href: string };
 }
 
+/** Options of `createOutbox`: how entries are delivered, retried and given up on, and what to use instead of the browser's globals. */
 export interface OutboxOptions {
   /** Database `bulletproof-outbox-<name>`, Web Lock and BroadcastChannel of the same name. Default 'default'. */
   name?: string;
@@ -204,6 +213,7 @@ export interface OutboxOptions {
   durability?: 'strict' | 'relaxed' | 'default';
   clock?: Clock;
   indexedDB?: IDBFactory;
+  /** What HTTP entries are sent with. Default: `globalThis.fetch`, looked up at each send. */
   fetch?: typeof fetch;
   /** Web Locks; default `navigator.locks`, or a lock within this page where there is none. */
   locks?: OutboxLockManager | false;
@@ -211,21 +221,37 @@ export interface OutboxOptions {
   window?: OutboxWindow | false;
 }
 
+/** A durable queue of writes, delivered in order per channel when the network allows (made by `createOutbox`). */
 export interface Outbox {
+  /** Queues a write for the handler of `type`; resolves with the entry once it is stored. */
   enqueue<P>(type: string, payload: P, o?: EnqueueOptions): Promise<OutboxEntry<P>>;
+  /**
+   * Queues an HTTP request, stored without its credentials, for the built-in `'http'` handler;
+   * resolves with the entry once it is stored.
+   */
   enqueueRequest(req: OutboxRequestInit, o?: EnqueueOptions): Promise<OutboxEntry<HttpPayload>>;
+  /**
+   * Delivers every entry that is due now, or joins the drain under way. Resolves with what was
+   * done, `skipped` when nothing could be tried; rejects once the outbox is closed.
+   */
   drain(o?: { signal?: AbortSignal }): Promise<DrainReport>;
+  /** The entries as they stand now, all or those in `state`. */
   list(o?: { state?: OutboxEntryState }): Promise<OutboxEntry[]>;
   /**
    * Dead entries → pending with attempts reset and a fresh `maxAgeMs` (an expired entry can
    * be sent again); pending ones become due now. Returns how many changed.
    */
   retry(ids: string[] | 'dead'): Promise<number>;
+  /** Deletes the entries with these ids from the outbox; returns how many it deleted. */
   discard(ids: string[]): Promise<number>;
   /** Lifts the pause an `auth` failure set, and drains. */
   resume(): void;
   readonly stats: OutboxStats;
   readonly stats$: Observable<OutboxStats>;
   readonly events$: Observable<OutboxEvent>;
+  /**
+   * Stops draining, aborts deliveries under way (their entries stay queued, the attempt not
+   * counted) and closes the database; later enqueues and drains reject.
+   */
   close(): Promise<void>;
 }

@@ -3,8 +3,10 @@ import type { Backoff } from './types.js';
 import { methodsSchema, msSchema, parseOptions } from '../validate.js';
 import { DEV } from '../dev.js';
 
+/** How `backoff.exponential` spreads its delays so that clients failing together do not retry together. */
 export type Jitter = 'decorrelated' | 'full' | 'equal' | 'none';
 
+/** Options of `backoff.linear`: the first delay and the step added per attempt, in ms. */
 export interface LinearBackoffOptions {
   initialMs: number;
   stepMs: number;
@@ -12,6 +14,7 @@ export interface LinearBackoffOptions {
   maxMs?: number;
 }
 
+/** Options of `backoff.exponential`; delays in ms. */
 export interface ExponentialBackoffOptions {
   /** The first delay (with `decorrelated` jitter: the median first delay). Default 200. */
   initialMs?: number;
@@ -75,6 +78,7 @@ function polly(t: number, factor: number): number {
   return Math.pow(factor, t) * Math.tanh(Math.sqrt(P_FACTOR * t));
 }
 
+/** The built-in `Backoff`s for `retry` and `circuitBreaker`'s `openForMs`: constant, linear and exponential. */
 export const backoff = {
   /** The same delay every time. */
   constant(ms: number): Backoff {

@@ -5,6 +5,7 @@ import type { RetryBudget } from './types.js';
 import { clockSchema, parseOptions } from '../validate.js';
 import { DEV } from '../dev.js';
 
+/** Options of `retryBudget`: how many retries a window of recent traffic allows. */
 export interface RetryBudgetOptions {
   /** Retries allowed per request seen in the window. Default 0.2. */
   ratio?: number;

@@ -11,6 +11,7 @@ import { DEV } from '../dev.js';
 import { countOr } from '../sane.js';
 import { failureIn } from './failure-in.js';
 
+/** Options of `retry`: how many attempts, how long to wait between them and which failures to retry. */
 export interface RetryOptions {
   /** Total attempts, the first included. Default 3; `Infinity` retries until something else stops it. */
   maxAttempts?: number;

@@ -6,6 +6,7 @@ import type { Operation, Policy } from './types.js';
 import { clockSchema, parseOptions, positiveMsSchema } from '../validate.js';
 import { DEV } from '../dev.js';
 
+/** Options of `timeout`: what happens to the call and the operation at the deadline. */
 export interface TimeoutOptions {
   /**
    * `cooperative` (default): at the deadline `ctx.signal` is aborted and the call rejects with

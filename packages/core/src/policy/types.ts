@@ -44,8 +44,10 @@ export interface Policy {
   readonly events$: Observable<PolicyEvent>;
 }
 
+/** Where a circuit breaker stands: letting calls through, refusing them, trying probes, or held open by `isolate()`. */
 export type BreakerState = 'closed' | 'open' | 'half-open' | 'isolated';
 
+/** What a policy reports on `events$`: retries, give-ups, timeouts, breaker changes, fallbacks, refusals and outcomes (durations in ms). */
 export type PolicyEvent =
   | { type: 'retry'; attempt: number; delayMs: number; failure: Failure }
   | { type: 'give-up'; attempts: number; failure: Failure }
@@ -60,6 +62,7 @@ export type PolicyEvent =
 /** Computes the wait before a retry (or the length of a repeated breaker opening). */
 export interface Backoff {
   /**
+   * The wait before the next try, in milliseconds.
    * @param attempt 1 for the wait after the first failure, 2 after the second, …
    * @param previousDelayMs the delay this backoff returned for the previous attempt, if any
    */
@@ -98,6 +101,7 @@ export interface BreakerSnapshot {
   slowCalls: number;
 }
 
+/** How a circuit breaker judges recent outcomes; `failureRate` is a share from 0 to 1 (see `BreakerOptions.window` for defaults). */
 export type BreakerWindow =
   | { kind: 'consecutive'; failures: number }
   | { kind: 'count'; size: number; failureRate: number; minimumCalls?: number }

@@ -2,6 +2,7 @@ import type { Observable } from '../observable.js';
 import type { Clock } from '../clock.js';
 import type { Failure } from '../failure/types.js';
 
+/** `high` while trouble is established and a prediction is made; `elevated` is worth a glance; `low` is healthy. */
 export type RiskLevel = 'low' | 'elevated' | 'high';
 
 /** How likely a dependency is to start failing soon, and why, in words a person can read. */
@@ -48,6 +49,7 @@ export interface PredictionAccuracy {
   meanLeadTimeMs: number;
 }
 
+/** The user behaviours `Predictor.signal` takes as signs of frustration. */
 export type FrustrationKind = 'rage-click' | 'repeat-submit' | 'retry-click' | 'abandon';
 
 /** One observed call outcome for a dependency. */
@@ -85,6 +87,7 @@ export interface FrustrationSignal {
   at?: number;
 }
 
+/** Options of `createPredictor`: how sensitive it is and how far ahead its predictions look; times in ms. */
 export interface PredictorOptions {
   /** How far ahead a prediction looks: confirmed only if an outage's first failure comes within it. Default 60 000. */
   horizonMs?: number;
@@ -119,15 +122,20 @@ export interface PredictorOptions {
   clock?: Clock;
 }
 
+/** Scores how likely each dependency is to start failing soon, and predicts outages before they start (made by `createPredictor`). */
 export interface Predictor {
+  /** Feeds one call's outcome for a dependency. */
   record(sample: PredictorSample): void;
   /** Feeds a connectivity probe's outcome (see `ProbeSample`). */
   probe(sample: ProbeSample): void;
+  /** Feeds a sign of user frustration: it raises the risk score for a while, but never makes risk `high` by itself. */
   signal(signal: FrustrationSignal): void;
+  /** The risk of `key` now; a key never observed is `low`, with score 0. */
   risk(key: string): RiskSnapshot;
   /** Every key's risk, re-emitted when a key's level changes or its score moves by 0.1 or more. */
   readonly risk$: Observable<RiskSnapshot[]>;
   readonly predictions$: Observable<Prediction>;
+  /** How the predictions made so far fared against the outages that followed. */
   accuracy(): PredictionAccuracy;
   /** Predictions neither confirmed nor expired yet. */
   activePredictions(): Prediction[];

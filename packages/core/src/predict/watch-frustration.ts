@@ -3,12 +3,17 @@ import { systemClock, type Clock } from '../clock.js';
 import { clockSchema, parseOptions } from '../validate.js';
 import { DEV } from '../dev.js';
 
+/** What `watchFrustration` reports: the kind, the element it happened on and when (clock time). */
 export interface FrustrationWatchSignal {
   kind: 'rage-click' | 'repeat-submit';
   target: Element;
   at: number;
 }
 
+/**
+ * Options of `watchFrustration`. A rage click is by default 3 clicks within 1 000 ms and 30 px;
+ * a repeated submit counts within 10 000 ms of the previous one.
+ */
 export interface FrustrationWatchOptions {
   /** ≥ `clicks` clicks within `withinMs`, all within `radiusPx` of the first (as PostHog and Datadog define it). */
   rageClick?: { clicks?: number; withinMs?: number; radiusPx?: number };

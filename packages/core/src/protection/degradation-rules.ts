@@ -23,6 +23,7 @@ export type DegradationCause =
   | { id: 'likely-to-fail'; dependency: string }
   | { id: 'memory-storage' };
 
+/** The level the default degradation rules propose for the current situation, and what led to it. */
 export interface DegradationProposal {
   level: DegradationLevel;
   /** For developers: the degradation state's reasons, the dashboard and `events$`. */

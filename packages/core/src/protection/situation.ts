@@ -37,6 +37,7 @@ export interface Situation {
   level: DegradationLevel;
 }
 
+/** What `describeSituation` picks the situation from: connectivity, the proposed level and the level in force. */
 export interface SituationInputs {
   connectivity: ConnectivitySnapshot;
   proposal: DegradationProposal;

@@ -37,6 +37,7 @@ export interface DependencyOptions {
   silent?: boolean;
 }
 
+/** Options of `createProtection`: the dependencies, and the options of each part it builds (`false` leaves that part out). */
 export interface ProtectionOptions {
   /** `'default'` always exists. */
   dependencies?: Record<string, DependencyOptions>;
@@ -50,6 +51,7 @@ export interface ProtectionOptions {
   window?: ConnectivityMonitorOptions['window'];
 }
 
+/** Options of one `protect` call: its dependency, whether it is a read or a write, and what to do when it fails. */
 export interface ProtectOptions<T> {
   dependency?: string;
   /** Default `'write'` when `offline` is given, else the dependency's `kind` (`'read'` unless it says). */
@@ -108,12 +110,14 @@ export type ProtectedResult<T> =
   | { status: 'failed'; failure: Failure }
   | { status: 'cancelled'; failure: Failure };
 
+/** How one dependency stands: its breaker, its predicted risk (with a predictor) and whether it is critical. */
 export interface DependencyStatus {
   breaker: BreakerSnapshot;
   risk?: RiskSnapshot;
   critical: boolean;
 }
 
+/** Everything the protection knows at one moment, in one consistent snapshot, for dashboards and UI. */
 export interface ProtectionStatus {
   /** 0–100; the formula is in the README ("Health"). */
   health: number;
@@ -149,6 +153,10 @@ export type ProtectionEvent =
   /** The user chose "Review" on a message about rejected writes: show them the outbox. */
   | { type: 'review-requested' };
 
+/**
+ * One object that runs the app's calls through their policies and wires connectivity, the
+ * outbox, prediction, degradation, messages and recovery together (made by `createProtection`).
+ */
 export interface Protection {
   readonly connectivity: ConnectivityMonitor;
   readonly outbox?: Outbox;
@@ -156,6 +164,10 @@ export interface Protection {
   readonly degradation: Degradation;
   readonly messages: MessageCenter;
   readonly recovery: Recovery;
+  /**
+   * Runs `fn` as the call `name`, through its dependency's policy, and resolves with how it
+   * ended; it never rejects for a failure of the call: that becomes `fallback`, `queued` or `failed`.
+   */
   protect<T>(
     name: string,
     fn: (ctx: ExecutionContext) => Promise<T>,
@@ -163,8 +175,10 @@ export interface Protection {
   ): Promise<ProtectedResult<T>>;
   /** The policy calls of `dependency` go through (`'default'` when omitted). */
   policy(dependency?: string): Policy;
+  /** The current value of `status$`. */
   status(): ProtectionStatus;
   readonly status$: Observable<ProtectionStatus>;
   readonly events$: Observable<ProtectionEvent>;
+  /** Stops every part it built, closes the outbox and completes `status$` and `events$`; calling it again does nothing. */
   dispose(): Promise<void>;
 }

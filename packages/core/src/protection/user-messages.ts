@@ -17,6 +17,7 @@ export const MESSAGE_KEYS = {
   /** The queue's story: waiting, trouble saving, synced. */
   outbox: 'outbox',
   rejected: 'outbox-rejected',
+  /** The toast about a failed call, one for reads and one for writes. */
   callFailed: (kind: 'read' | 'write') => `call-failed:${kind}`,
   /** A failed read shows the copy saved from its last success. */
   savedCopy: 'saved-copy',

@@ -2,6 +2,7 @@ import type { Observable } from '../observable.js';
 import type { Clock } from '../clock.js';
 import type { FailureCategory, Failure } from '../failure/types.js';
 
+/** A repair to try when a call fails in a given way (refresh a token, resume the outbox…), registered with `Recovery.register`. */
 export interface RecoveryAction {
   /** Unique among registered actions; names the action in history and stats. */
   name: string;
@@ -17,6 +18,7 @@ export interface RecoveryAction {
   timeoutMs?: number;
 }
 
+/** One finished run of a recovery action: which, for which failure category, when, whether it recovered and how long it took (ms). */
 export interface RecoveryRecord {
   action: string;
   category: FailureCategory;
@@ -26,14 +28,17 @@ export interface RecoveryRecord {
   durationMs: number;
 }
 
+/** How a run ended: `recovered` (it resolved `true`), `not-recovered` (any other value), `threw` (it rejected) or `timed-out`. */
 export type RecoveryOutcome = 'recovered' | 'not-recovered' | 'threw' | 'timed-out';
 
+/** What `Recovery.events$` emits for each finished run: its record, its outcome and, when it threw or timed out, the error. */
 export type RecoveryEvent = {
   type: 'recovery-run';
   outcome: RecoveryOutcome;
   error?: unknown;
 } & RecoveryRecord;
 
+/** How one recovery action has fared over the recovery's lifetime. */
 export interface RecoveryActionStats {
   runs: number;
   succeeded: number;
@@ -41,6 +46,7 @@ export interface RecoveryActionStats {
   successRate: number | null;
 }
 
+/** Recovery runs and successes over the recovery's lifetime, in all and per action. */
 export interface RecoveryStats {
   runs: number;
   succeeded: number;
@@ -48,12 +54,14 @@ export interface RecoveryStats {
   actions: Record<string, RecoveryActionStats>;
 }
 
+/** Options of `createRecovery`. */
 export interface RecoveryOptions {
   clock?: Clock;
   /** Runs kept by `history()`, oldest dropped first. Default 100. */
   historyLimit?: number;
 }
 
+/** Recovery actions per failure category, each limited by a cooldown so a burst of failures triggers one repair (made by `createRecovery`). */
 export interface Recovery {
   /** Registers an action for one failure category, or `'*'` for all; returns the unregister function. */
   register(category: FailureCategory | '*', action: RecoveryAction): () => void;

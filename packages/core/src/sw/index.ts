@@ -30,29 +30,46 @@ export interface OutboxSyncOptions {
   maxAttempts?: number;
   leaseMs?: number;
   clock?: Clock;
+  /** What queued requests are sent with. Default: the worker's `fetch`, looked up at each send. */
   fetch?: typeof fetch;
   indexedDB?: IDBFactory;
 }
 
 /** The parts of a service worker's global scope this uses. */
 export interface ServiceWorkerScopeLike {
+  /** Subscribes to Background Sync's `sync` event, which replays the queued requests. */
   addEventListener(type: 'sync', listener: (event: SyncEventLike) => void): void;
+  /** Subscribes to messages from pages, which ask the worker to register the sync tag. */
   addEventListener(type: 'message', listener: (event: ExtendableMessageEventLike) => void): void;
+  /** Ends a `sync` subscription made with `addEventListener`. */
   removeEventListener(type: 'sync', listener: (event: SyncEventLike) => void): void;
+  /** Ends a `message` subscription made with `addEventListener`. */
   removeEventListener(type: 'message', listener: (event: ExtendableMessageEventLike) => void): void;
-  registration: { sync?: { register(tag: string): Promise<void> } };
+  registration: {
+    sync?: {
+      /** Asks the browser to fire `sync` with `tag` once the network is back (Background Sync). */
+      register(tag: string): Promise<void>;
+    };
+  };
 }
 
+/** The parts of a Background Sync `sync` event this uses. */
 export interface SyncEventLike {
   tag: string;
   /** True on the browser's last retry of this sync. */
   lastChance?: boolean;
+  /** Keeps the worker alive until `promise` settles; its rejection tells the browser to fire `sync` again later. */
   waitUntil(promise: Promise<unknown>): void;
 }
 
+/** The parts of a service worker's `message` event this uses. */
 export interface ExtendableMessageEventLike {
   data: unknown;
-  ports: ReadonlyArray<{ postMessage(message: unknown): void }>;
+  ports: ReadonlyArray<{
+    /** Answers the page that sent the message. */
+    postMessage(message: unknown): void;
+  }>;
+  /** Keeps the worker alive until `promise` settles. */
   waitUntil(promise: Promise<unknown>): void;
 }
 

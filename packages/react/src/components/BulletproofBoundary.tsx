@@ -27,6 +27,7 @@ export type BulletproofBoundaryProps = PropsWithChildren<
       | { fallback: ReactNode; FallbackComponent?: never; fallbackRender?: never }
       | { FallbackComponent: ComponentType<BoundaryFallbackProps>; fallback?: never; fallbackRender?: never }
       | {
+          /** Renders the fallback from the error and the function that resets the boundary. */
           fallbackRender: (props: BoundaryFallbackProps) => ReactNode;
           fallback?: never;
           FallbackComponent?: never;
@@ -56,6 +57,7 @@ function keysChanged(prev: readonly unknown[] = [], next: readonly unknown[] = [
 export class BulletproofBoundary extends Component<BulletproofBoundaryProps, BoundaryState> {
   override state: BoundaryState = { caught: null };
 
+  /** Called by React when a child throws while rendering: the boundary keeps the error and shows its fallback. */
   static getDerivedStateFromError(error: unknown): BoundaryState {
     return { caught: { error } };
   }
@@ -79,6 +81,7 @@ export class BulletproofBoundary extends Component<BulletproofBoundaryProps, Bou
     }
   }
 
+  /** Clears the error and renders the children again, telling `onReset` the `args`; does nothing while no error shows. */
   resetErrorBoundary = (...args: unknown[]): void => {
     if (!this.state.caught) return;
     this.props.onReset?.({ reason: 'imperative-api', args });
@@ -106,7 +109,12 @@ export class BulletproofBoundary extends Component<BulletproofBoundaryProps, Bou
  * Lets event handlers and async code hand an error to the nearest
  * `BulletproofBoundary` (boundaries only see errors thrown while rendering).
  */
-export function useBoundary(): { showBoundary: (error: unknown) => void; resetBoundary: () => void } {
+export function useBoundary(): {
+  /** Shows the nearest boundary's fallback for `error`; throws when no `BulletproofBoundary` is above. */
+  showBoundary: (error: unknown) => void;
+  /** Resets the nearest boundary, clearing an error `showBoundary` handed it. */
+  resetBoundary: () => void;
+} {
   const context = useContext(BoundaryContext);
   const [thrown, setThrown] = useState<{ error: unknown } | null>(null);
   if (thrown) throw thrown.error;

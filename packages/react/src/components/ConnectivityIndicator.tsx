@@ -20,11 +20,13 @@ export const connectivityTemplates: Readonly<Record<ConnectivityKind, TemplateId
   unknown: 'statusChecking',
 };
 
+/** What the indicator says for a connectivity snapshot; `ConnectivityKind` lists the kinds. */
 export function connectivityKind(snapshot: ConnectivitySnapshot): ConnectivityKind {
   if (snapshot.status === 'unreachable' && snapshot.cause === 'server') return 'server-trouble';
   return snapshot.status === 'online' && snapshot.quality === 'slow' ? 'slow' : snapshot.status;
 }
 
+/** Props of `ConnectivityIndicator`: its labels and whether it says anything while all is well. */
 export interface ConnectivityIndicatorProps {
   className?: string;
   /** Per-kind labels for this indicator only; by default they come from the message templates. */

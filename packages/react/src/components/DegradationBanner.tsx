@@ -5,6 +5,7 @@ import { useBulletproofContext } from '../context/BulletproofProvider.js';
 import { useObserved } from '../hooks/use-observed.js';
 import { useText } from '../hooks/useText.js';
 
+/** A degradation level the banner has a sentence for: every level but `none`. */
 export type DegradedLevel = Exclude<DegradationLevel, 'none'>;
 
 /** The template each level's sentence comes from (the Protection's message templates). */
@@ -15,6 +16,7 @@ export const degradationTemplates: Readonly<Record<DegradedLevel, TemplateId>> =
   critical: 'levelCritical',
 };
 
+/** Props of `DegradationBanner`: its sentences, whether it announces changes and when it shows. */
 export interface DegradationBannerProps {
   className?: string;
   /** Per-level sentences for this banner only; by default they come from the message templates. */

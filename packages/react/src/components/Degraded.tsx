@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useFeature } from '../hooks/useDegradation.js';
 
+/** Props of `Degraded`: the feature it gates, and what shows while that feature is off. */
 export interface DegradedProps {
   /** A feature declared in `createProtection({ degradation: { features } })`. */
   feature: string;

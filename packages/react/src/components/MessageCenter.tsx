@@ -7,11 +7,15 @@ import { useText } from '../hooks/useText.js';
 import { useMounted } from './use-mounted.js';
 import { visuallyHidden } from './visually-hidden.js';
 
+/** What `renderMessage` gets to answer one message with. */
 export interface MessageControls {
+  /** Removes the message. */
   dismiss: () => void;
+  /** Runs the message's action `actionId` (see `MessageCenter.act` in the core). */
   act: (actionId: string) => Promise<void>;
 }
 
+/** Props of `MessageCenter`: where the toasts sit, the accessible names and how one message looks. */
 export interface MessageCenterProps {
   className?: string;
   /** Corner the toasts sit in (`data-bp-toasts`). Default `'bottom-right'`. */

@@ -14,10 +14,13 @@ export interface OutboxPanelLabels {
   selectAll: string;
   retry: string;
   discard: string;
+  /** The question asked before discarding `count` changes. */
   confirmDiscard: (count: number) => string;
   confirm: string;
   cancel: string;
+  /** Said once `count` changes were queued to be sent again. */
   retried: (count: number) => string;
+  /** Said once `count` changes were discarded. */
   discarded: (count: number) => string;
   failed: string;
   waiting: string;
@@ -58,6 +61,7 @@ function labelsFrom(text: TextOf): OutboxPanelLabels {
   };
 }
 
+/** Props of `OutboxPanel`: its texts, its heading level, how entries are described and when it shows. */
 export interface OutboxPanelProps {
   className?: string;
   labels?: Partial<OutboxPanelLabels>;

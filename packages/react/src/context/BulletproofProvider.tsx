@@ -14,6 +14,7 @@ export interface BulletproofContextValue {
 
 export const BulletproofContext = createContext<BulletproofContextValue | null>(null);
 
+/** Props of `BulletproofProvider`: the Protection the hooks and components below use, and where drafts live. */
 export interface BulletproofProviderProps {
   protection: Protection;
   /** Where `useDraft` keeps drafts. Default: a `createDraftStore()` opened on first use, closed on unmount. */

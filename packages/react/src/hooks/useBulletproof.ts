@@ -14,6 +14,7 @@ import { useIsomorphicLayoutEffect } from './use-isomorphic-layout-effect.js';
 export type BulletproofCallState =
   'idle' | 'running' | 'queued' | 'synced' | 'succeeded' | 'fallback' | 'failed';
 
+/** Options of `useBulletproof`: those of `protect`, and how the hook treats overlapping calls and an unmount. */
 export interface UseBulletproofOptions<T> extends ProtectOptions<T> {
   /**
    * Let every call's result update `state` and `result` as it arrives (`state`
@@ -29,6 +30,7 @@ export interface UseBulletproofOptions<T> extends ProtectOptions<T> {
   abortOnUnmount?: boolean;
 }
 
+/** What `useBulletproof` returns: the function that starts a call, and the latest call's state for rendering. */
 export interface BulletproofCall<A extends unknown[], T> {
   /** Runs `fn(...args)` through `protection.protect`; never rejects for a failure of `fn`. */
   run: (...args: A) => Promise<ProtectedResult<T>>;

@@ -3,7 +3,11 @@ import { useMemo } from '../react.js';
 import { useProtection } from '../context/BulletproofProvider.js';
 import { useObserved } from './use-observed.js';
 
-export type DegradationView = DegradationState & { isAvailable(feature: string): boolean };
+/** What `useDegradation` returns: the degradation state in force, with its feature gate. */
+export type DegradationView = DegradationState & {
+  /** Whether `feature` is on at the level in force; a feature not declared is always on. */
+  isAvailable(feature: string): boolean;
+};
 
 // What the server renders and hydration starts from: degradation follows the browser's
 // connectivity, which the server cannot know, so it starts from "everything on".

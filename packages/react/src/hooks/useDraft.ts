@@ -2,6 +2,7 @@ import type { DraftStore } from '@bulletproof/core';
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from '../react.js';
 import { BulletproofContext } from '../context/BulletproofProvider.js';
 
+/** What `useDraft` tells about its draft besides the value: restored or not, saving, the last save error. */
 export interface DraftMeta {
   /** True when the value shown was restored from a saved draft (after a reload, a crash, a remount). */
   restored: boolean;
@@ -13,6 +14,7 @@ export interface DraftMeta {
   clear: () => Promise<void>;
 }
 
+/** Options of `useDraft`. */
 export interface UseDraftOptions {
   /** Default: the provider's draft store. */
   store?: DraftStore;

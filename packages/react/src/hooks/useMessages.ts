@@ -3,10 +3,13 @@ import { useMemo } from '../react.js';
 import { useProtection } from '../context/BulletproofProvider.js';
 import { useObserved } from './use-observed.js';
 
+/** What `useMessages` returns: the visible banners and toasts, and the functions that answer them. */
 export interface MessagesView {
   banners: readonly Message[];
   toasts: readonly Message[];
+  /** Removes the message with `key` (see `MessageCenter.dismiss` in the core). */
   dismiss: (key: string) => void;
+  /** Runs the action `actionId` of the message with `key` (see `MessageCenter.act` in the core). */
   act: (key: string, actionId: string) => Promise<void>;
 }
 

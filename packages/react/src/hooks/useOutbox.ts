@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from '../react.js';
 import { useProtection } from '../context/BulletproofProvider.js';
 import { NEVER, useObserved } from './use-observed.js';
 
+/** What `useOutbox` returns: the outbox's counts and entries, and the functions that act on entries. */
 export interface OutboxView {
   stats: OutboxStats;
   /** Entries given up on, oldest first, each with its `deadReason` and `lastFailure`. */
@@ -11,6 +12,7 @@ export interface OutboxView {
   pending: OutboxEntry[];
   /** Dead entries → pending with attempts reset; pending ones become due now. */
   retry: (ids: string[] | 'dead') => Promise<number>;
+  /** Deletes these entries from the outbox; resolves with how many it deleted (0 without an outbox). */
   discard: (ids: string[]) => Promise<number>;
 }
 

@@ -21,6 +21,7 @@ import type { StorageLike } from './persist.js';
 import type { BreakerSavedState } from './record.js';
 import type { BroadcastChannelConstructor } from './tab-share.js';
 
+/** Options of `circuitBreaker`: when it opens, for how long, how it recovers and whether its state is shared or kept. */
 export interface BreakerOptions {
   /** Names the dependency in events, errors, snapshots, and the tab channel / storage key. */
   name: string;
