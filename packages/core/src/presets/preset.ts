@@ -104,13 +104,14 @@ export const presetShape = (): Shape<PresetOptions> => ({
  * operation reads `ctx.idempotencyKey` — so a write whose answer was lost is not sent again blind.
  */
 function forWrites(policy: Policy): Policy {
-  return {
+  const writes: Policy & { readonly policies: readonly Policy[] } = {
     // Where `createProtection` finds the preset's breaker, as in a pipeline.
     policies: [policy],
     events$: policy.events$,
     execute: <T>(fn: Operation<T>, opts?: ExecuteOptions) =>
       policy.execute(fn, { ...opts, idempotent: opts?.idempotent ?? false }),
   };
+  return writes;
 }
 
 /**
