@@ -14,7 +14,6 @@ import { FakeWindow } from '../test-support/fake-window.js';
 import { manualClock } from '../test-support/manual-clock.js';
 import { presets } from './presets.js';
 
-
 type Name = keyof typeof presets;
 
 beforeEach(() => {
