@@ -301,6 +301,22 @@ describe('createConnectivityMonitor', () => {
     expect(monitor.snapshot).toMatchObject({ status: 'online', rttMs: 80 });
   });
 
+  it('a reported 5xx does not count, but asks the probe to look at the service; a 429 or 4xx does not', async () => {
+    const { clock, monitor, fetch, setAnswer } = setup();
+    await clock.advance(PROBE_GUARD_MS);
+    const answered = (category: Failure['category'], status: number) =>
+      monitor.report({ ok: false, latencyMs: 10, failure: { ...networkFailure, category, status } });
+    answered('rate-limited', 429);
+    answered('client', 404);
+    expect(fetch.calls).toHaveLength(1);
+    setAnswer({ status: 503 });
+    answered('server', 503);
+    expect(fetch.calls).toHaveLength(2);
+    await clock.advance(0);
+    // The whole service answers 503: an outage, seen now rather than at the next interval.
+    expect(monitor.snapshot).toMatchObject({ status: 'unreachable', cause: 'server' });
+  });
+
   it('a reported failure asks the probe at once', async () => {
     const { clock, monitor, fetch } = setup();
     await clock.advance(PROBE_GUARD_MS);

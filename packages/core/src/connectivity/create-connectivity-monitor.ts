@@ -33,7 +33,7 @@ import { DEV } from '../dev.js';
 export const HEDGE_AFTER_MS = 500;
 
 /**
- * A reported timeout or network failure (or `probeSoon()`) probes at once, unless a probe
+ * A reported timeout, network failure or 5xx (or `probeSoon()`) probes at once, unless a probe
  * ended less than this long ago: then it probes when this much time has passed. Many calls
  * failing together cost at most one probe a second, and the status still leaves `online`
  * within the probe's timeout plus this guard of the first such call.
@@ -293,7 +293,12 @@ export function createConnectivityMonitor(options: ConnectivityMonitorOptions = 
     // Only a failure on the network path counts (see FAILURE_MEANINGS): a 5xx or a 4xx is an
     // answer. A failure of a category it does not know (a JavaScript caller's) is ignored too.
     const meaning: FailureMeaning | undefined = category && FAILURE_MEANINGS[category];
-    if (category && !meaning?.pathFailure) return;
+    if (category && !meaning?.pathFailure) {
+      // A 5xx is not the path's fault, but the probe (a health check) tells whether the whole
+      // service is down: looking now finds an outage, and later its end, without waiting an interval.
+      if (meaning?.serverFailure) probeSoon();
+      return;
+    }
     const wasReachable = state.status === 'online' || state.status === 'unknown';
     publish(state.failure(now, false, category === 'timeout' ? 'timeout' : 'network'));
     // A real call just failed on the network: ask the probe now instead of at the next interval.

@@ -21,6 +21,12 @@ export interface FailureMeaning {
   readonly signal: FailureSignal;
   /** Says the network path to the backend is broken: connectivity counts it. */
   readonly pathFailure: boolean;
+  /**
+   * The server answered with a failure of its own (a 5xx): connectivity does not count it, but
+   * looks at the service's health now rather than at its next interval, so an outage is seen,
+   * and its end noticed, within seconds.
+   */
+  readonly serverFailure: boolean;
 }
 
 const meaning = (
@@ -28,7 +34,8 @@ const meaning = (
   impact: Impact,
   signal: FailureSignal,
   pathFailure = false,
-): FailureMeaning => ({ retryable, impact, signal, pathFailure });
+  serverFailure = false,
+): FailureMeaning => ({ retryable, impact, signal, pathFailure, serverFailure });
 
 /**
  * The one place that says what each failure category means; every module that acts on a
@@ -39,7 +46,7 @@ export const FAILURE_MEANINGS: Readonly<Record<FailureCategory, FailureMeaning>>
   offline: meaning(true, 'high', 'none', true),
   network: meaning(true, 'high', 'failing', true),
   timeout: meaning(true, 'medium', 'failing', true),
-  server: meaning(true, 'high', 'failing'),
+  server: meaning(true, 'high', 'failing', false, true),
   'rate-limited': meaning(true, 'medium', 'failing'),
   auth: meaning(false, 'high', 'alive'),
   client: meaning(false, 'medium', 'alive'),
