@@ -2,8 +2,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createOutbox } from '../outbox/outbox.js';
 import type { Outbox } from '../outbox/types.js';
+import { manualClock } from '../test-support/manual-clock.js';
 import { outboxTestBed } from '../test-support/outbox-test-bed.js';
-import { installOutboxSync, SyncIncompleteError, type ServiceWorkerScopeLike } from './index.js';
+import { settleImmediates } from '../test-support/settle.js';
+import {
+  EARLY_PASS_WAITS_MS,
+  installOutboxSync,
+  SyncIncompleteError,
+  type ServiceWorkerScopeLike,
+} from './index.js';
 
 const bed = outboxTestBed();
 
@@ -116,6 +123,30 @@ describe('installOutboxSync', () => {
       ['note', 'pending'],
       ['http', 'pending'],
     ]);
+  });
+
+  it('gives requests that failed on the network quick passes within the same sync event', async () => {
+    const clock = manualClock();
+    const writer = page();
+    await writer.enqueueRequest({ url: 'https://api.test/a', method: 'PUT', body: '1' });
+    // The link is back, but the first two fetches still fail on the network.
+    let calls = 0;
+    const fetchFn = vi.fn(async () => {
+      calls += 1;
+      if (calls <= 2) throw new TypeError('Failed to fetch');
+      return new Response(null, { status: 204 });
+    });
+    const { scope, fire } = fakeScope();
+    installOutboxSync({ indexedDB: bed.idb, fetch: fetchFn, clock }, scope);
+    const synced = fire('sync', { tag: 'bulletproof-outbox-default' });
+    for (const waitMs of EARLY_PASS_WAITS_MS) {
+      await settleImmediates();
+      clock.advance(waitMs);
+    }
+    const [report] = await synced;
+    expect(fetchFn).toHaveBeenCalledTimes(3);
+    expect(report).toMatchObject({ delivered: 1, retried: 2 });
+    expect(await writer.list()).toEqual([]);
   });
 
   it('fails the sync event while requests are still waiting, so the browser fires it again', async () => {

@@ -1,5 +1,6 @@
 import { object, optional } from '../check/schema.js';
-import type { Clock } from '../clock.js';
+import { setTimer, systemClock, type Clock } from '../clock.js';
+import { meaningOf } from '../failure/meaning.js';
 import { REGISTER_SYNC_MESSAGE, syncTag } from '../outbox/background-sync.js';
 import { outboxOptionShape } from '../outbox/options.js';
 import { createOutboxInternal } from '../outbox/outbox.js';
@@ -89,6 +90,14 @@ const optionsSchema = () =>
     }),
   );
 
+/**
+ * A sync event can come a moment before requests get through (the browser saw the link come
+ * back; the first fetches still fail on the network). Entries whose last try failed on the
+ * network get these quick passes within the same event, after these waits, instead of
+ * waiting minutes for the browser's next `sync`. Other failures (a 5xx) keep their backoff.
+ */
+export const EARLY_PASS_WAITS_MS: readonly number[] = [1_000, 3_000];
+
 /** Thrown (and so failing the sync event) while HTTP entries are still waiting. */
 export class SyncIncompleteError extends Error {
   override name = 'SyncIncompleteError';
@@ -110,6 +119,7 @@ export function installOutboxSync(
   const name = parsed?.name ?? 'default';
   const tag = syncTag(name);
 
+  const clock = o?.clock ?? systemClock;
   const replay = async (): Promise<DrainReport> => {
     // The sync event means the network is back, although the worker's `navigator.onLine` can
     // lag behind it: gating on that flag would skip the drain and wait minutes for a retry.
@@ -117,11 +127,25 @@ export function installOutboxSync(
       { ...o, name, autoDrain: false },
       { deliverTypes: ['http'], isOnline: () => true },
     );
+    const waitingHttp = async () =>
+      (await outbox.list({ state: 'pending' })).filter((e) => e.type === 'http');
     try {
       const report = await outbox.drain();
       // A page holding the lock is delivering right now: it keeps its own triggers.
       if (report.skipped === 'not-leader') return report;
-      const waiting = (await outbox.list({ state: 'pending' })).filter((e) => e.type === 'http').length;
+      for (const waitMs of EARLY_PASS_WAITS_MS) {
+        const early = (await waitingHttp()).filter(
+          (e) => e.lastFailure && meaningOf(e.lastFailure).pathFailure,
+        );
+        if (early.length === 0) break;
+        await new Promise<void>((resolve) => setTimer(clock, () => resolve(), waitMs));
+        await outbox.retry(early.map((e) => e.id));
+        const pass = await outbox.drain();
+        report.delivered += pass.delivered;
+        report.retried += pass.retried;
+        report.dead += pass.dead;
+      }
+      const waiting = (await waitingHttp()).length;
       if (waiting > 0) throw new SyncIncompleteError(waiting);
       return report;
     } finally {
