@@ -19,3 +19,8 @@ export function rateOr(value: number | undefined, fallback: number): number {
 export function msOr(value: number | undefined, fallback: number, min = 0): number {
   return value !== undefined && value >= min && value <= MAX_TIMER_MS ? value : fallback;
 }
+
+/** `value` when it is at least `min` (so never NaN; `Infinity` passes), else `fallback`. */
+export function atLeastOr(value: number | undefined, min: number, fallback: number): number {
+  return value !== undefined && value >= min ? value : fallback;
+}

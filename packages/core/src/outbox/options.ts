@@ -34,6 +34,7 @@ import type {
   OutboxWindow,
 } from './types.js';
 import { DEV } from '../dev.js';
+import { atLeastOr } from '../sane.js';
 
 /** The outbox options and their defaults, as the README's "Offline writes" documents them. */
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -159,15 +160,6 @@ function globalIndexedDB(): IDBFactory | undefined {
   }
 }
 
-/**
- * `value` when it is at least `min` (so never NaN), else `fallback`. The production build does
- * not check options, and a number that cannot be meant must not harm the writes: a zero
- * concurrency sent nothing, a NaN lease was stored and made in-flight records unreadable
- * (quarantined), a zero interval drained in a timer loop.
- */
-const atLeast = (value: number | undefined, min: number, fallback: number): number =>
-  (value as number) >= min ? (value as number) : fallback;
-
 /** Above zero: what every duration option but `maxRetryAfterMs` must be. */
 const POSITIVE = Number.MIN_VALUE;
 
@@ -182,10 +174,13 @@ export function resolveOutboxOptions(o: OutboxOptions | undefined): ResolvedOutb
     handlers: parsed.handlers ?? {},
     policy: parsed.policy,
     backoff: parsed.backoff ?? backoffs.exponential({ initialMs: 1_000, maxMs: 300_000 }),
-    maxAttempts: atLeast(parsed.maxAttempts, 1, DEFAULT_MAX_ATTEMPTS),
-    maxAgeMs: atLeast(parsed.maxAgeMs, POSITIVE, DEFAULT_MAX_AGE_MS),
-    maxRetryAfterMs: atLeast(parsed.maxRetryAfterMs, 0, DEFAULT_MAX_RETRY_AFTER_MS),
-    concurrency: atLeast(parsed.concurrency, 1, DEFAULT_CONCURRENCY),
+    // Unchecked in the production build (see sane.ts): a number that cannot be meant must not
+    // harm the writes. A zero concurrency sent nothing, a NaN lease was stored and made
+    // in-flight records unreadable (quarantined), a zero interval drained in a timer loop.
+    maxAttempts: atLeastOr(parsed.maxAttempts, 1, DEFAULT_MAX_ATTEMPTS),
+    maxAgeMs: atLeastOr(parsed.maxAgeMs, POSITIVE, DEFAULT_MAX_AGE_MS),
+    maxRetryAfterMs: atLeastOr(parsed.maxRetryAfterMs, 0, DEFAULT_MAX_RETRY_AFTER_MS),
+    concurrency: atLeastOr(parsed.concurrency, 1, DEFAULT_CONCURRENCY),
     autoDrain:
       auto === false
         ? false
@@ -193,7 +188,7 @@ export function resolveOutboxOptions(o: OutboxOptions | undefined): ResolvedOutb
             online: auto?.online ?? true,
             visible: auto?.visible ?? true,
             intervalMs:
-              auto?.intervalMs === false ? false : atLeast(auto?.intervalMs, POSITIVE, DEFAULT_INTERVAL_MS),
+              auto?.intervalMs === false ? false : atLeastOr(auto?.intervalMs, POSITIVE, DEFAULT_INTERVAL_MS),
             afterEnqueue: auto?.afterEnqueue ?? true,
           },
     connectivity: parsed.connectivity,
@@ -202,7 +197,7 @@ export function resolveOutboxOptions(o: OutboxOptions | undefined): ResolvedOutb
     prepare: parsed.prepare,
     backgroundSync: parsed.backgroundSync === false ? undefined : parsed.backgroundSync,
     // Stored as `leaseUntil`: it must stay a finite time.
-    leaseMs: Math.min(atLeast(parsed.leaseMs, POSITIVE, DEFAULT_LEASE_MS), MAX_TIMER_MS),
+    leaseMs: Math.min(atLeastOr(parsed.leaseMs, POSITIVE, DEFAULT_LEASE_MS), MAX_TIMER_MS),
     durability: parsed.durability ?? 'default',
     clock,
     indexedDB: parsed.indexedDB ?? globalIndexedDB(),
