@@ -135,7 +135,8 @@ export function nullable<T>(schema: Schema<T>): Schema<T | null> {
   };
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
+/** A plain object (not null, not an array): what `object` and `record` check values against. */
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Each property's schema; a property that may be left out needs an `optional()` one. */

@@ -1,5 +1,6 @@
 import {
   boolean,
+  isRecord,
   literal,
   object,
   optional,
@@ -20,7 +21,6 @@ const WHERE = 'createProtection()';
 const section = /* @__PURE__ */ object<object>({}, true) as Schema<never>;
 const sectionOrFalse = () => optional(union(literal(false), section));
 
-const isRecord = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const dependencySchema = () =>
   record(
     object<DependencyOptions>({
