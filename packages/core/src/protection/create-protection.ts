@@ -414,9 +414,8 @@ export function createProtection(options?: ProtectionOptions): Protection {
       }
     }
     // The dependency's own defaults for its calls (a preset's, say); the call's options win.
-    const defaults = o.dependencies?.[dependency.name];
-    const kind = options.kind ?? (offline ? 'write' : (defaults?.kind ?? 'read'));
-    const silent = options.silent ?? defaults?.silent;
+    const kind = options.kind ?? (offline ? 'write' : dependency.kind);
+    const silent = options.silent ?? dependency.silent;
     // A key the caller chose (the option, or the header of its queued request) is one its
     // request carries: the write may be sent again, like one whose fn read `ctx.idempotencyKey`.
     const chosenKey = options.idempotencyKey ?? headerKey(offline);

@@ -10,6 +10,10 @@ export interface Dependency {
   policy: Policy;
   breaker?: CircuitBreaker;
   critical: boolean;
+  /** The `kind` of its calls that name none and queue nothing (`DependencyOptions.kind`). */
+  kind: 'read' | 'write';
+  /** Whether its calls tell the user nothing unless they say otherwise (`DependencyOptions.silent`). */
+  silent: boolean;
   /** Breakers the façade made itself are disposed with it; a caller's are left alone. */
   owned: boolean;
 }
@@ -65,7 +69,14 @@ export function createDependencies(
   // Checked already, by the option schema.
   for (const [name, o] of Object.entries<DependencyOptions>({ default: {}, ...options })) {
     const made = o.policy ? { policy: o.policy, breaker: findBreaker(o.policy) } : defaultPolicy(name, clock);
-    dependencies.set(name, { name, ...made, critical: o.critical ?? false, owned: !o.policy });
+    dependencies.set(name, {
+      name,
+      ...made,
+      critical: o.critical ?? false,
+      kind: o.kind ?? 'read',
+      silent: o.silent ?? false,
+      owned: !o.policy,
+    });
   }
   return dependencies;
 }
