@@ -183,6 +183,8 @@ test('offline: writes queue, and are delivered in order when the network returns
 }) => {
   await openOutbox(page);
   await context.setOffline(true);
+  // The page hears of it a moment later: a write enqueued before that may start a delivery.
+  await page.waitForFunction(() => !navigator.onLine);
   const ids: string[] = [];
   for (let i = 0; i < 5; i++) ids.push(await enqueueNote(page, `offline-${i}`));
   expect(await page.evaluate(() => window.outbox.drain())).toMatchObject({ skipped: 'offline' });
