@@ -361,12 +361,16 @@ export function goalsMet(predictor: Summary, consecutive: Summary, ewma: Summary
   if (lead < 5_000) failures.push(`mean lead ${(lead / 1000).toFixed(1)} s < 5 s`);
   if (fa > 1) failures.push(`${fa.toFixed(2)} false alarms per healthy hour > 1`);
   if (r <= (recall(ewma) ?? 0)) failures.push('recall not above the EWMA baseline');
-  const consecutiveLead = meanLeadMs(consecutive);
-  if (consecutiveLead === undefined)
-    failures.push('lead not comparable: the 3-consecutive-failures baseline foresaw nothing');
-  else if (lead <= consecutiveLead)
+  // Lead is compared on the incidents both foresaw: the baseline foresees a handful of one
+  // family, and a mean over those is no yardstick for a mean over every family.
+  const paired = pairedLeadMs(predictor, consecutive);
+  if (paired.n === 0)
     failures.push(
-      `mean lead ${(lead / 1000).toFixed(1)} s not above the 3-consecutive-failures baseline's ${(consecutiveLead / 1000).toFixed(1)} s`,
+      'lead not comparable: no incident foreseen by both the predictor and 3 consecutive failures',
+    );
+  else if (paired.aMs <= paired.bMs)
+    failures.push(
+      `lead on the ${paired.n} incident(s) both foresaw ${(paired.aMs / 1000).toFixed(1)} s not above the 3-consecutive-failures baseline's ${(paired.bMs / 1000).toFixed(1)} s`,
     );
   if (predictor.disagreements.length > 0)
     failures.push(`${predictor.disagreements.length} disagreement(s) with accuracy()`);

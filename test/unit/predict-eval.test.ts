@@ -10,6 +10,7 @@ import {
 import {
   consecutiveFailures,
   falseAlarmsPerHour,
+  goalsMet,
   meanLeadMs,
   precision,
   recall,
@@ -17,13 +18,22 @@ import {
   summarise,
 } from '../eval/score.js';
 
-// A small slice of the held-out set (`npm run eval:predict` runs all of it): dense traffic,
-// six incidents of each family and six healthy hours. The goals that hold on the full held-out
-// set are asserted on it; the full table, sparse traffic included, and the goal it misses (mean
-// lead above the "3 consecutive failures" baseline's) are in docs/prediction.md.
+// A small slice of the held-out set: dense traffic, six incidents of each family and six
+// healthy hours, for the per-goal assertions below. The full held-out set (what
+// `npm run eval:predict` prints, and docs/prediction.md quotes) is held to every goal at once.
 const traces = makeSet(HELD_OUT_SEED_BASE, HELD_OUT_RANGES, {
   incidents: { dense: 6, sparse: 0 },
   healthy: { dense: 6, sparse: 0 },
+});
+
+describe('prediction evaluation (full held-out set)', () => {
+  it('meets every goal, the lead compared with the 3-consecutive-failures baseline on incidents both foresaw', () => {
+    const all = makeSet(HELD_OUT_SEED_BASE, HELD_OUT_RANGES);
+    const [p, c, e] = (['predictor', '3 consecutive failures', 'EWMA > 3× 5-min median'] as const).map((m) =>
+      summarise(m, all),
+    );
+    expect(p && c && e && goalsMet(p, c, e)).toEqual([]);
+  });
 });
 
 describe('prediction evaluation (held-out slice)', () => {

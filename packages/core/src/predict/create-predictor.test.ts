@@ -298,6 +298,34 @@ describe('createPredictor', () => {
     expect(predictor.accuracy()).toMatchObject({ predictions: 2, falseAlarms: 1 });
   });
 
+  it('three failures in a row among answers are part of a rising rate, not an outage that swallows the warning', () => {
+    const { predictor, calls, fail, clock, predictions } = setup();
+    calls(120, 100, 500);
+    // Three failures in a row: a failure episode opens and risk is high, but no prediction
+    // is made while it lasts.
+    for (let i = 0; i < 3; i++) fail();
+    expect(predictor.risk('api').reasons[0]).toBe('failing now: 3 failures in a row');
+    expect(predictions).toHaveLength(0);
+    // An answer within seconds ends the episode: short, so its failures are evidence of a
+    // rising failure rate and the warning comes now, before any outage.
+    clock.advance(500);
+    predictor.record({ key: 'api', ok: true, latencyMs: 100 });
+    expect(predictions).toHaveLength(1);
+    expect(predictions[0]?.reasons[0]).toMatch(/^failure rate rising: 3 of 4 recent outcomes failed/);
+    expect(predictor.accuracy()).toMatchObject({ outages: 0, late: 0 });
+  });
+
+  it('an episode that lasts is an outage: the answer that ends it brings no warning', () => {
+    const { predictor, calls, fail, clock, predictions } = setup();
+    calls(120, 100, 500);
+    for (let i = 0; i < 12; i++) fail();
+    clock.advance(500);
+    predictor.record({ key: 'api', ok: true, latencyMs: 100 });
+    expect(predictions).toHaveLength(0);
+    expect(predictor.risk('api').level).toBe('low');
+    expect(predictor.accuracy()).toMatchObject({ outages: 1, missed: 1 });
+  });
+
   it('no prediction is made during an outage, and its evidence does not outlive it', () => {
     const { predictor, calls, fail, predictions } = setup();
     calls(120, 100, 500);

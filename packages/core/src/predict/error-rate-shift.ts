@@ -40,6 +40,8 @@ export class ErrorRateShift {
   private lastAt = Number.NaN;
   private lastFailureAt = Number.NEGATIVE_INFINITY;
   private successes = 0;
+  /** Evidence, run start, run failures and run outcomes kept by `setAside()`. */
+  private aside: [number, number, number, number] | undefined = undefined;
 
   constructor(private readonly threshold: number) {}
 
@@ -88,6 +90,29 @@ export class ErrorRateShift {
 
   score(at: number): number {
     return this.evidence === 0 ? 0 : Math.min(1, this.evidenceAt(at) / this.threshold);
+  }
+
+  /**
+   * Puts the evidence aside and starts afresh (a failure episode begins and explains it),
+   * keeping it so that `restore()` can bring it back if the episode turns out to be a few
+   * failures among answers, part of a rising rate rather than an outage.
+   */
+  setAside(): void {
+    this.aside = [this.evidence, this.runStartAt, this.runFailures, this.runCalls];
+    this.reset();
+  }
+
+  /** Brings back what `setAside()` kept; nothing when nothing was kept. */
+  restore(): void {
+    const a = this.aside;
+    if (a === undefined) return;
+    this.aside = undefined;
+    [this.evidence, this.runStartAt, this.runFailures, this.runCalls] = a;
+  }
+
+  /** Forgets what `setAside()` kept: the episode was an outage, and explains it. */
+  discard(): void {
+    this.aside = undefined;
   }
 
   /** Forgets the evidence (an outage explains it, or a long gap makes it stale). */

@@ -22,6 +22,15 @@ export interface HealthSettings {
 /** During an outage, a successful probe this long after the last failure means it is over for the score. */
 const QUIET_AFTER_FAILURE_MS = 5_000;
 
+/**
+ * A failure episode that an answer ends within this long of its first failure, with at most
+ * `SHORT_EPISODE_FAILURES` failures, was a few failures in a row among answers: under a rising
+ * failure rate that happens well before the outage, and the evidence it put aside comes back
+ * with its failures added, instead of the episode swallowing the warning.
+ */
+const SHORT_EPISODE_MS = 10_000;
+const SHORT_EPISODE_FAILURES = 6;
+
 /** Mean time between a key's samples above which its traffic is sparse, and reasons say so. */
 const SPARSE_GAP_MS = 5_000;
 
@@ -50,6 +59,10 @@ export class KeyHealth {
   private outageEndedAt = Number.NEGATIVE_INFINITY;
   private lastSampleAt = Number.NaN;
   probeSamples = 0;
+  /** When the failures of the current episode after its first `episodeFailures` came; bounded. */
+  private readonly episodeFailureTimes: number[] = [];
+  /** The current episode has had more failures than a short one may. */
+  private episodeLong = false;
 
   // Latest evaluation, kept so reasons can be worded without recomputing.
   latencyScore = 0;
@@ -95,16 +108,14 @@ export class KeyHealth {
     this.gap(at);
     if (answered) {
       this.scoring.answer();
-      // The first answer after an outage ends it; what the outage did is no evidence of what comes next.
-      if (this.outages.active) this.outageEndedAt = at;
-      else this.errors.add(false, at);
+      if (!this.outages.active || this.episodeEnded(at)) this.errors.add(false, at);
       if (timedLatency) this.calls.add(latencyMs, at);
       this.outages.success();
       return false;
     }
     const scored = this.scoring.failure(at);
     if (this.outages.active) {
-      this.outages.failure(at);
+      this.episodeFailure(at);
       return scored;
     }
     // A call that started before the outage ended (one that hung until its timeout) failed
@@ -116,11 +127,48 @@ export class KeyHealth {
 
   private failed(at: number): void {
     if (this.outages.failure(at)) {
-      // The episode explains the evidence; what comes after it is judged afresh.
+      // The episode explains the evidence; what comes after it is judged afresh, unless it
+      // proves short (see `episodeEnded`).
       this.calls.reset();
       this.probes.reset();
-      this.errors.reset();
+      this.errors.setAside();
+      this.episodeFailureTimes.length = 0;
+      this.episodeLong = false;
     }
+  }
+
+  /** A failure during an episode. */
+  private episodeFailure(at: number): void {
+    this.outages.failure(at);
+    if (this.episodeFailureTimes.length < SHORT_EPISODE_FAILURES - this.settings.episodeFailures)
+      this.episodeFailureTimes.push(at);
+    else this.episodeLong = true;
+  }
+
+  /** Whether the episode under way, if an answer ended it at `at`, was short. */
+  private shortEpisode(at: number): boolean {
+    return !this.episodeLong && at - this.outages.runStartAt <= SHORT_EPISODE_MS;
+  }
+
+  /**
+   * An answer ends the episode. A short one was part of a rising failure rate: its evidence
+   * comes back with its failures. After a longer one, what the outage did is no evidence of
+   * what comes next, and calls that started before its end failed because of it. Returns
+   * whether it was short.
+   */
+  private episodeEnded(at: number): boolean {
+    const short = this.shortEpisode(at);
+    if (short) {
+      this.errors.restore();
+      for (const t of this.episodeFailureTimes) this.errors.add(true, t);
+      // Risk was high for the episode; high from its evidence now is news, worth a prediction.
+      this.armed = true;
+    } else {
+      this.errors.discard();
+      this.outageEndedAt = at;
+    }
+    this.episodeFailureTimes.length = 0;
+    return short;
   }
 
   /**
@@ -133,7 +181,7 @@ export class KeyHealth {
     const scored = ok ? false : this.scoring.failure(at);
     if (this.outages.active) {
       if (ok) this.lastProbeOkAt = at;
-      else this.outages.failure(at);
+      else this.episodeFailure(at);
       return scored;
     }
     this.errors.add(!ok, at);
