@@ -59,10 +59,8 @@ export class KeyHealth {
   private outageEndedAt = Number.NEGATIVE_INFINITY;
   private lastSampleAt = Number.NaN;
   probeSamples = 0;
-  /** When the failures of the current episode after its first `episodeFailures` came; bounded. */
+  /** When the failures of the current episode after the one that opened it came; bounded. */
   private readonly episodeFailureTimes: number[] = [];
-  /** The current episode has had more failures than a short one may. */
-  private episodeLong = false;
 
   // Latest evaluation, kept so reasons can be worded without recomputing.
   latencyScore = 0;
@@ -133,21 +131,19 @@ export class KeyHealth {
       this.probes.reset();
       this.errors.setAside();
       this.episodeFailureTimes.length = 0;
-      this.episodeLong = false;
     }
   }
 
   /** A failure during an episode. */
   private episodeFailure(at: number): void {
     this.outages.failure(at);
-    if (this.episodeFailureTimes.length < SHORT_EPISODE_FAILURES - this.settings.episodeFailures)
-      this.episodeFailureTimes.push(at);
-    else this.episodeLong = true;
+    // Only a short episode's failures are ever replayed: no more than it may hold are kept.
+    if (this.episodeFailureTimes.length < SHORT_EPISODE_FAILURES) this.episodeFailureTimes.push(at);
   }
 
   /** Whether the episode under way, if an answer ended it at `at`, was short. */
   private shortEpisode(at: number): boolean {
-    return !this.episodeLong && at - this.outages.runStartAt <= SHORT_EPISODE_MS;
+    return this.outages.run <= SHORT_EPISODE_FAILURES && at - this.outages.runStartAt <= SHORT_EPISODE_MS;
   }
 
   /**
