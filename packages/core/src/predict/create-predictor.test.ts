@@ -423,10 +423,48 @@ describe('createPredictor', () => {
     predictor.record({ key: 'api', ok: false, latencyMs: 10, at: 5_000 });
     expect(predictor.risk('api').reasons[0]).toBe('failing now: 3 failures in a row');
     // Failing since 10 000: an outage once that has lasted 10 s.
+    clock.set(19_999);
     predictor.record({ key: 'api', ok: false, latencyMs: 10, at: 19_999 });
     expect(predictor.accuracy().outages).toBe(0);
+    clock.set(20_000);
     predictor.record({ key: 'api', ok: false, latencyMs: 10, at: 20_000 });
     expect(predictor.accuracy().outages).toBe(1);
+  });
+
+  it('nor is it ever ahead of the clock: a sample from the future is taken as now, and cannot freeze its key', () => {
+    const { predictor, calls, clock, predictions } = setup();
+    calls(120, 100, 500);
+    // Another time base (a Date.now() beside a monotonic clock): a trillion ms ahead.
+    predictor.record({ key: 'api', ok: true, latencyMs: 100, at: clock.now() + 1e12 });
+    predictor.signal({ kind: 'rage-click', at: clock.now() + 1e12 });
+    clock.advance(60_000);
+    expect(predictor.risk('api').score).toBeLessThan(0.01);
+    calls(10, 700, 500);
+    expect(predictions).toHaveLength(1);
+    expect(predictions[0]?.at).toBeLessThanOrEqual(clock.now());
+    clock.advance(61_000);
+    expect(predictor.accuracy()).toMatchObject({ predictions: 1, falseAlarms: 1 });
+  });
+
+  it('refuses a time or a latency that is not finite, which would poison every average it reaches', () => {
+    const { predictor, calls } = setup();
+    calls(20, 100);
+    for (const at of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, '5' as never]) {
+      expect(() => predictor.record({ key: 'api', ok: true, latencyMs: 1, at })).toThrow(
+        /^record\(\): sample field "at" must be a finite number/,
+      );
+      expect(() => predictor.probe({ ok: true, latencyMs: 1, at })).toThrow(
+        /^probe\(\): sample field "at" must be a finite number/,
+      );
+      expect(() => predictor.signal({ kind: 'rage-click', at })).toThrow(
+        /^signal\(\): signal field "at" must be a finite number/,
+      );
+    }
+    expect(() => predictor.probe({ ok: true, latencyMs: Number.POSITIVE_INFINITY, key: 'api' })).toThrow(
+      'probe(): sample field "latencyMs" must be a finite number (received Infinity)',
+    );
+    calls(1, 100);
+    expect(predictor.risk('api')).toEqual({ key: 'api', score: 0, level: 'low', reasons: [] });
   });
 
   it('rejects bad options and bad samples with a TypeError naming the field', () => {

@@ -32,6 +32,12 @@ const sampleSchema = object<PredictorSample>({
 });
 const probeSchema = object<ProbeSample>({ ok: boolean, latencyMs: latency, key, at });
 const signalSchema = object<FrustrationSignal>({ kind: literal(...FRUSTRATION_KINDS), key, at });
+// The cheap run-time tests behind those schemas. A non-finite `at` would poison every average
+// it touches for good (one signal at NaN made every key's score NaN), an infinite latency the
+// probes' normal.
+const finiteLatency = (v: unknown): boolean =>
+  typeof v === 'number' && v >= 0 && v !== Number.POSITIVE_INFINITY;
+const validAt = (v: unknown): boolean => v === undefined || (typeof v === 'number' && Number.isFinite(v));
 
 const positive = () => optional(number({ gt: 0 }));
 const optionsSchema = () =>
@@ -184,9 +190,8 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
       typeof keyGiven !== 'string' ||
       keyGiven === '' ||
       typeof okGiven !== 'boolean' ||
-      typeof latencyMs !== 'number' ||
-      !(latencyMs >= 0) ||
-      latencyMs === Number.POSITIVE_INFINITY
+      !finiteLatency(latencyMs) ||
+      !validAt(s.at)
     ) {
       // Only a bad sample pays for the schema, which words the error like every other one.
       parseOptions(sampleSchema, s, 'record()', 'sample');
@@ -200,7 +205,7 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
     if (signal === 'none') return;
 
     const k = health(s.key);
-    const at = advance(k, s.at ?? clock.now());
+    const at = advance(k, observedAt(s.at));
     // An answer's latency says little about the dependency, but it is alive.
     if (k.call(s.ok || signal === 'alive', s.latencyMs, s.ok, at)) {
       ledger.outageStarted(k, at);
@@ -208,6 +213,17 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
     ledger.expire(k, at);
     k.evaluate(at, shared);
     afterEvaluate(k, at);
+  }
+
+  /**
+   * When a sample or signal was observed: its `at`, but never later than the clock's now. A
+   * time ahead of the clock (another time base, a skewed timestamp) would otherwise become the
+   * key's time, which never runs backwards: every later sample would be taken as that instant,
+   * no shift could persist and its predictions would never lapse.
+   */
+  function observedAt(at: number | undefined): number {
+    const now = clock.now();
+    return at === undefined || at > now ? now : at;
   }
 
   /** Samples may arrive slightly out of order (parallel calls); time never runs backwards per key. */
@@ -223,13 +239,13 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
     const keyGiven: unknown = s.key;
     if (
       typeof okGiven !== 'boolean' ||
-      typeof latencyMs !== 'number' ||
-      !(latencyMs >= 0) ||
+      !finiteLatency(latencyMs) ||
+      !validAt(s.at) ||
       (keyGiven !== undefined && (typeof keyGiven !== 'string' || keyGiven === ''))
     ) {
       parseOptions(probeSchema, s, 'probe()', 'sample');
     }
-    const requested = s.at ?? clock.now();
+    const requested = observedAt(s.at);
     const apply = (k: KeyHealth) => {
       const at = advance(k, requested);
       if (k.probe(s.ok, s.latencyMs, at)) ledger.outageStarted(k, at);
@@ -246,11 +262,12 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
     const keyGiven: unknown = s.key;
     if (
       !(FRUSTRATION_KINDS as unknown[]).includes(kindGiven) ||
+      !validAt(s.at) ||
       (keyGiven !== undefined && (typeof keyGiven !== 'string' || keyGiven === ''))
     ) {
       parseOptions(signalSchema, s, 'signal()', 'signal');
     }
-    const at = s.at ?? clock.now();
+    const at = observedAt(s.at);
     const kind: FrustrationKind = s.kind;
     if (s.key !== undefined) {
       const k = health(s.key);

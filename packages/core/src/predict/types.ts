@@ -63,7 +63,10 @@ export interface PredictorSample {
   ok: boolean;
   latencyMs: number;
   failure?: Failure;
-  /** When the outcome was observed; default `clock.now()`. */
+  /**
+   * When the outcome was observed; default `clock.now()`. A time ahead of the clock is taken as
+   * now; one behind the key's latest sample as that sample's time (time never runs backwards).
+   */
   at?: number;
 }
 
