@@ -315,6 +315,46 @@ describe('createPredictor', () => {
     expect(predictor.accuracy()).toMatchObject({ outages: 0, late: 0 });
   });
 
+  it('reading risk() between samples changes nothing: an episode that ran out is over either way', () => {
+    /** The same samples, with or without a read of risk() in a quiet moment. */
+    const replay = (
+      options: PredictorOptions,
+      read: boolean,
+      samples: (s: ReturnType<typeof setup>) => void,
+    ) => {
+      const s = setup({ persistMs: 0, ...options });
+      s.calls(120, 100, 500);
+      samples({
+        ...s,
+        clock: { ...s.clock, advance: (ms) => (s.clock.advance(ms), read && s.predictor.risk('api')) },
+      });
+      return { predictions: s.predictions.length, risk: s.predictor.risk('api') };
+    };
+    // Three failures, then an answer 6 s later: the episode ran out after 2 s, not ended by it.
+    const answerAfterExpiry = (s: ReturnType<typeof setup>) => {
+      for (let i = 0; i < 3; i++) s.fail();
+      s.clock.advance(6_000);
+      s.predictor.record({ key: 'api', ok: true, latencyMs: 100 });
+    };
+    const short = { errorWindowMs: 2_000 };
+    expect(replay(short, true, answerAfterExpiry)).toEqual(replay(short, false, answerAfterExpiry));
+    expect(replay(short, false, answerAfterExpiry).predictions).toBe(0);
+    // A failure after the episode ran out is evidence of its own, not one of the episode's.
+    const failureAfterExpiry = (s: ReturnType<typeof setup>) => {
+      for (let i = 0; i < 2; i++) {
+        s.fail();
+        s.calls(1, 100);
+      }
+      s.fail();
+      s.clock.advance(61_000);
+      s.fail();
+      s.clock.advance(500);
+      s.predictor.record({ key: 'api', ok: true, latencyMs: 100 });
+    };
+    const one = { episodeFailures: 1 };
+    expect(replay(one, true, failureAfterExpiry)).toEqual(replay(one, false, failureAfterExpiry));
+  });
+
   it('an episode that lasts is an outage: the answer that ends it brings no warning', () => {
     const { predictor, calls, fail, clock, predictions } = setup();
     calls(120, 100, 500);

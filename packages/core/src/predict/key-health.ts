@@ -104,6 +104,7 @@ export class KeyHealth {
    */
   call(answered: boolean, latencyMs: number, timedLatency: boolean, at: number): boolean {
     this.gap(at);
+    this.refreshEpisode(at);
     if (answered) {
       this.scoring.answer();
       if (!this.outages.active || this.episodeEnded(at)) this.errors.add(false, at);
@@ -141,6 +142,20 @@ export class KeyHealth {
     if (this.episodeFailureTimes.length < SHORT_EPISODE_FAILURES) this.episodeFailureTimes.push(at);
   }
 
+  /**
+   * Ends the episode once `errorWindowMs` has passed without a failure. Done before each sample
+   * is taken, not only when risk is evaluated, so that reading `risk()` between samples changes
+   * nothing: otherwise an episode that had run out was still "under way" for the next sample
+   * unless someone had looked, and an answer could replay its failures, or a failure be taken
+   * as one of its own and add no evidence. An episode that ran out was not ended by an answer,
+   * so it is no short one: what it put aside stays explained away.
+   */
+  private refreshEpisode(at: number): void {
+    if (!this.outages.refresh(at)) return;
+    this.errors.discard();
+    this.episodeFailureTimes.length = 0;
+  }
+
   /** Whether the episode under way, if an answer ended it at `at`, was short. */
   private shortEpisode(at: number): boolean {
     return this.outages.run <= SHORT_EPISODE_FAILURES && at - this.outages.runStartAt <= SHORT_EPISODE_MS;
@@ -173,6 +188,7 @@ export class KeyHealth {
    */
   probe(ok: boolean, latencyMs: number, at: number): boolean {
     this.gap(at);
+    this.refreshEpisode(at);
     this.probeSamples += 1;
     const scored = ok ? false : this.scoring.failure(at);
     if (this.outages.active) {
@@ -193,7 +209,7 @@ export class KeyHealth {
   /** Recomputes every signal and the score as of `at`. */
   evaluate(at: number, sharedFrustration: FrustrationMeter): void {
     const { persistMs, minLatencyRatio } = this.settings;
-    this.outages.refresh(at);
+    this.refreshEpisode(at);
     this.scoring.refresh(at);
     // An outage is "failing now" while failures are recent or nothing has answered since: a
     // dependency no longer called (its writes queued) must not stay at high risk once the

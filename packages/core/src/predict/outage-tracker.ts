@@ -24,13 +24,13 @@ export class OutageTracker {
     private readonly windowMs: number,
   ) {}
 
-  /** Ends an outage that has seen no failure for `windowMs` by `at`. */
-  refresh(at: number): void {
-    if (this.active && at - this.lastFailureAt > this.windowMs) {
-      this.active = false;
-      this.run = 0;
-      this.runStartAt = Number.NaN;
-    }
+  /** Ends an outage that has seen no failure for `windowMs` by `at`; true when it did. */
+  refresh(at: number): boolean {
+    if (!this.active || at - this.lastFailureAt <= this.windowMs) return false;
+    this.active = false;
+    this.run = 0;
+    this.runStartAt = Number.NaN;
+    return true;
   }
 
   success(): void {
