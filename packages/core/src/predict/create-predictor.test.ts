@@ -355,6 +355,18 @@ describe('createPredictor', () => {
     expect(replay(one, true, failureAfterExpiry)).toEqual(replay(one, false, failureAfterExpiry));
   });
 
+  it('a dependency that flaps (four failures, an answer, over and over) is down: no stream of predictions its own failures confirm', () => {
+    const { predictor, calls, fail, predictions } = setup();
+    calls(300, 100, 500);
+    for (let i = 0; i < 120; i++) {
+      for (let j = 0; j < 4; j++) fail();
+      calls(1, 100);
+    }
+    // 80 % of requests failing: an outage every time 10 s of it have passed since an answer.
+    expect(predictor.accuracy()).toMatchObject({ outages: 40, confirmed: 0, late: 0 });
+    expect(predictions).toHaveLength(0);
+  });
+
   it('an episode that lasts is an outage: the answer that ends it brings no warning', () => {
     const { predictor, calls, fail, clock, predictions } = setup();
     calls(120, 100, 500);

@@ -106,8 +106,12 @@ export class KeyHealth {
     this.gap(at);
     this.refreshEpisode(at);
     if (answered) {
+      // Whether the episode belongs to a scored outage: one this answer ends, or a stretch of
+      // failures that even with this answer may still become one (see `episodeEnded`).
+      const inOutage = this.scoring.active;
       this.scoring.answer();
-      if (!this.outages.active || this.episodeEnded(at)) this.errors.add(false, at);
+      if (!this.outages.active || this.episodeEnded(at, inOutage || this.scoring.pending))
+        this.errors.add(false, at);
       if (timedLatency) this.calls.add(latencyMs, at);
       this.outages.success();
       return false;
@@ -164,11 +168,14 @@ export class KeyHealth {
   /**
    * An answer ends the episode. A short one was part of a rising failure rate: its evidence
    * comes back with its failures. After a longer one, what the outage did is no evidence of
-   * what comes next, and calls that started before its end failed because of it. Returns
-   * whether it was short.
+   * what comes next, and calls that started before its end failed because of it. So too after
+   * a short one that is part of a scored outage (`inOutage`): a dependency that flaps, four
+   * failures and an answer over and over, is down by the scoring definition, and each answer
+   * re-arming it made a prediction that the outage's own next failure "confirmed" a second
+   * later, or that could only be late. Returns whether it was short.
    */
-  private episodeEnded(at: number): boolean {
-    const short = this.shortEpisode(at);
+  private episodeEnded(at: number, inOutage: boolean): boolean {
+    const short = !inOutage && this.shortEpisode(at);
     if (short) {
       this.errors.restore();
       for (const t of this.episodeFailureTimes) this.errors.add(true, t);
