@@ -650,6 +650,35 @@ describe('maxKeys: how many keys are tracked', () => {
     expect(predictor.activePredictions()).toEqual([]);
   });
 
+  it('a forgotten key takes back the stretch of failures it was in: a prediction made after its first failure stays late', () => {
+    const { predictor, clock, calls, fail, predictions } = setup({ maxKeys: 1 });
+    calls(120, 100, 500);
+    for (let i = 0; i < 30; i++) {
+      clock.advance(1_000);
+      predictor.probe({ ok: true, latencyMs: 30, key: 'api' });
+    }
+    // A failed call begins a stretch; then the health check slows down 10×: a prediction, but
+    // after the first failure of what is about to be an outage.
+    fail();
+    const firstFailureAt = clock.now();
+    for (let i = 0; i < 10 && predictions.length === 0; i++) {
+      clock.advance(1_000);
+      predictor.probe({ ok: true, latencyMs: 300, key: 'api' });
+    }
+    expect(predictions[0]?.at).toBeGreaterThan(firstFailureAt);
+    clock.advance(100);
+    predictor.record({ key: 'other', ok: true, latencyMs: 50 });
+    expect(predictor.keys()).toEqual(['other']);
+    for (let i = 0; i < 12; i++) fail();
+    expect(predictor.accuracy()).toMatchObject({
+      predictions: 1,
+      confirmed: 0,
+      late: 1,
+      outages: 1,
+      missed: 1,
+    });
+  });
+
   it('a forgotten key that comes back after its prediction lapsed scores it as a false alarm', () => {
     const t = setup({ maxKeys: 1 });
     const { predictor, clock } = t;

@@ -51,6 +51,15 @@ export class OutageDetector {
     this.active = false;
   }
 
+  /** Takes over another detector's state: a forgotten key's, when it is tracked again. */
+  adopt(other: OutageDetector): void {
+    this.failures = other.failures;
+    this.answers = other.answers;
+    this.runStartAt = other.runStartAt;
+    this.lastFailureAt = other.lastFailureAt;
+    this.active = other.active;
+  }
+
   /** Ends a stretch or an outage that has seen no failure for `OUTAGE_GAP_MS` by `at`. */
   refresh(at: number): void {
     if (this.failures > 0 && at - this.lastFailureAt > OUTAGE_GAP_MS) this.reset();

@@ -66,10 +66,11 @@ export class PredictionLedger {
   private leadSumMs = 0;
   private readonly open = new Set<LedgerKey>();
   /**
-   * Open predictions whose key was forgotten (see `detach`), by key name. They are settled by
-   * timestamp, and go back to the key if it is tracked again within the horizon.
+   * Open predictions whose key was forgotten (see `detach`), by key name, each with the key's
+   * scored-outage state. They are settled by timestamp, and go back to the key if it is
+   * tracked again within the horizon.
    */
-  private readonly detached = new Map<string, Prediction>();
+  private readonly detached = new Map<string, LedgerKey>();
 
   constructor(
     private readonly horizonMs: number,
@@ -95,29 +96,36 @@ export class PredictionLedger {
 
   expireAll(at: number): void {
     for (const k of this.open) this.expire(k, at);
-    for (const [key, p] of this.detached) {
-      if (at - p.at > this.horizonMs) {
-        this.detached.delete(key);
-        this.count({ kind: 'false-alarm', prediction: p });
-      }
+    for (const d of this.detached.values()) {
+      this.expire(d, at);
+      if (d.open === undefined) this.detached.delete(d.key);
     }
   }
 
-  /** The predictor is about to forget `k`; its open prediction is held by key name until settled. */
+  /**
+   * The predictor is about to forget `k`; its open prediction is held by key name until
+   * settled, with the stretch of failures its outage may already have begun.
+   */
   detach(k: LedgerKey): void {
     const p = k.open;
     if (p === undefined) return;
-    this.detached.set(k.key, p);
+    this.detached.set(k.key, { key: k.key, open: p, armed: false, scoring: k.scoring });
     k.open = undefined;
     this.open.delete(k);
   }
 
-  /** A forgotten key is tracked again: the prediction it left open is its own once more. */
+  /**
+   * A forgotten key is tracked again: the prediction it left open is its own once more, and so
+   * is the stretch of failures. Without it an outage that began before the prediction would
+   * seem to begin at the key's first failure after its return, and a late prediction would
+   * count as confirmed.
+   */
   attach(k: LedgerKey): void {
-    const p = this.detached.get(k.key);
-    if (p === undefined) return;
+    const d = this.detached.get(k.key);
+    if (d?.open === undefined) return;
     this.detached.delete(k.key);
-    k.open = p;
+    k.open = d.open;
+    k.scoring.adopt(d.scoring);
     this.open.add(k);
   }
 
@@ -163,7 +171,7 @@ export class PredictionLedger {
   active(): Prediction[] {
     const list: Prediction[] = [];
     for (const k of this.open) if (k.open) list.push(k.open);
-    list.push(...this.detached.values());
+    for (const d of this.detached.values()) if (d.open) list.push(d.open);
     return list.sort((a, b) => a.at - b.at);
   }
 
