@@ -1,5 +1,5 @@
 import type { Clock } from '../../packages/core/src/clock.js';
-import type { FailureCategory } from '../../packages/core/src/failure/types.js';
+import { FAILURE_MEANINGS } from '../../packages/core/src/failure/meaning.js';
 import { OutageDetector } from '../../packages/core/src/predict/outage-detector.js';
 import {
   PredictionLedger,
@@ -31,10 +31,11 @@ export const HORIZON_MS = 60_000;
 export type Method = 'predictor' | '3 consecutive failures' | 'EWMA > 3× 5-min median';
 export const METHODS: Method[] = ['predictor', '3 consecutive failures', 'EWMA > 3× 5-min median'];
 
+/** What a call's failure says of the dependency, by the table the predictor asks (`FAILURE_MEANINGS`). */
+const signalOf = (e: Extract<TraceEvent, { type: 'call' }>) =>
+  e.ok ? 'alive' : e.category === undefined ? 'failing' : FAILURE_MEANINGS[e.category].signal;
 /** A client error is an answer (a sign of life), as the predictor counts it. */
-const ANSWERED = new Set<FailureCategory>(['client', 'auth']);
-const answered = (e: Extract<TraceEvent, { type: 'call' }>) =>
-  e.ok || (e.category !== undefined && ANSWERED.has(e.category));
+const answered = (e: Extract<TraceEvent, { type: 'call' }>) => signalOf(e) === 'alive';
 
 export interface TraceResult {
   trace: Trace;
@@ -76,8 +77,15 @@ function replay(trace: Trace, detect: Detector): Omit<TraceResult, 'selfReported
     scoring: new OutageDetector(),
   };
   let sequence = 0;
+  // The requests scored are those the predictor's key sees: not outcomes that say nothing of
+  // the dependency (offline, aborted, refused by a breaker), and no probe before the first call
+  // (a probe without a key counts for the keys tracked, and there is none yet). Otherwise the
+  // harness finds outages that accuracy() rightly does not.
+  let tracked = false;
   for (const e of trace.events) {
-    if (e.type === 'call' || (e.type === 'probe' && !e.ok)) {
+    if (e.type === 'call' && signalOf(e) !== 'none') tracked = true;
+    const request = (e.type === 'call' && signalOf(e) !== 'none') || (e.type === 'probe' && !e.ok && tracked);
+    if (request) {
       if (e.type === 'call' && answered(e)) k.scoring.answer();
       else if (k.scoring.failure(e.at)) ledger.outageStarted(k, e.at);
     }
