@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../clock.js';
 import type { Failure, FailureCategory } from '../failure/types.js';
 import { createPredictor } from './create-predictor.js';
@@ -467,6 +467,51 @@ describe('createPredictor', () => {
     sub.unsubscribe();
   });
 
+  it('risk$: a subscriber that throws is reported apart, one that unsubscribes while being told stops, the rest are told', () => {
+    const reported: Array<() => void> = [];
+    const defer = vi.spyOn(globalThis, 'queueMicrotask').mockImplementation((f) => void reported.push(f));
+    try {
+      const { predictor, calls } = setup();
+      calls(120, 100, 500);
+      let once = 0;
+      let rest = 0;
+      const leaving = predictor.risk$.subscribe(() => {
+        once += 1;
+        if (once === 2) leaving.unsubscribe();
+      });
+      predictor.risk$.subscribe(() => {
+        throw new Error('subscriber bug');
+      });
+      predictor.risk$.subscribe(() => {
+        rest += 1;
+      });
+      calls(10, 700, 500);
+      calls(60, 100, 500);
+      expect(once).toBe(2);
+      expect(rest).toBeGreaterThan(2);
+      expect(reported.length).toBe(rest);
+      expect(() => reported[0]?.()).toThrow('subscriber bug');
+      // The predictor itself carried on: a prediction, and accuracy as usual.
+      expect(predictor.accuracy().predictions).toBe(1);
+    } finally {
+      defer.mockRestore();
+    }
+  });
+
+  it('keys and failure categories that are also Object property names are plain names', () => {
+    const { predictor, calls } = setup();
+    const keys = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+    for (const key of keys) {
+      calls(10, 100, 500, key);
+      for (let i = 0; i < 3; i++)
+        predictor.record({ key, ok: false, latencyMs: 50, failure: failure(key as FailureCategory) });
+    }
+    expect(predictor.keys()).toEqual(keys);
+    // A category it does not know counts as a failure, whatever its name.
+    for (const key of keys) expect(predictor.risk(key).reasons[0]).toBe('failing now: 3 failures in a row');
+    expect(predictor.risk('valueOf')).toEqual({ key: 'valueOf', score: 0, level: 'low', reasons: [] });
+  });
+
   it('time never runs backwards for a key: late samples are taken as now', () => {
     const { predictor, clock } = setup();
     clock.set(10_000);
@@ -760,6 +805,48 @@ describe('memory', () => {
     feed(1_000);
     const early = footprint(k);
     feed(999_000);
+    expect(footprint(k)).toBe(early);
+  });
+
+  it('a key holds the same memory after a long hostile run: flapping, long episodes, expiries, probe storms', () => {
+    const k = new KeyHealth('api', {
+      errorWindowMs: 2_000,
+      episodeFailures: 3,
+      latencyThreshold: 6,
+      errorThreshold: 5.5,
+      persistMs: 2_000,
+      minLatencyRatio: 2.5,
+    });
+    const shared = new FrustrationMeter();
+    let at = 0;
+    /** Rounds of: a run of `n` failures (calls and probes), then either an answer or silence. */
+    const feed = (rounds: number) => {
+      for (let r = 0; r < rounds; r++) {
+        const n = 1 + (r % 40);
+        for (let i = 0; i < n; i++) {
+          at += 300;
+          if (i % 3 === 0) k.probe(false, 5_000, at);
+          else k.call(false, 50, false, at);
+          if (i % 7 === 0) k.probe(true, 30, at);
+        }
+        at += r % 5 === 0 ? 3_000 : 200; // sometimes the episode runs out first
+        k.call(true, 100 + (r % 3) * 400, true, at);
+        k.evaluate(at, shared);
+      }
+    };
+    /** An episode that never ends: failures 300 ms apart, never answered. */
+    const down = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        at += 300;
+        k.call(false, 50, false, at);
+      }
+      k.evaluate(at, shared);
+    };
+    feed(100);
+    down(50);
+    const early = footprint(k);
+    feed(20_000);
+    down(200_000);
     expect(footprint(k)).toBe(early);
   });
 
