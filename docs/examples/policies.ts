@@ -1,6 +1,14 @@
 // Policies on their own: a retry budget, a breaker shared by tabs and kept across reloads,
 // and a pipeline. Quoted in docs/policies.md.
-import { backoff, circuitBreaker, fetchOk, pipeline, retry, retryBudget, timeout } from '@bulletproof/core';
+import {
+  circuitBreaker,
+  exponentialBackoff,
+  fetchOk,
+  pipeline,
+  retry,
+  retryBudget,
+  timeout,
+} from '@bulletproof/core';
 
 interface User {
   name: string;
@@ -12,7 +20,7 @@ const breaker = circuitBreaker({
   name: 'api',
   window: { kind: 'count', size: 50, failureRate: 0.5, minimumCalls: 10 },
   slowCall: { thresholdMs: 3_000, rate: 0.8 },
-  openForMs: backoff.exponential({ initialMs: 5_000, maxMs: 120_000, jitter: 'none' }),
+  openForMs: exponentialBackoff({ initialMs: 5_000, maxMs: 120_000, jitter: 'none' }),
   share: 'tabs', // every same-origin tab sees the same state (BroadcastChannel)
   persist: 'local', // an open breaker stays open across a reload
 });

@@ -11,9 +11,9 @@ import {
   wrap,
 } from 'cockatiel';
 import {
-  backoff,
   bulkhead,
   circuitBreaker,
+  exponentialBackoff,
   HttpError,
   pipeline,
   retry,
@@ -30,7 +30,7 @@ import type { BenchGroup } from './harness.js';
 const ok = () => Promise.resolve(1);
 
 const ours = {
-  retry: retry({ maxAttempts: 3, backoff: backoff.exponential() }),
+  retry: retry({ maxAttempts: 3, backoff: exponentialBackoff() }),
   consecutive: circuitBreaker({ name: 'bench-consecutive', window: { kind: 'consecutive', failures: 5 } }),
   count: circuitBreaker({ name: 'bench-count', window: { kind: 'count', size: 100, failureRate: 0.5 } }),
   bulkhead: bulkhead({ limit: 10, queue: 10 }),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { backoff } from '../policy/backoff.js';
+import { constantBackoff } from '../policy/backoff.js';
 import { circuitBreaker } from '../policy/breaker/circuit-breaker.js';
 import { retry } from '../policy/retry.js';
 
@@ -21,7 +21,7 @@ describe('failureOf returning a boolean', () => {
     let calls = 0;
     const done = retry({
       maxAttempts: 3,
-      backoff: backoff.constant(10),
+      backoff: constantBackoff(10),
       failureOf: (r) => !(r as { ok: boolean }).ok,
     }).execute(() => Promise.resolve(response(statuses[calls++] ?? 200)));
     await vi.advanceTimersByTimeAsync(100);

@@ -11,7 +11,7 @@ export type {
   RetryBudget,
 } from './types.js';
 export { parseOptions } from '../validate.js';
-export { backoff } from './backoff.js';
+export { constantBackoff, exponentialBackoff, linearBackoff } from './backoff.js';
 export type { ExponentialBackoffOptions, Jitter, LinearBackoffOptions } from './backoff.js';
 export { retry } from './retry.js';
 export type { RetryOptions } from './retry.js';

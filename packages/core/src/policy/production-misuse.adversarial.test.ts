@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../failure/errors.js';
-import { backoff } from './backoff.js';
+import { constantBackoff } from './backoff.js';
 import { bulkhead } from './bulkhead.js';
 import { circuitBreaker } from './breaker/circuit-breaker.js';
 import { retry } from './retry.js';
@@ -52,7 +52,7 @@ describe('policies given options that cannot be meant, in the production build',
 
   it('retry with maxAttempts NaN gives up (at the default) instead of retrying for ever', async () => {
     let calls = 0;
-    const done = retry({ maxAttempts: Number.NaN, backoff: backoff.constant(10) })
+    const done = retry({ maxAttempts: Number.NaN, backoff: constantBackoff(10) })
       .execute(() => {
         calls++;
         return fail();

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { classifyFailure } from '../failure/classify.js';
 import { HttpError } from '../failure/errors.js';
-import { backoff } from '../policy/backoff.js';
+import { constantBackoff } from '../policy/backoff.js';
 import { circuitBreaker } from '../policy/breaker/circuit-breaker.js';
 import type { ExecutionContext, Policy, PolicyEvent } from '../policy/types.js';
 import { pipeline } from '../policy/pipeline.js';
@@ -107,7 +107,7 @@ describe.each(NAMES)('presets.%s()', (name) => {
       name: 'mine',
       timeoutMs: 1_000,
       maxAttempts: 4,
-      backoff: backoff.constant(10),
+      backoff: constantBackoff(10),
       breaker: { window: { kind: 'consecutive', failures: 1 } },
       critical: !d.critical,
       silent: !d.silent,
@@ -126,7 +126,7 @@ describe.each(NAMES)('presets.%s()', (name) => {
 
   it('composes in a pipeline', async () => {
     const events: PolicyEvent[] = [];
-    const composed = pipeline(timeout(60_000), make({ backoff: backoff.constant(0) }).policy);
+    const composed = pipeline(timeout(60_000), make({ backoff: constantBackoff(0) }).policy);
     composed.events$.subscribe((e) => events.push(e));
     let calls = 0;
     const result = await outcome(

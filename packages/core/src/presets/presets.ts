@@ -1,7 +1,7 @@
 import { custom, object, optional } from '../check/schema.js';
 import { isAmbiguous } from '../failure/ambiguous.js';
 import type { Failure } from '../failure/types.js';
-import { backoff } from '../policy/backoff.js';
+import { exponentialBackoff } from '../policy/backoff.js';
 import { bulkhead } from '../policy/bulkhead.js';
 import type { BreakerWindow } from '../policy/types.js';
 import { parseOptions } from '../validate.js';
@@ -47,7 +47,7 @@ const UPLOAD: PresetDefaults = {
   kind: 'write',
   timeoutMs: 120_000,
   maxAttempts: 2,
-  backoff: backoff.exponential({ initialMs: 1_000 }),
+  backoff: exponentialBackoff({ initialMs: 1_000 }),
   breaker: { window: THREE },
   critical: false,
   silent: false,

@@ -6,7 +6,7 @@ import { lastGood } from '../last-good/index.js';
 import type { VisibleMessages } from '../messages/index.js';
 import type { OutboxHandler } from '../outbox/index.js';
 import { circuitBreaker, pipeline, retry } from '../policy/index.js';
-import { backoff } from '../policy/backoff.js';
+import { constantBackoff } from '../policy/backoff.js';
 import { createProtection } from './create-protection.js';
 import type { ProtectionEvent, ProtectionOptions, Protection, ProtectionStatus } from './types.js';
 import { FakeWindow } from '../test-support/fake-window.js';
@@ -48,7 +48,7 @@ function make(o: ProtectionOptions = {}): Protection {
             locks: false,
             BroadcastChannel: false,
             window: false,
-            backoff: backoff.constant(1_000),
+            backoff: constantBackoff(1_000),
             handlers: { note: deliver },
             ...o.outbox,
           },

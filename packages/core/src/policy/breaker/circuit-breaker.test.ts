@@ -1,7 +1,7 @@
 import { Emitter } from '../../observable.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CircuitOpenError, HttpError, TimeoutError } from '../../failure/errors.js';
-import { backoff } from '../backoff.js';
+import { exponentialBackoff } from '../backoff.js';
 import { circuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.js';
 import type { BreakerSnapshot, PolicyEvent } from '../types.js';
 import { deferred } from '../../test-support/deferred.js';
@@ -274,7 +274,7 @@ describe('circuitBreaker', () => {
       const breaker = make({
         name: 'api',
         window: { kind: 'consecutive', failures: 1 },
-        openForMs: backoff.exponential({ initialMs: 1_000, jitter: 'none' }),
+        openForMs: exponentialBackoff({ initialMs: 1_000, jitter: 'none' }),
       });
       const lengths: number[] = [];
       const openFor = () => breaker.snapshot.openUntil! - breaker.snapshot.openedAt!;

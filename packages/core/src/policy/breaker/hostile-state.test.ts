@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { backoff } from '../backoff.js';
+import { exponentialBackoff } from '../backoff.js';
 import type { StorageLike } from './persist.js';
 import type { BroadcastChannelConstructor, BroadcastChannelLike } from './tab-share.js';
 import { circuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.js';
@@ -69,7 +69,7 @@ describe('a breaker given state from storage or another tab', () => {
 
   it('restored with a growing openForMs, is bounded by what that backoff would give', async () => {
     const storage = storageWith({ state: 'open', opens: 2, at: T0, openUntil: T0 + YEAR, lastOpenMs: YEAR });
-    const openForMs = backoff.exponential({ initialMs: 1_000, maxMs: 60_000, jitter: 'none' });
+    const openForMs = exponentialBackoff({ initialMs: 1_000, maxMs: 60_000, jitter: 'none' });
     const b = make({ persist: 'local', localStorage: storage, openForMs });
     vi.advanceTimersByTime(60_000);
     await expect(b.execute(ok)).resolves.toBe('ok');

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CircuitOpenError, HttpError } from '../../failure/errors.js';
-import { backoff } from '../backoff.js';
+import { exponentialBackoff } from '../backoff.js';
 import type { StorageLike } from './persist.js';
 import type { BroadcastChannelConstructor, BroadcastChannelLike } from './tab-share.js';
 import { circuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.js';
@@ -256,7 +256,7 @@ describe('circuitBreaker persist: "local"', () => {
 
   it('keeps the growing openForMs across a reload', async () => {
     const storage = memoryStorage();
-    const openForMs = backoff.exponential({ initialMs: 1_000, jitter: 'none' });
+    const openForMs = exponentialBackoff({ initialMs: 1_000, jitter: 'none' });
     const first = make(storage, { openForMs });
     await first.execute(fail).catch(() => undefined);
     vi.advanceTimersByTime(1_000);
