@@ -10,7 +10,15 @@ import {
   TimeoutStrategy,
   wrap,
 } from 'cockatiel';
-import { circuitBreaker, exponentialBackoff, fetchOk, pipeline, retry, timeout } from '@bulletproof/core';
+import {
+  circuitBreaker,
+  consecutiveFailures,
+  exponentialBackoff,
+  fetchOk,
+  pipeline,
+  retry,
+  timeout,
+} from '@bulletproof/core';
 
 // Before: cockatiel. Every error counts, a 500 answer is a success unless you throw on it.
 export const before = wrap(
@@ -25,7 +33,7 @@ await before.execute(({ signal }) => fetch('/api/user', { signal }));
 // non-2xx answer into an HttpError so it is classified.
 export const after = pipeline(
   retry({ maxAttempts: 4, backoff: exponentialBackoff() }), // maxAttempts counts the first call
-  circuitBreaker({ name: 'api', window: { kind: 'consecutive', failures: 5 }, openForMs: 10_000 }),
+  circuitBreaker({ name: 'api', window: consecutiveFailures(5), openForMs: 10_000 }),
   timeout(5_000), // cooperative by default
 );
 await after.execute(({ signal }) => fetchOk('/api/user', { signal }));

@@ -2,6 +2,7 @@
 // and a pipeline. Quoted in docs/policies.md.
 import {
   circuitBreaker,
+  countWindow,
   exponentialBackoff,
   fetchOk,
   pipeline,
@@ -18,7 +19,7 @@ const controller = new AbortController();
 const budget = retryBudget(); // share one per dependency: retries ≤ 20 % of traffic + 10/s
 const breaker = circuitBreaker({
   name: 'api',
-  window: { kind: 'count', size: 50, failureRate: 0.5, minimumCalls: 10 },
+  window: countWindow({ size: 50, failureRate: 0.5, minimumCalls: 10 }),
   slowCall: { thresholdMs: 3_000, rate: 0.8 },
   openForMs: exponentialBackoff({ initialMs: 5_000, maxMs: 120_000, jitter: 'none' }),
   share: 'tabs', // every same-origin tab sees the same state (BroadcastChannel)

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  CircuitOpenError,
   circuitBreaker,
-  HttpError,
   type CircuitBreaker,
+  CircuitOpenError,
+  consecutiveFailures,
+  HttpError,
 } from '../../packages/core/src/index.js';
 
 // Real Chromium: breakers with the same name in different browsing contexts of one origin
@@ -39,7 +40,7 @@ function breakerIn(
 ) {
   const breaker = circuitBreaker({
     name,
-    window: { kind: 'consecutive', failures: 2 },
+    window: consecutiveFailures(2),
     openForMs: 300,
     share: 'tabs',
     BroadcastChannel: globals.BroadcastChannel,
@@ -147,7 +148,7 @@ describe("persist: 'local' (real localStorage)", () => {
     const name = uniqueName();
     const before = circuitBreaker({
       name,
-      window: { kind: 'consecutive', failures: 1 },
+      window: consecutiveFailures(1),
       openForMs: 300,
       persist: 'local',
     });
@@ -157,7 +158,7 @@ describe("persist: 'local' (real localStorage)", () => {
 
     const reloaded = circuitBreaker({
       name,
-      window: { kind: 'consecutive', failures: 1 },
+      window: consecutiveFailures(1),
       openForMs: 300,
       persist: 'local',
       localStorage: (await frame()).localStorage,

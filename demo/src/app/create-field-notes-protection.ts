@@ -1,6 +1,8 @@
 import {
   circuitBreaker,
   type CircuitBreaker,
+  consecutiveFailures,
+  countWindow,
   createProtection,
   exponentialBackoff,
   type Failure,
@@ -39,13 +41,13 @@ function callPolicy(s: DemoSettings, breaker: CircuitBreaker, attempts: number):
 export function createFieldNotesProtection(s: DemoSettings, workbox: Workbox | undefined): Protection {
   const readBreaker = circuitBreaker({
     name: DEPENDENCIES.read,
-    window: { kind: 'count', size: 10, failureRate: 0.5, minimumCalls: 4 },
+    window: countWindow({ size: 10, failureRate: 0.5, minimumCalls: 4 }),
     openForMs: s.breakerOpenMs,
   });
   // Two saves in a row that fail even after a retry: stop trying for a while and queue at once.
   const writeBreaker = circuitBreaker({
     name: DEPENDENCIES.write,
-    window: { kind: 'consecutive', failures: 2 },
+    window: consecutiveFailures(2),
     openForMs: s.breakerOpenMs,
   });
 

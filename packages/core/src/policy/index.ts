@@ -2,7 +2,6 @@ export type {
   Backoff,
   BreakerSnapshot,
   BreakerState,
-  BreakerWindow,
   ExecuteOptions,
   ExecutionContext,
   Operation,
@@ -25,6 +24,12 @@ export { pipeline } from './pipeline.js';
 export { circuitBreaker } from './breaker/circuit-breaker.js';
 export type { BreakerOptions, CircuitBreaker } from './breaker/options.js';
 export type { BreakerRecord, BreakerSavedState } from './breaker/record.js';
-export type { BreakerWindowRecord } from './breaker/windows.js';
+export { consecutiveFailures, countWindow, timeWindow } from './breaker/windows.js';
+export type {
+  BreakerWindow,
+  BreakerWindowRecord,
+  CountWindowOptions,
+  TimeWindowOptions,
+} from './breaker/windows.js';
 export { bulkhead } from './bulkhead.js';
 export type { Bulkhead, BulkheadOptions } from './bulkhead.js';

@@ -9,6 +9,7 @@ import { retry } from './retry.js';
 import { timeout } from './timeout.js';
 import type { ExecuteOptions, ExecutionContext, Operation, Policy, PolicyEvent } from './types.js';
 import { track } from '../test-support/track.js';
+import { consecutiveFailures } from './breaker/windows.js';
 
 /** A policy written by someone else, against the public interface only: it logs around the call. */
 function tracer(name: string, log: string[]): Policy {
@@ -69,7 +70,7 @@ describe('pipeline', () => {
   it('retry outside a breaker: every attempt goes through the breaker and sees its attempt number', async () => {
     const breaker = circuitBreaker({
       name: 'p1',
-      window: { kind: 'consecutive', failures: 2 },
+      window: consecutiveFailures(2),
       openForMs: 10_000,
     });
     const attempts: number[] = [];
@@ -117,7 +118,7 @@ describe('pipeline', () => {
   });
 
   it('fallback outermost answers for the whole chain', async () => {
-    const breaker = circuitBreaker({ name: 'p2', window: { kind: 'consecutive', failures: 1 } });
+    const breaker = circuitBreaker({ name: 'p2', window: consecutiveFailures(1) });
     const policy = pipeline(fallback('offline copy'), breaker);
     await expect(policy.execute(() => Promise.reject(new HttpError(500)))).resolves.toBe('offline copy');
     const fn = vi.fn(() => 'fresh');
@@ -156,7 +157,7 @@ describe('pipeline', () => {
   });
 
   it("merges its policies' events with its own success/failure, once per call", async () => {
-    const breaker = circuitBreaker({ name: 'p4', window: { kind: 'consecutive', failures: 1 } });
+    const breaker = circuitBreaker({ name: 'p4', window: consecutiveFailures(1) });
     const policy = pipeline(retry({ maxAttempts: 2, backoff: constantBackoff(10) }), breaker);
     const events: PolicyEvent[] = [];
     const subscription = policy.events$.subscribe((e) => events.push(e));

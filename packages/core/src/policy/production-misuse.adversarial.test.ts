@@ -4,6 +4,7 @@ import { constantBackoff } from './backoff.js';
 import { bulkhead } from './bulkhead.js';
 import { circuitBreaker } from './breaker/circuit-breaker.js';
 import { retry } from './retry.js';
+import { consecutiveFailures, countWindow } from './breaker/windows.js';
 
 // The production build: options are not checked. Each case is a value the development build
 // refuses; in production it must still work sensibly (or fail clearly), never lock up.
@@ -24,7 +25,7 @@ describe('policies given options that cannot be meant, in the production build',
   it('a breaker with halfOpen.probes 0 lets a probe through once openForMs has passed', async () => {
     const breaker = circuitBreaker({
       name: 'probes-0',
-      window: { kind: 'consecutive', failures: 1 },
+      window: consecutiveFailures(1),
       openForMs: 5,
       halfOpen: { probes: 0 },
     });
@@ -38,7 +39,7 @@ describe('policies given options that cannot be meant, in the production build',
   it('a breaker with halfOpen.successesToClose NaN closes after a good probe', async () => {
     const breaker = circuitBreaker({
       name: 'close-nan',
-      window: { kind: 'consecutive', failures: 1 },
+      window: consecutiveFailures(1),
       openForMs: 5,
       halfOpen: { successesToClose: Number.NaN },
     });
@@ -65,8 +66,7 @@ describe('policies given options that cannot be meant, in the production build',
   });
 
   it('a count window of size 0 still opens the breaker (or the factory says why not)', async () => {
-    const make = () =>
-      circuitBreaker({ name: 'size-0', window: { kind: 'count', size: 0, failureRate: 0.5 } });
+    const make = () => circuitBreaker({ name: 'size-0', window: countWindow({ size: 0, failureRate: 0.5 }) });
     let breaker;
     try {
       breaker = make();

@@ -13,6 +13,7 @@ import { createProtection } from '../protection/create-protection.js';
 import { FakeWindow } from '../test-support/fake-window.js';
 import { manualClock } from '../test-support/manual-clock.js';
 import { presets } from './presets.js';
+import { consecutiveFailures, countWindow } from '../policy/breaker/windows.js';
 
 type Name = keyof typeof presets;
 
@@ -108,7 +109,7 @@ describe.each(NAMES)('presets.%s()', (name) => {
       timeoutMs: 1_000,
       maxAttempts: 4,
       backoff: constantBackoff(10),
-      breaker: { window: { kind: 'consecutive', failures: 1 } },
+      breaker: { window: consecutiveFailures(1) },
       critical: !d.critical,
       silent: !d.silent,
     });
@@ -163,8 +164,11 @@ describe.each(NAMES)('presets.%s()', (name) => {
     expect(() => make({ timeoutMs: 0 })).toThrow(`${where}: option "timeoutMs" must be > 0 (received 0)`);
     expect(() => make({ retries: 3 } as never)).toThrow(`${where}: unknown option "retries"`);
     expect(() => make({ maxAttempts: 1.5 })).toThrow(`${where}: option "maxAttempts" must be`);
-    expect(() => make({ breaker: { window: { kind: 'count', size: 0, failureRate: 0.5 } } })).toThrow(
-      `${where}: option "breaker.window.size" must be`,
+    expect(() => make({ breaker: { window: countWindow({ size: 0, failureRate: 0.5 }) } })).toThrow(
+      'countWindow(): option "size" must be',
+    );
+    expect(() => make({ breaker: { window: { kind: 'count', size: 0 } } as never })).toThrow(
+      `${where}: option "breaker.window" must be made by countWindow(`,
     );
     expect(() => make({ breaker: 'off' as never })).toThrow(
       `${where}: option "breaker" must be false, breaker options or a CircuitBreaker (received "off")`,
@@ -174,7 +178,7 @@ describe.each(NAMES)('presets.%s()', (name) => {
 
 describe('presets share a breaker when given one', () => {
   it('one backend, one breaker: failed reads pause the writes too', async () => {
-    const api = circuitBreaker({ name: 'api', window: { kind: 'consecutive', failures: 2 } });
+    const api = circuitBreaker({ name: 'api', window: consecutiveFailures(2) });
     const read = presets.read({ breaker: api, maxAttempts: 1 });
     const write = presets.write({ breaker: api });
     expect(await failuresToOpen(read.policy)).toBe(2);

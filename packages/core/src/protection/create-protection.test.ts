@@ -10,6 +10,7 @@ import { constantBackoff } from '../policy/backoff.js';
 import { createProtection } from './create-protection.js';
 import type { ProtectionEvent, ProtectionOptions, Protection, ProtectionStatus } from './types.js';
 import { FakeWindow } from '../test-support/fake-window.js';
+import { consecutiveFailures } from '../policy/breaker/windows.js';
 
 const networkError = () => new TypeError('Failed to fetch');
 
@@ -332,7 +333,7 @@ describe('after the network returns', () => {
 
 describe('degradation and status', () => {
   it('goes severe offline and moderate when a critical dependency’s breaker opens', async () => {
-    const breaker = circuitBreaker({ name: 'api', window: { kind: 'consecutive', failures: 2 } });
+    const breaker = circuitBreaker({ name: 'api', window: consecutiveFailures(2) });
     const p = make({ dependencies: { api: { policy: pipeline(breaker), critical: true } } });
     expect(p.status().dependencies.api?.breaker.state).toBe('closed');
     for (let i = 0; i < 2; i += 1) {

@@ -10,7 +10,7 @@ import { breakerOptionsSchema, type BreakerOptions, type CircuitBreaker } from '
 import { loadRecord, saveRecord, type StorageLike } from './persist.js';
 import { boundRecord, parseRecord, PROTOCOL, type BreakerRecord, type BreakerSavedState } from './record.js';
 import { shareWithTabs, type BroadcastChannelConstructor, type TabShare } from './tab-share.js';
-import { createWindow, type OutcomeWindow } from './windows.js';
+import { consecutiveFailures, type OutcomeWindow } from './windows.js';
 import { DEV } from '../../dev.js';
 import { setTimer } from '../../clock.js';
 import { failureIn } from '../failure-in.js';
@@ -71,7 +71,7 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
   constructor(o: BreakerOptions) {
     super(o.clock);
     this.name = o.name;
-    this.#window = createWindow(o.window ?? { kind: 'consecutive', failures: 5 }, o.slowCall?.rate);
+    this.#window = (o.window ?? consecutiveFailures(5)).create(o.slowCall?.rate);
     this.#slowMs = o.slowCall?.thresholdMs;
     this.#needsNow = this.#slowMs !== undefined || this.#window.needsTime;
     this.#openFor = typeof o.openForMs === 'number' ? msOr(o.openForMs, 30_000) : (o.openForMs ?? 30_000);

@@ -3,6 +3,7 @@ import { exponentialBackoff } from '../backoff.js';
 import type { StorageLike } from './persist.js';
 import type { BroadcastChannelConstructor, BroadcastChannelLike } from './tab-share.js';
 import { circuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.js';
+import { consecutiveFailures } from './windows.js';
 
 /**
  * State a breaker did not compute itself — read back after a reload, or sent by another tab —
@@ -42,7 +43,7 @@ describe('a breaker given state from storage or another tab', () => {
   const make = (o: Partial<BreakerOptions>) => {
     const b = circuitBreaker({
       name: 'api',
-      window: { kind: 'consecutive', failures: 1 },
+      window: consecutiveFailures(1),
       openForMs: 10_000,
       ...o,
     });

@@ -6,16 +6,23 @@ import {
   number,
   object,
   optional,
-  refine,
   union,
   unknown,
   type Schema,
 } from '../../check/schema.js';
 import type { Clock } from '../../clock.js';
 import type { Failure } from '../../failure/types.js';
-import { clockSchema, methodsSchema, msSchema, nonEmptyStringSchema, rateSchema } from '../../validate.js';
+import {
+  clockSchema,
+  hasMethods,
+  methodsSchema,
+  msSchema,
+  nonEmptyStringSchema,
+  rateSchema,
+} from '../../validate.js';
 import { backoffSchema } from '../backoff.js';
-import type { Backoff, BreakerSnapshot, BreakerState, BreakerWindow, Policy } from '../types.js';
+import type { Backoff, BreakerSnapshot, BreakerState, Policy } from '../types.js';
+import type { BreakerWindow } from './windows.js';
 import type { Observable } from '../../observable.js';
 import type { StorageLike } from './persist.js';
 import type { BreakerSavedState } from './record.js';
@@ -26,9 +33,9 @@ export interface BreakerOptions {
   /** Names the dependency in events, errors, snapshots, and the tab channel / storage key. */
   name: string;
   /**
-   * How recent outcomes decide to open. Default `{ kind: 'consecutive', failures: 5 }`.
-   * `count`: the last `size` calls; `time`: the calls of the last `durationMs`. Both open when
-   * at least `minimumCalls` calls (default: `size`, resp. 10) have a failure rate ≥ `failureRate`.
+   * How recent outcomes decide to open. Default `consecutiveFailures(5)`. `countWindow({…})`
+   * judges the last `size` calls, `timeWindow({…})` the calls of the last `durationMs`; both
+   * open when at least `minimumCalls` calls have a failure rate ≥ `failureRate`.
    */
   window?: BreakerWindow;
   /**
@@ -102,47 +109,25 @@ export interface CircuitBreaker extends Policy {
   toJSON(): BreakerSavedState;
 }
 
-type WindowOf<K extends BreakerWindow['kind']> = Extract<BreakerWindow, { kind: K }>;
+const optionalCount = () => optional(number({ int: true, gte: 1 }));
 
-const count = () => number({ int: true, gte: 1 });
-const optionalCount = () => optional(count());
-
-/** One schema per window kind; the `kind` picks which one checks the rest. */
-const windowSchemas = (): { readonly [K in BreakerWindow['kind']]: Schema<WindowOf<K>> } => ({
-  consecutive: object<WindowOf<'consecutive'>>({ kind: literal('consecutive'), failures: count() }),
-  count: refine(
-    object<WindowOf<'count'>>({
-      kind: literal('count'),
-      size: count(),
-      failureRate: rateSchema,
-      minimumCalls: optionalCount(),
-    }),
-    (w) => w.minimumCalls === undefined || w.minimumCalls <= w.size,
-    'must not exceed window.size (the window never holds more calls)',
-    ['minimumCalls'],
-  ),
-  time: object<WindowOf<'time'>>({
-    kind: literal('time'),
-    durationMs: number({ gte: 1 }),
-    failureRate: rateSchema,
-    minimumCalls: optionalCount(),
-  }),
-});
-
-/** A window of an unknown kind is reported at its `kind`, listing the kinds there are. */
-const unknownKind = () =>
-  object<{ kind: string }>(
-    { kind: literal(...(Object.keys(windowSchemas()) as BreakerWindow['kind'][])) },
-    true,
-  );
+/** What replaces each removed `{ kind: … }` window: the dev build's error says it. */
+const WINDOW_FACTORIES: Record<string, string> = {
+  consecutive: 'consecutiveFailures(failures)',
+  count: 'countWindow({ size, failureRate, minimumCalls })',
+  time: 'timeWindow({ durationMs, failureRate, minimumCalls })',
+};
 
 const windowSchema: Schema<BreakerWindow> = (value, path, issues) => {
-  const kind = (value as { kind?: unknown } | undefined)?.kind;
-  const schema =
-    typeof kind === 'string' && Object.hasOwn(windowSchemas(), kind)
-      ? windowSchemas()[kind as BreakerWindow['kind']]
-      : unknownKind();
-  schema(value, path, issues);
+  if (hasMethods(value, 'create')) return;
+  const kind = (value as { kind?: unknown } | null | undefined)?.kind;
+  const replacement = typeof kind === 'string' ? WINDOW_FACTORIES[kind] : undefined;
+  issues.push({
+    path,
+    message: replacement
+      ? `must be made by ${replacement}: the { kind: '${String(kind)}' } form was removed`
+      : 'must be a window made by consecutiveFailures(), countWindow() or timeWindow()',
+  });
 };
 
 export const breakerOptionsSchema = () =>

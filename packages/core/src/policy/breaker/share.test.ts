@@ -4,6 +4,7 @@ import { exponentialBackoff } from '../backoff.js';
 import type { StorageLike } from './persist.js';
 import type { BroadcastChannelConstructor, BroadcastChannelLike } from './tab-share.js';
 import { circuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.js';
+import { consecutiveFailures } from './windows.js';
 
 const fail = () => Promise.reject(new HttpError(500));
 const ok = () => Promise.resolve('ok');
@@ -63,7 +64,7 @@ describe('circuitBreaker share: "tabs"', () => {
   const tab = (o: Partial<BreakerOptions> = {}) => {
     const b = circuitBreaker({
       name: 'api',
-      window: { kind: 'consecutive', failures: 1 },
+      window: consecutiveFailures(1),
       openForMs: 1_000,
       share: 'tabs',
       BroadcastChannel: tabs.Channel,
@@ -212,7 +213,7 @@ describe('circuitBreaker persist: "local"', () => {
   const make = (storage: StorageLike, o: Partial<BreakerOptions> = {}) =>
     circuitBreaker({
       name: 'api',
-      window: { kind: 'consecutive', failures: 1 },
+      window: consecutiveFailures(1),
       openForMs: 10_000,
       persist: 'local',
       localStorage: storage,
