@@ -5,9 +5,11 @@ import {
   countWindow,
   exponentialBackoff,
   fetchOk,
+  persistInLocalStorage,
   pipeline,
   retry,
   retryBudget,
+  shareAcrossTabs,
   timeout,
 } from '@bulletproof/core';
 
@@ -22,8 +24,8 @@ const breaker = circuitBreaker({
   window: countWindow({ size: 50, failureRate: 0.5, minimumCalls: 10 }),
   slowCall: { thresholdMs: 3_000, rate: 0.8 },
   openForMs: exponentialBackoff({ initialMs: 5_000, maxMs: 120_000, jitter: 'none' }),
-  share: 'tabs', // every same-origin tab sees the same state (BroadcastChannel)
-  persist: 'local', // an open breaker stays open across a reload
+  share: shareAcrossTabs(), // every same-origin tab sees the same state (BroadcastChannel)
+  persist: persistInLocalStorage(), // an open breaker stays open across a reload
 });
 export const api = pipeline(retry({ maxAttempts: 4, maxElapsedMs: 15_000, budget }), breaker, timeout(5_000));
 

@@ -24,6 +24,15 @@ export { pipeline } from './pipeline.js';
 export { circuitBreaker } from './breaker/circuit-breaker.js';
 export type { BreakerOptions, CircuitBreaker } from './breaker/options.js';
 export type { BreakerRecord, BreakerSavedState } from './breaker/record.js';
+export { shareAcrossTabs } from './breaker/tab-share.js';
+export type {
+  BreakerSharing,
+  BroadcastChannelConstructor,
+  BroadcastChannelLike,
+  ShareAcrossTabsOptions,
+} from './breaker/tab-share.js';
+export { persistInLocalStorage } from './breaker/persist.js';
+export type { BreakerPersistence, PersistInLocalStorageOptions, StorageLike } from './breaker/persist.js';
 export { consecutiveFailures, countWindow, timeWindow } from './breaker/windows.js';
 export type {
   BreakerWindow,

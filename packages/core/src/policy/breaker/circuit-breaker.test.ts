@@ -8,6 +8,8 @@ import { deferred } from '../../test-support/deferred.js';
 import { track } from '../../test-support/track.js';
 import { failedResponse } from '../../failure/failed-response.js';
 import { consecutiveFailures, countWindow, timeWindow } from './windows.js';
+import { persistInLocalStorage } from './persist.js';
+import { shareAcrossTabs } from './tab-share.js';
 
 const fail = () => Promise.reject(new HttpError(500));
 const ok = () => Promise.resolve('ok');
@@ -772,6 +774,29 @@ describe('circuitBreaker', () => {
       expect(make).toThrow(TypeError);
       expect(make).toThrow(message);
     }
+  });
+
+  it("names what replaces share: 'tabs', persist: 'local' and the options that moved with them", () => {
+    const make = (o: object) => () => circuitBreaker({ name: 'x', ...o });
+    expect(make({ share: 'tabs' })).toThrow(
+      `circuitBreaker(): option "share" must be made by shareAcrossTabs(): the 'tabs' string was removed (received "tabs")`,
+    );
+    expect(make({ persist: 'local' })).toThrow(
+      `circuitBreaker(): option "persist" must be made by persistInLocalStorage(): the 'local' string was removed (received "local")`,
+    );
+    expect(make({ BroadcastChannel: BroadcastChannel })).toThrow(
+      'option "BroadcastChannel" must be given to shareAcrossTabs({ BroadcastChannel })',
+    );
+    expect(make({ localStorage: {} })).toThrow(
+      'option "localStorage" must be given to persistInLocalStorage({ storage })',
+    );
+    expect(() => shareAcrossTabs({ BroadcastChannel: 'x' as never })).toThrow(
+      'shareAcrossTabs(): option "BroadcastChannel" must be a constructor',
+    );
+    expect(() => persistInLocalStorage({ storage: {} as never })).toThrow(
+      'persistInLocalStorage(): option "storage" must be a Storage',
+    );
+    expect(make({ share: false, persist: false })).not.toThrow();
   });
 
   it('names the factory that replaces a removed { kind } window', () => {

@@ -2,7 +2,6 @@ import {
   boolean,
   custom,
   fn,
-  literal,
   number,
   object,
   optional,
@@ -12,21 +11,14 @@ import {
 } from '../../check/schema.js';
 import type { Clock } from '../../clock.js';
 import type { Failure } from '../../failure/types.js';
-import {
-  clockSchema,
-  hasMethods,
-  methodsSchema,
-  msSchema,
-  nonEmptyStringSchema,
-  rateSchema,
-} from '../../validate.js';
+import { clockSchema, hasMethods, msSchema, nonEmptyStringSchema, rateSchema } from '../../validate.js';
 import { backoffSchema } from '../backoff.js';
 import type { Backoff, BreakerSnapshot, BreakerState, Policy } from '../types.js';
 import type { BreakerWindow } from './windows.js';
 import type { Observable } from '../../observable.js';
-import type { StorageLike } from './persist.js';
+import type { BreakerPersistence } from './persist.js';
 import type { BreakerSavedState } from './record.js';
-import type { BroadcastChannelConstructor } from './tab-share.js';
+import type { BreakerSharing } from './tab-share.js';
 
 /** Options of `circuitBreaker`: when it opens, for how long, how it recovers and whether its state is shared or kept. */
 export interface BreakerOptions {
@@ -69,13 +61,13 @@ export interface BreakerOptions {
    * rejects with what it threw, counted like a thrown error.
    */
   failureOf?: (value: unknown) => unknown;
-  /** `'tabs'`: mirror state to same-named breakers in same-origin tabs (BroadcastChannel). */
-  share?: false | 'tabs';
+  /** `shareAcrossTabs()`: mirror state to same-named breakers in same-origin tabs (BroadcastChannel). */
+  share?: false | BreakerSharing;
   /**
-   * `'local'`: keep the state, window counts included, in localStorage and restore it after a
+   * `persistInLocalStorage()`: keep the state, window counts included, and restore it after a
    * reload (`initialState`, when given, is restored instead).
    */
-  persist?: false | 'local';
+  persist?: false | BreakerPersistence;
   /**
    * State to start from, as an earlier `toJSON()` gave it (say, kept by the app). It is checked
    * as data from outside: anything malformed, of another format, from another kind or size of
@@ -84,10 +76,6 @@ export interface BreakerOptions {
    */
   initialState?: BreakerSavedState;
   clock?: Clock;
-  /** Injected for tests; default `globalThis.BroadcastChannel`. */
-  BroadcastChannel?: BroadcastChannelConstructor;
-  /** Injected for tests; default `globalThis.localStorage`. */
-  localStorage?: StorageLike;
 }
 
 export interface CircuitBreaker extends Policy {
@@ -130,8 +118,31 @@ const windowSchema: Schema<BreakerWindow> = (value, path, issues) => {
   });
 };
 
+/**
+ * `false`, or an object with `methods` made by `factory`; the string the option took before
+ * (`share: 'tabs'`, `persist: 'local'`) is refused with the factory to call instead.
+ */
+const removedString =
+  <T>(old: string, factory: string, methods: readonly string[]): Schema<false | T> =>
+  (value, path, issues) => {
+    if (value === false || hasMethods(value, ...methods)) return;
+    issues.push({
+      path,
+      message:
+        value === old
+          ? `must be made by ${factory}: the '${old}' string was removed`
+          : `must be false or made by ${factory}`,
+    });
+  };
+
+/** Options a breaker took before they moved to `shareAcrossTabs` and `persistInLocalStorage`. */
+interface MovedOptions {
+  BroadcastChannel?: never;
+  localStorage?: never;
+}
+
 export const breakerOptionsSchema = () =>
-  object<BreakerOptions>({
+  object<BreakerOptions & MovedOptions>({
     name: nonEmptyStringSchema,
     window: optional(windowSchema),
     slowCall: optional(object({ thresholdMs: msSchema, rate: rateSchema })),
@@ -141,13 +152,14 @@ export const breakerOptionsSchema = () =>
     ),
     countIf: optional(fn<(f: Failure) => boolean>()),
     failureOf: optional(fn<(value: unknown) => unknown>()),
-    share: optional(literal(false, 'tabs')),
-    persist: optional(literal(false, 'local')),
+    share: optional(removedString<BreakerSharing>('tabs', 'shareAcrossTabs()', ['connect'])),
+    persist: optional(
+      removedString<BreakerPersistence>('local', 'persistInLocalStorage()', ['load', 'save']),
+    ),
     // Foreign data: checked when restored, in every build, and ignored when bad.
     initialState: optional(unknown as Schema<BreakerSavedState>),
     clock: optional(clockSchema),
-    BroadcastChannel: optional(
-      custom<BroadcastChannelConstructor>((v) => typeof v === 'function', 'a constructor'),
-    ),
-    localStorage: optional(methodsSchema<StorageLike>(['getItem'], 'a Storage')),
+    // Moved to the objects that use them: the dev build says where.
+    BroadcastChannel: optional(custom<never>(() => false, 'given to shareAcrossTabs({ BroadcastChannel })')),
+    localStorage: optional(custom<never>(() => false, 'given to persistInLocalStorage({ storage })')),
   });

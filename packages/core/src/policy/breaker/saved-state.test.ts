@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../../failure/errors.js';
 import type { BreakerWindow } from './windows.js';
 import { circuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.js';
-import type { StorageLike } from './persist.js';
+import { persistInLocalStorage, type StorageLike } from './persist.js';
 import type { BreakerSavedState } from './record.js';
 import { consecutiveFailures, countWindow, timeWindow } from './windows.js';
 
-/** `toJSON()` and `initialState`, and `persist: 'local'` built on them: counts survive a reload. */
+/** `toJSON()` and `initialState`, and `persist: persistInLocalStorage()` built on them: counts survive a reload. */
 
 const T0 = 1_000_000;
 const fail = () => Promise.reject(new HttpError(500));
@@ -44,11 +44,11 @@ describe('breaker state saved and restored', () => {
 
   it('persist: a closed breaker one failure short of opening still opens on the next failure after a reload', async () => {
     const localStorage = memoryStorage();
-    const before = make({ name: 'api', persist: 'local', localStorage });
+    const before = make({ name: 'api', persist: persistInLocalStorage({ storage: localStorage }) });
     await run(before, 'ffff');
     expect(before.state).toBe('closed');
     // The page reloads: a new breaker reads what the old one left.
-    const after = make({ name: 'api', persist: 'local', localStorage });
+    const after = make({ name: 'api', persist: persistInLocalStorage({ storage: localStorage }) });
     expect(after.snapshot).toMatchObject({ state: 'closed', failures: 4, calls: 4 });
     await run(after, 'f');
     expect(after.state).toBe('open');
@@ -56,8 +56,8 @@ describe('breaker state saved and restored', () => {
 
   it('persist: a success after the failures is remembered too', async () => {
     const localStorage = memoryStorage();
-    await run(make({ name: 'api', persist: 'local', localStorage }), 'ffffs');
-    const after = make({ name: 'api', persist: 'local', localStorage });
+    await run(make({ name: 'api', persist: persistInLocalStorage({ storage: localStorage }) }), 'ffffs');
+    const after = make({ name: 'api', persist: persistInLocalStorage({ storage: localStorage }) });
     await run(after, 'f');
     expect(after.state).toBe('closed');
   });

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CircuitOpenError, HttpError } from '../../failure/errors.js';
 import { exponentialBackoff } from '../backoff.js';
-import type { StorageLike } from './persist.js';
-import type { BroadcastChannelConstructor, BroadcastChannelLike } from './tab-share.js';
+import { persistInLocalStorage, type StorageLike } from './persist.js';
+import { shareAcrossTabs, type BroadcastChannelConstructor, type BroadcastChannelLike } from './tab-share.js';
 import { circuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.js';
 import { consecutiveFailures } from './windows.js';
 
@@ -66,8 +66,7 @@ describe('circuitBreaker share: "tabs"', () => {
       name: 'api',
       window: consecutiveFailures(1),
       openForMs: 1_000,
-      share: 'tabs',
-      BroadcastChannel: tabs.Channel,
+      share: shareAcrossTabs({ BroadcastChannel: tabs.Channel }),
       ...o,
     });
     breakers.push(b);
@@ -193,8 +192,7 @@ describe('circuitBreaker share: "tabs"', () => {
   it('without a BroadcastChannel available it simply does not share', async () => {
     const b = circuitBreaker({
       name: 'solo',
-      share: 'tabs',
-      BroadcastChannel: undefined,
+      share: shareAcrossTabs({ BroadcastChannel: undefined }),
     });
     breakers.push(b);
     await expect(b.execute(ok)).resolves.toBe('ok');
@@ -215,8 +213,7 @@ describe('circuitBreaker persist: "local"', () => {
       name: 'api',
       window: consecutiveFailures(1),
       openForMs: 10_000,
-      persist: 'local',
-      localStorage: storage,
+      persist: persistInLocalStorage({ storage }),
       ...o,
     });
 
