@@ -5,8 +5,11 @@ import { PROTOCOL, parseRecord, type BreakerRecord } from './record.js';
 
 /** The slice of `BroadcastChannel` a breaker uses; inject a fake in tests. */
 export interface BroadcastChannelLike {
+  /** Sends a message to the channel's other ends. */
   postMessage(message: unknown): void;
+  /** Leaves the channel. */
   close(): void;
+  /** Listens for the other ends' messages. */
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
 }
 /** A `BroadcastChannel` constructor, or a fake of one (see `BroadcastChannelLike`). */
