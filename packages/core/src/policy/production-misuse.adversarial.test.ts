@@ -80,6 +80,28 @@ describe('policies given options that cannot be meant, in the production build',
     breaker.dispose();
   });
 
+  it("a breaker given the removed { kind } window, share: 'tabs' or persist: 'local' works with the defaults", async () => {
+    const storage = { getItem: vi.fn(() => null), setItem: vi.fn() };
+    vi.stubGlobal('localStorage', storage);
+    try {
+      const breaker = circuitBreaker({
+        name: 'old-forms',
+        window: { kind: 'consecutive', failures: 2 },
+        share: 'tabs',
+        persist: 'local',
+      } as never);
+      // The default window, five failures in a row; nothing shared, nothing stored.
+      for (let i = 0; i < 4; i++) await breaker.execute(fail).catch(() => undefined);
+      expect(breaker.state).toBe('closed');
+      await breaker.execute(fail).catch(() => undefined);
+      expect(breaker.state).toBe('open');
+      expect(storage.setItem).not.toHaveBeenCalled();
+      breaker.dispose();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('a bulkhead with limit NaN, 0 or missing runs one call at a time instead of refusing every call', async () => {
     for (const limit of [Number.NaN, 0, undefined, 2.5]) {
       const b = bulkhead({ limit: limit as number, queue: 1 });

@@ -9,7 +9,7 @@ import type { Backoff, BreakerSnapshot, BreakerState, Operation } from '../types
 import { breakerOptionsSchema, type BreakerOptions, type CircuitBreaker } from './options.js';
 import type { BreakerPersistence } from './persist.js';
 import { boundRecord, parseRecord, PROTOCOL, type BreakerRecord, type BreakerSavedState } from './record.js';
-import type { TabShare } from './tab-share.js';
+import type { BreakerSharing, TabShare } from './tab-share.js';
 import { consecutiveFailures, type OutcomeWindow } from './windows.js';
 import { DEV } from '../../dev.js';
 import { setTimer } from '../../clock.js';
@@ -71,7 +71,10 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
   constructor(o: BreakerOptions) {
     super(o.clock);
     this.name = o.name;
-    this.#window = (o.window ?? consecutiveFailures(5)).create(o.slowCall?.rate);
+    // Unchecked in the production build: a window (or `share`, `persist`) in a form this version
+    // does not know, such as a removed `{ kind }` object, falls back to the default (sane.ts).
+    const window = typeof o.window?.create === 'function' ? o.window : consecutiveFailures(5);
+    this.#window = window.create(o.slowCall?.rate);
     this.#slowMs = o.slowCall?.thresholdMs;
     this.#needsNow = this.#slowMs !== undefined || this.#window.needsTime;
     this.#openFor = typeof o.openForMs === 'number' ? msOr(o.openForMs, 30_000) : (o.openForMs ?? 30_000);
@@ -86,21 +89,23 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
       return () => changes.unsubscribe();
     });
 
-    this.#persist = o.persist || undefined;
+    this.#persist =
+      typeof (o.persist || undefined)?.load === 'function' ? (o.persist as BreakerPersistence) : undefined;
     // Persisting is restoring what was saved here before the reload, as an `initialState`.
     this.#restore(o.initialState ?? this.#persist?.load(this.name));
-    this.#share = o.share
-      ? o.share.connect(
-          this.name,
-          (record, sender, holds) => {
-            this.#applyRemote(this.#bounded(record), sender, holds);
-          },
-          () =>
-            this.#lastChangeAt === -Infinity
-              ? undefined
-              : { record: this.#record(), holds: this.#isolations > 0 },
-        )
-      : undefined;
+    this.#share =
+      typeof (o.share || undefined)?.connect === 'function'
+        ? (o.share as BreakerSharing).connect(
+            this.name,
+            (record, sender, holds) => {
+              this.#applyRemote(this.#bounded(record), sender, holds);
+            },
+            () =>
+              this.#lastChangeAt === -Infinity
+                ? undefined
+                : { record: this.#record(), holds: this.#isolations > 0 },
+          )
+        : undefined;
   }
 
   get state(): BreakerState {

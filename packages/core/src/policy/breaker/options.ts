@@ -109,7 +109,8 @@ const WINDOW_FACTORIES: Record<string, string> = {
 const windowSchema: Schema<BreakerWindow> = (value, path, issues) => {
   if (hasMethods(value, 'create')) return;
   const kind = (value as { kind?: unknown } | null | undefined)?.kind;
-  const replacement = typeof kind === 'string' ? WINDOW_FACTORIES[kind] : undefined;
+  const replacement =
+    typeof kind === 'string' && Object.hasOwn(WINDOW_FACTORIES, kind) ? WINDOW_FACTORIES[kind] : undefined;
   issues.push({
     path,
     message: replacement
