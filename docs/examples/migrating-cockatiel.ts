@@ -10,7 +10,15 @@ import {
   TimeoutStrategy,
   wrap,
 } from 'cockatiel';
-import { backoff, circuitBreaker, fetchOk, pipeline, retry, timeout } from '@bulletproof/core';
+import {
+  circuitBreaker,
+  consecutiveFailures,
+  exponentialBackoff,
+  fetchOk,
+  pipeline,
+  retry,
+  timeout,
+} from '@bulletproof/core';
 
 // Before: cockatiel. Every error counts, a 500 answer is a success unless you throw on it.
 export const before = wrap(
@@ -24,8 +32,8 @@ await before.execute(({ signal }) => fetch('/api/user', { signal }));
 // breaker counts network, timeout, server and rate-limited failures, and `fetchOk` turns a
 // non-2xx answer into an HttpError so it is classified.
 export const after = pipeline(
-  retry({ maxAttempts: 4, backoff: backoff.exponential() }), // maxAttempts counts the first call
-  circuitBreaker({ name: 'api', window: { kind: 'consecutive', failures: 5 }, openForMs: 10_000 }),
+  retry({ maxAttempts: 4, backoff: exponentialBackoff() }), // maxAttempts counts the first call
+  circuitBreaker({ name: 'api', window: consecutiveFailures(5), openForMs: 10_000 }),
   timeout(5_000), // cooperative by default
 );
 await after.execute(({ signal }) => fetchOk('/api/user', { signal }));

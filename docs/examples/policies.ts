@@ -1,6 +1,17 @@
 // Policies on their own: a retry budget, a breaker shared by tabs and kept across reloads,
 // and a pipeline. Quoted in docs/policies.md.
-import { backoff, circuitBreaker, fetchOk, pipeline, retry, retryBudget, timeout } from '@bulletproof/core';
+import {
+  circuitBreaker,
+  countWindow,
+  exponentialBackoff,
+  fetchOk,
+  persistInLocalStorage,
+  pipeline,
+  retry,
+  retryBudget,
+  shareAcrossTabs,
+  timeout,
+} from '@bulletproof/core';
 
 interface User {
   name: string;
@@ -10,11 +21,11 @@ const controller = new AbortController();
 const budget = retryBudget(); // share one per dependency: retries ≤ 20 % of traffic + 10/s
 const breaker = circuitBreaker({
   name: 'api',
-  window: { kind: 'count', size: 50, failureRate: 0.5, minimumCalls: 10 },
+  window: countWindow({ size: 50, failureRate: 0.5, minimumCalls: 10 }),
   slowCall: { thresholdMs: 3_000, rate: 0.8 },
-  openForMs: backoff.exponential({ initialMs: 5_000, maxMs: 120_000, jitter: 'none' }),
-  share: 'tabs', // every same-origin tab sees the same state (BroadcastChannel)
-  persist: 'local', // an open breaker stays open across a reload
+  openForMs: exponentialBackoff({ initialMs: 5_000, maxMs: 120_000, jitter: 'none' }),
+  share: shareAcrossTabs(), // every same-origin tab sees the same state (BroadcastChannel)
+  persist: persistInLocalStorage(), // an open breaker stays open across a reload
 });
 export const api = pipeline(retry({ maxAttempts: 4, maxElapsedMs: 15_000, budget }), breaker, timeout(5_000));
 

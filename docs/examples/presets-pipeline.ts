@@ -1,9 +1,17 @@
 // Presets without the façade: a preset's policy composes like any other, and telemetry goes
 // out through sendTelemetry, which never throws. Quoted in docs/presets.md.
-import { circuitBreaker, fetchOk, pipeline, presets, sendTelemetry, timeout } from '@bulletproof/core';
+import {
+  circuitBreaker,
+  countWindow,
+  fetchOk,
+  pipeline,
+  presets,
+  sendTelemetry,
+  timeout,
+} from '@bulletproof/core';
 
 // One backend, one breaker: when reads fail, writes to the same server pause too.
-const api = circuitBreaker({ name: 'api', window: { kind: 'count', size: 20, failureRate: 0.5 } });
+const api = circuitBreaker({ name: 'api', window: countWindow({ size: 20, failureRate: 0.5 }) });
 export const reads = presets.read({ breaker: api }).policy;
 export const writes = presets.write({ breaker: api }).policy;
 

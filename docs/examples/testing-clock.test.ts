@@ -1,7 +1,7 @@
 // A manual Clock: time moves, and timers fire, only when the test says so. Every factory takes
 // `clock`, so breakers, backoffs, degradation and messages can be driven step by step.
 // Quoted in docs/testing.md.
-import { circuitBreaker, createDegradation } from '@bulletproof/core';
+import { circuitBreaker, consecutiveFailures, createDegradation } from '@bulletproof/core';
 import type { Clock } from '@bulletproof/core';
 import { expect, it } from 'vitest';
 
@@ -48,7 +48,7 @@ it('opens a breaker, then lets one trial call through once its pause is over', a
   const { clock, advance } = manualClock();
   const breaker = circuitBreaker({
     name: 'api',
-    window: { kind: 'consecutive', failures: 2 },
+    window: consecutiveFailures(2),
     openForMs: 5_000,
     clock,
   });

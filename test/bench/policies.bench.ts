@@ -11,9 +11,11 @@ import {
   wrap,
 } from 'cockatiel';
 import {
-  backoff,
   bulkhead,
   circuitBreaker,
+  consecutiveFailures,
+  countWindow,
+  exponentialBackoff,
   HttpError,
   pipeline,
   retry,
@@ -30,18 +32,18 @@ import type { BenchGroup } from './harness.js';
 const ok = () => Promise.resolve(1);
 
 const ours = {
-  retry: retry({ maxAttempts: 3, backoff: backoff.exponential() }),
-  consecutive: circuitBreaker({ name: 'bench-consecutive', window: { kind: 'consecutive', failures: 5 } }),
-  count: circuitBreaker({ name: 'bench-count', window: { kind: 'count', size: 100, failureRate: 0.5 } }),
+  retry: retry({ maxAttempts: 3, backoff: exponentialBackoff() }),
+  consecutive: circuitBreaker({ name: 'bench-consecutive', window: consecutiveFailures(5) }),
+  count: circuitBreaker({ name: 'bench-count', window: countWindow({ size: 100, failureRate: 0.5 }) }),
   bulkhead: bulkhead({ limit: 10, queue: 10 }),
 };
 const oursPipeline = pipeline(
   retry({ maxAttempts: 3 }),
-  circuitBreaker({ name: 'bench-pipeline', window: { kind: 'consecutive', failures: 5 } }),
+  circuitBreaker({ name: 'bench-pipeline', window: consecutiveFailures(5) }),
 );
 const oursPipelineTimeout = pipeline(
   retry({ maxAttempts: 3 }),
-  circuitBreaker({ name: 'bench-pipeline-timeout', window: { kind: 'consecutive', failures: 5 } }),
+  circuitBreaker({ name: 'bench-pipeline-timeout', window: consecutiveFailures(5) }),
   timeout(1_000),
 );
 
@@ -72,7 +74,7 @@ const fail = () => Promise.reject(failure);
 function failurePath(size: number) {
   const breaker = circuitBreaker({
     name: `bench-fail-${size}`,
-    window: { kind: 'count', size, failureRate: 1 },
+    window: countWindow({ size, failureRate: 1 }),
   });
   return async () => {
     try {

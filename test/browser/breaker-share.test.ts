@@ -1,14 +1,17 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  CircuitOpenError,
   circuitBreaker,
-  HttpError,
   type CircuitBreaker,
+  CircuitOpenError,
+  consecutiveFailures,
+  HttpError,
+  persistInLocalStorage,
+  shareAcrossTabs,
 } from '../../packages/core/src/index.js';
 
 // Real Chromium: breakers with the same name in different browsing contexts of one origin
 // (this page and same-origin iframes) mirror each other through the real BroadcastChannel,
-// and `persist: 'local'` restores state from the real localStorage.
+// and `persist: persistInLocalStorage()` restores state from the real localStorage.
 
 const fail = () => Promise.reject(new HttpError(503));
 const ok = () => Promise.resolve('ok');
@@ -35,16 +38,14 @@ const uniqueName = () => `browser-${Date.now()}-${counter++}`;
 function breakerIn(
   globals: FrameGlobals | typeof globalThis,
   name: string,
-  extra: { persist?: 'local' } = {},
+  extra: { persist?: boolean } = {},
 ) {
   const breaker = circuitBreaker({
     name,
-    window: { kind: 'consecutive', failures: 2 },
+    window: consecutiveFailures(2),
     openForMs: 300,
-    share: 'tabs',
-    BroadcastChannel: globals.BroadcastChannel,
-    localStorage: globals.localStorage,
-    ...extra,
+    share: shareAcrossTabs({ BroadcastChannel: globals.BroadcastChannel }),
+    persist: extra.persist === true && persistInLocalStorage({ storage: globals.localStorage }),
   });
   breakers.push(breaker);
   return breaker;
@@ -142,14 +143,14 @@ describe('circuit breaker across browsing contexts (real BroadcastChannel)', () 
   });
 });
 
-describe("persist: 'local' (real localStorage)", () => {
+describe('persist: persistInLocalStorage() (real localStorage)', () => {
   it('restores an open breaker in a fresh context (as after a reload), then probes after openUntil', async () => {
     const name = uniqueName();
     const before = circuitBreaker({
       name,
-      window: { kind: 'consecutive', failures: 1 },
+      window: consecutiveFailures(1),
       openForMs: 300,
-      persist: 'local',
+      persist: persistInLocalStorage(),
     });
     await before.execute(fail).catch(() => undefined);
     expect(before.state).toBe('open');
@@ -157,10 +158,9 @@ describe("persist: 'local' (real localStorage)", () => {
 
     const reloaded = circuitBreaker({
       name,
-      window: { kind: 'consecutive', failures: 1 },
+      window: consecutiveFailures(1),
       openForMs: 300,
-      persist: 'local',
-      localStorage: (await frame()).localStorage,
+      persist: persistInLocalStorage({ storage: (await frame()).localStorage }),
     });
     expect(reloaded.snapshot).toMatchObject({ state: 'open', openUntil: before.snapshot.openUntil });
     await expect(reloaded.execute(ok)).rejects.toBeInstanceOf(CircuitOpenError);
@@ -172,9 +172,9 @@ describe("persist: 'local' (real localStorage)", () => {
 
   it('share and persist together: a restored context also mirrors live changes', async () => {
     const name = uniqueName();
-    const a = breakerIn(globalThis, name, { persist: 'local' });
+    const a = breakerIn(globalThis, name, { persist: true });
     for (let i = 0; i < 2; i++) await a.execute(fail).catch(() => undefined);
-    const b = breakerIn(await frame(), name, { persist: 'local' });
+    const b = breakerIn(await frame(), name, { persist: true });
     expect(b.state).toBe('open');
     a.reset();
     await vi.waitFor(() => expect(b.state).toBe('closed'));

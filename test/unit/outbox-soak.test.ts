@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../demo/server/start.js';
-import { backoff } from '../../packages/core/src/policy/backoff.js';
+import { exponentialBackoff } from '../../packages/core/src/policy/backoff.js';
 import { timeout } from '../../packages/core/src/policy/timeout.js';
 import type { Outbox, OutboxEvent, OutboxOptions } from '../../packages/core/src/outbox/types.js';
 import { webLocks } from '../../packages/core/src/test-support/web-locks.js';
@@ -126,7 +126,7 @@ describe('outbox chaos soak', () => {
         concurrency: CHANNELS,
         maxAttempts: 1_000,
         leaseMs: 400,
-        backoff: backoff.exponential({ initialMs: 5, maxMs: 40, jitter: 'full' }),
+        backoff: exponentialBackoff({ initialMs: 5, maxMs: 40, jitter: 'full' }),
         policy: timeout(250, { mode: 'aggressive' }),
       };
 

@@ -1,14 +1,16 @@
 import {
-  backoff,
   circuitBreaker,
-  createProtection,
-  pipeline,
-  retry,
-  timeout,
   type CircuitBreaker,
+  consecutiveFailures,
+  countWindow,
+  createProtection,
+  exponentialBackoff,
   type Failure,
+  pipeline,
   type Policy,
   type Protection,
+  retry,
+  timeout,
 } from '@bulletproof/core';
 import type { Workbox } from 'workbox-window';
 import type { DemoSettings } from './demo-settings.js';
@@ -26,7 +28,7 @@ function callPolicy(s: DemoSettings, breaker: CircuitBreaker, attempts: number):
     breaker,
     retry({
       maxAttempts: attempts,
-      backoff: backoff.exponential({ initialMs: s.retryInitialMs, maxMs: s.retryInitialMs * 8 }),
+      backoff: exponentialBackoff({ initialMs: s.retryInitialMs, maxMs: s.retryInitialMs * 8 }),
       retryIf: worthRetrying,
       // A server asking for minutes is answered by the outbox, not by a spinner.
       maxRetryAfterMs: s.retryInitialMs * 8,
@@ -39,13 +41,13 @@ function callPolicy(s: DemoSettings, breaker: CircuitBreaker, attempts: number):
 export function createFieldNotesProtection(s: DemoSettings, workbox: Workbox | undefined): Protection {
   const readBreaker = circuitBreaker({
     name: DEPENDENCIES.read,
-    window: { kind: 'count', size: 10, failureRate: 0.5, minimumCalls: 4 },
+    window: countWindow({ size: 10, failureRate: 0.5, minimumCalls: 4 }),
     openForMs: s.breakerOpenMs,
   });
   // Two saves in a row that fail even after a retry: stop trying for a while and queue at once.
   const writeBreaker = circuitBreaker({
     name: DEPENDENCIES.write,
-    window: { kind: 'consecutive', failures: 2 },
+    window: consecutiveFailures(2),
     openForMs: s.breakerOpenMs,
   });
 
@@ -70,7 +72,7 @@ export function createFieldNotesProtection(s: DemoSettings, workbox: Workbox | u
       // that gets through after the cool-down closes it again (the app recovers without
       // waiting for the user's next save).
       policy: pipeline(writeBreaker, timeout(s.callTimeoutMs, { mode: 'aggressive' })),
-      backoff: backoff.exponential({ initialMs: s.outboxInitialBackoffMs, maxMs: s.outboxMaxBackoffMs }),
+      backoff: exponentialBackoff({ initialMs: s.outboxInitialBackoffMs, maxMs: s.outboxMaxBackoffMs }),
       maxAttempts: s.outboxMaxAttempts,
       autoDrain: { intervalMs: s.outboxMaxBackoffMs * 2 },
       backgroundSync: workbox ?? false,

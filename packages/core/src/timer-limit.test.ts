@@ -3,7 +3,7 @@ import { clampDelay, MAX_TIMER_MS, setTimer, systemClock } from './clock.js';
 import { createConnectivityMonitor } from './connectivity/create-connectivity-monitor.js';
 import { createDegradation } from './degrade/create-degradation.js';
 import { createOutbox } from './outbox/outbox.js';
-import { backoff } from './policy/backoff.js';
+import { exponentialBackoff } from './policy/backoff.js';
 import { circuitBreaker } from './policy/breaker/circuit-breaker.js';
 import { retry } from './policy/retry.js';
 import { timeout } from './policy/timeout.js';
@@ -54,7 +54,7 @@ describe('the timer limit', () => {
   it.each([
     ['timeout()', () => timeout(THIRTY_DAYS), 'ms'],
     ['retry()', () => retry({ maxRetryAfterMs: THIRTY_DAYS }), '"maxRetryAfterMs"'],
-    ['backoff.exponential()', () => backoff.exponential({ maxMs: THIRTY_DAYS }), '"maxMs"'],
+    ['exponentialBackoff()', () => exponentialBackoff({ maxMs: THIRTY_DAYS }), '"maxMs"'],
     ['circuitBreaker()', () => circuitBreaker({ name: 'b', openForMs: THIRTY_DAYS }), '"openForMs"'],
     [
       'createConnectivityMonitor()',

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { backoff } from '../policy/backoff.js';
+import { constantBackoff } from '../policy/backoff.js';
 import { circuitBreaker } from '../policy/breaker/circuit-breaker.js';
 import { retry } from '../policy/retry.js';
+import { consecutiveFailures } from '../policy/breaker/windows.js';
 
 /** A stand-in for a fetch Response: `ok`, `status` and nothing else. */
 const response = (status: number) => ({ ok: status < 400, status });
@@ -21,7 +22,7 @@ describe('failureOf returning a boolean', () => {
     let calls = 0;
     const done = retry({
       maxAttempts: 3,
-      backoff: backoff.constant(10),
+      backoff: constantBackoff(10),
       failureOf: (r) => !(r as { ok: boolean }).ok,
     }).execute(() => Promise.resolve(response(statuses[calls++] ?? 200)));
     await vi.advanceTimersByTimeAsync(100);
@@ -32,7 +33,7 @@ describe('failureOf returning a boolean', () => {
   it('breaker: false is a success even when countIf counts everything; true counts the value', async () => {
     const breaker = circuitBreaker({
       name: 'boolean-failure-of',
-      window: { kind: 'consecutive', failures: 1 },
+      window: consecutiveFailures(1),
       countIf: () => true,
       failureOf: (r) => !(r as { ok: boolean }).ok,
     });
@@ -45,7 +46,7 @@ describe('failureOf returning a boolean', () => {
   it('breaker with the default countIf counts a value called a failure by `true` as what it is (a 503)', async () => {
     const breaker = circuitBreaker({
       name: 'boolean-failure-of-default',
-      window: { kind: 'consecutive', failures: 1 },
+      window: consecutiveFailures(1),
       failureOf: (r) => !(r as { ok: boolean }).ok,
     });
     await breaker.execute(() => Promise.resolve(response(503)));

@@ -3,7 +3,7 @@ import { IDBObjectStore } from 'fake-indexeddb';
 import { describe, expect, it, vi } from 'vitest';
 import { MAX_TIMER_MS } from '../clock.js';
 import { HttpError } from '../failure/errors.js';
-import { backoff } from '../policy/backoff.js';
+import { exponentialBackoff } from '../policy/backoff.js';
 import { DISK_RETRY_AFTER_MS, OPEN_TIME_LIMIT_MS } from './fallback-store.js';
 import { ENTRIES_STORE, openDatabase } from './idb-store.js';
 import { createOutbox } from './outbox.js';
@@ -20,7 +20,7 @@ import { settleImmediates as settle } from '../test-support/settle.js';
 
 const T0 = 1_000_000;
 const DAY = 24 * 60 * 60 * 1000;
-const noJitter = backoff.exponential({ initialMs: 1_000, maxMs: 300_000, jitter: 'none' });
+const noJitter = exponentialBackoff({ initialMs: 1_000, maxMs: 300_000, jitter: 'none' });
 const bed = outboxTestBed({ fakeTimeFrom: T0 });
 
 function make(o: OutboxOptions = {}): Outbox {

@@ -16,7 +16,7 @@ import {
 } from '../check/schema.js';
 import { MAX_TIMER_MS, systemClock, type Clock } from '../clock.js';
 import type { ConnectivityMonitor } from '../connectivity/index.js';
-import { backoff as backoffs, backoffSchema } from '../policy/backoff.js';
+import { backoffSchema, exponentialBackoff } from '../policy/backoff.js';
 import type { Backoff, Policy } from '../policy/types.js';
 import {
   clockSchema,
@@ -173,7 +173,7 @@ export function resolveOutboxOptions(o: OutboxOptions | undefined): ResolvedOutb
     name: parsed.name ?? 'default',
     handlers: parsed.handlers ?? {},
     policy: parsed.policy,
-    backoff: parsed.backoff ?? backoffs.exponential({ initialMs: 1_000, maxMs: 300_000 }),
+    backoff: parsed.backoff ?? exponentialBackoff({ initialMs: 1_000, maxMs: 300_000 }),
     // Unchecked in the production build (see sane.ts): a number that cannot be meant must not
     // harm the writes. A zero concurrency sent nothing, a NaN lease was stored and made
     // in-flight records unreadable (quarantined), a zero interval drained in a timer loop.

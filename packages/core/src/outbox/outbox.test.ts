@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../clock.js';
 import type { ConnectivityMonitor, ConnectivitySnapshot } from '../connectivity/types.js';
 import { HttpError } from '../failure/errors.js';
-import { backoff } from '../policy/backoff.js';
+import { constantBackoff, exponentialBackoff } from '../policy/backoff.js';
 import { pipeline } from '../policy/pipeline.js';
 import { OPEN_TIME_LIMIT_MS } from './fallback-store.js';
 import { ENTRIES_STORE, openDatabase } from './idb-store.js';
@@ -17,7 +17,7 @@ import { settleImmediates as settle } from '../test-support/settle.js';
 import { ValueEmitter } from '../observable.js';
 
 const T0 = 1_000_000;
-const noJitter = backoff.exponential({ initialMs: 1_000, maxMs: 300_000, jitter: 'none' });
+const noJitter = exponentialBackoff({ initialMs: 1_000, maxMs: 300_000, jitter: 'none' });
 
 const bed = outboxTestBed({ fakeTimeFrom: T0 });
 
@@ -607,7 +607,7 @@ describe('offline', () => {
     const outbox = make({
       handlers: { w: handler },
       connectivity: fake,
-      backoff: backoff.constant(60_000),
+      backoff: constantBackoff(60_000),
       autoDrain: { intervalMs: false, afterEnqueue: false },
     });
     await outbox.enqueue('w', 1);

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/require-await -- handlers return promises by contract */
 import { describe, expect, it, vi } from 'vitest';
-import { backoff } from '../policy/backoff.js';
+import { constantBackoff } from '../policy/backoff.js';
 import { createOutbox } from './outbox.js';
 import type { Outbox, OutboxOptions } from './types.js';
 import { outboxTestBed } from '../test-support/outbox-test-bed.js';
@@ -51,7 +51,7 @@ describe('outbox options that cannot be meant, in the production build', () => {
   it('keeps a failed write deliverable when the backoff or Retry-After cap is NaN', async () => {
     for (const o of [
       { backoff: { delay: () => Number.NaN } },
-      { maxRetryAfterMs: Number.NaN, backoff: backoff.constant(1_000) },
+      { maxRetryAfterMs: Number.NaN, backoff: constantBackoff(1_000) },
     ] satisfies OutboxOptions[]) {
       let calls = 0;
       const outbox = make({

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/require-await -- handlers return promises by contract */
 import { describe, expect, it } from 'vitest';
-import { backoff } from '../policy/backoff.js';
+import { exponentialBackoff } from '../policy/backoff.js';
 import { ENTRIES_STORE, openDatabase } from './idb-store.js';
 import { createOutbox } from './outbox.js';
 import { RECORD_VERSION } from './schema.js';
@@ -48,7 +48,7 @@ function make(sent: unknown[]) {
     createOutbox({
       name: 's',
       ...bed.options,
-      backoff: backoff.exponential({ initialMs: 1_000, maxMs: 60_000, jitter: 'none' }),
+      backoff: exponentialBackoff({ initialMs: 1_000, maxMs: 60_000, jitter: 'none' }),
       handlers: { w: async (p: unknown) => void sent.push(p) },
     }),
   );

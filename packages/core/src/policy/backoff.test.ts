@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoff } from './backoff.js';
+import { constantBackoff, exponentialBackoff, linearBackoff } from './backoff.js';
 
 /** Polly's V2 formula, restated here independently of the implementation. */
 function pollyV2(t: number): number {
@@ -11,45 +11,45 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-describe('backoff.constant', () => {
+describe('constantBackoff', () => {
   it('returns the same delay for every attempt', () => {
-    const b = backoff.constant(250);
+    const b = constantBackoff(250);
     expect([1, 2, 10, 10_000].map((a) => b.delay(a))).toEqual([250, 250, 250, 250]);
   });
 
   it('rejects a negative or non-finite delay, naming the problem', () => {
-    expect(() => backoff.constant(-1)).toThrow(TypeError);
-    expect(() => backoff.constant(Number.NaN)).toThrow(/backoff\.constant\(\)/);
+    expect(() => constantBackoff(-1)).toThrow(TypeError);
+    expect(() => constantBackoff(Number.NaN)).toThrow(/constantBackoff\(\)/);
   });
 });
 
-describe('backoff.linear', () => {
+describe('linearBackoff', () => {
   it('grows by stepMs per attempt and stops at maxMs', () => {
-    const b = backoff.linear({ initialMs: 100, stepMs: 50, maxMs: 220 });
+    const b = linearBackoff({ initialMs: 100, stepMs: 50, maxMs: 220 });
     expect([1, 2, 3, 4, 10_000].map((a) => b.delay(a))).toEqual([100, 150, 200, 220, 220]);
   });
 
   it('is unbounded without maxMs but stays finite', () => {
-    const b = backoff.linear({ initialMs: 0, stepMs: 10 });
+    const b = linearBackoff({ initialMs: 0, stepMs: 10 });
     expect(b.delay(10_000)).toBe(99_990);
   });
 
   it('validates its options', () => {
-    expect(() => backoff.linear({ initialMs: 1, stepMs: -1 })).toThrow(/"stepMs"/);
-    expect(() => backoff.linear(undefined as unknown as { initialMs: number; stepMs: number })).toThrow(
+    expect(() => linearBackoff({ initialMs: 1, stepMs: -1 })).toThrow(/"stepMs"/);
+    expect(() => linearBackoff(undefined as unknown as { initialMs: number; stepMs: number })).toThrow(
       TypeError,
     );
   });
 });
 
-describe('backoff.exponential', () => {
+describe('exponentialBackoff', () => {
   it('without jitter doubles from initialMs up to maxMs', () => {
-    const b = backoff.exponential({ initialMs: 100, jitter: 'none', maxMs: 1_000 });
+    const b = exponentialBackoff({ initialMs: 100, jitter: 'none', maxMs: 1_000 });
     expect([1, 2, 3, 4, 5, 6].map((a) => b.delay(a))).toEqual([100, 200, 400, 800, 1_000, 1_000]);
   });
 
   it('defaults to 200 ms, ×2, 30 s cap', () => {
-    const b = backoff.exponential({ jitter: 'none' });
+    const b = exponentialBackoff({ jitter: 'none' });
     expect(b.delay(1)).toBe(200);
     expect(b.delay(2)).toBe(400);
     expect(b.delay(20)).toBe(30_000);
@@ -57,7 +57,7 @@ describe('backoff.exponential', () => {
 
   it('full jitter spreads uniformly over [0, d]', () => {
     let r = 0;
-    const b = backoff.exponential({ initialMs: 100, jitter: 'full', random: () => r });
+    const b = exponentialBackoff({ initialMs: 100, jitter: 'full', random: () => r });
     expect(b.delay(3)).toBe(0);
     r = 0.5;
     expect(b.delay(3)).toBe(200);
@@ -67,7 +67,7 @@ describe('backoff.exponential', () => {
 
   it('equal jitter spreads over [d/2, d]', () => {
     let r = 0;
-    const b = backoff.exponential({ initialMs: 100, jitter: 'equal', random: () => r });
+    const b = exponentialBackoff({ initialMs: 100, jitter: 'equal', random: () => r });
     expect(b.delay(2)).toBe(100);
     r = 0.5;
     expect(b.delay(2)).toBe(150);
@@ -76,7 +76,7 @@ describe('backoff.exponential', () => {
   it("decorrelated jitter follows Polly's V2 formula", () => {
     const draws = [0.3, 0.8];
     let i = 0;
-    const b = backoff.exponential({ initialMs: 1_000, random: () => draws[i++ % draws.length]! });
+    const b = exponentialBackoff({ initialMs: 1_000, random: () => draws[i++ % draws.length]! });
     // First retry: from 0 to f(0 + 0.3).
     expect(b.delay(1)).toBeCloseTo((pollyV2(0.3) / 1.4) * 1_000, 6);
     // Third retry: from f(1 + 0.8) (previous interval) to f(2 + 0.3) (this one); draws: this, then previous.
@@ -96,7 +96,7 @@ describe('backoff.exponential', () => {
         previous = next;
       }
     }
-    const b = backoff.exponential({ initialMs: 1_000, maxMs: 1e9 });
+    const b = exponentialBackoff({ initialMs: 1_000, maxMs: 1e9 });
     for (let attempt = 1; attempt <= 6; attempt++) {
       const ours = median(Array.from({ length: runs }, () => b.delay(attempt)));
       const theirs = median(polly[attempt - 1]!);
@@ -111,7 +111,7 @@ describe('backoff.exponential', () => {
 
   it('every jitter yields a finite delay within maxMs, even at attempt 10 000 and beyond', () => {
     for (const jitter of ['decorrelated', 'full', 'equal', 'none'] as const) {
-      const b = backoff.exponential({ jitter, maxMs: 5_000 });
+      const b = exponentialBackoff({ jitter, maxMs: 5_000 });
       for (const attempt of [1, 2, 30, 1_023, 1_024, 1_025, 10_000, Number.MAX_SAFE_INTEGER, Infinity]) {
         for (let k = 0; k < 20; k++) {
           const d = b.delay(attempt);
@@ -124,7 +124,7 @@ describe('backoff.exponential', () => {
   });
 
   it('reads odd attempt numbers sensibly instead of producing NaN', () => {
-    const b = backoff.exponential({ initialMs: 100, jitter: 'none' });
+    const b = exponentialBackoff({ initialMs: 100, jitter: 'none' });
     expect(b.delay(0)).toBe(100);
     expect(b.delay(Number.NaN)).toBe(100);
     expect(b.delay(2.7)).toBe(200);
@@ -132,13 +132,13 @@ describe('backoff.exponential', () => {
 
   it('an initialMs of 0 means no wait', () => {
     for (const jitter of ['decorrelated', 'full', 'equal', 'none'] as const) {
-      expect(backoff.exponential({ initialMs: 0, jitter }).delay(10)).toBe(0);
+      expect(exponentialBackoff({ initialMs: 0, jitter }).delay(10)).toBe(0);
     }
   });
 
   it('validates its options, naming the option', () => {
-    expect(() => backoff.exponential({ factor: 0.5 })).toThrow(/"factor" must be ≥ 1/);
-    expect(() => backoff.exponential({ jitter: 'random' as 'full' })).toThrow(/"jitter" must be one of/);
-    expect(() => backoff.exponential({ maxMs: -5 })).toThrow(/"maxMs"/);
+    expect(() => exponentialBackoff({ factor: 0.5 })).toThrow(/"factor" must be ≥ 1/);
+    expect(() => exponentialBackoff({ jitter: 'random' as 'full' })).toThrow(/"jitter" must be one of/);
+    expect(() => exponentialBackoff({ maxMs: -5 })).toThrow(/"maxMs"/);
   });
 });

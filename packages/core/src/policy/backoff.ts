@@ -3,10 +3,10 @@ import type { Backoff } from './types.js';
 import { methodsSchema, msSchema, parseOptions } from '../validate.js';
 import { DEV } from '../dev.js';
 
-/** How `backoff.exponential` spreads its delays so that clients failing together do not retry together. */
+/** How `exponentialBackoff` spreads its delays so that clients failing together do not retry together. */
 export type Jitter = 'decorrelated' | 'full' | 'equal' | 'none';
 
-/** Options of `backoff.linear`: the first delay and the step added per attempt, in ms. */
+/** Options of `linearBackoff`: the first delay and the step added per attempt, in ms. */
 export interface LinearBackoffOptions {
   initialMs: number;
   stepMs: number;
@@ -14,7 +14,7 @@ export interface LinearBackoffOptions {
   maxMs?: number;
 }
 
-/** Options of `backoff.exponential`; delays in ms. */
+/** Options of `exponentialBackoff`; delays in ms. */
 export interface ExponentialBackoffOptions {
   /** The first delay (with `decorrelated` jitter: the median first delay). Default 200. */
   initialMs?: number;
@@ -78,53 +78,50 @@ function polly(t: number, factor: number): number {
   return Math.pow(factor, t) * Math.tanh(Math.sqrt(P_FACTOR * t));
 }
 
-/** The built-in `Backoff`s for `retry` and `circuitBreaker`'s `openForMs`: constant, linear and exponential. */
-export const backoff = {
-  /** The same delay every time. */
-  constant(ms: number): Backoff {
-    if (DEV) parseOptions(msSchema, ms, 'backoff.constant()', 'ms');
-    return { delay: () => ms, maxMs: ms };
-  },
+/** The same delay every time, e.g. for `circuitBreaker`'s `openForMs` or a fixed retry pause. */
+export function constantBackoff(ms: number): Backoff {
+  if (DEV) parseOptions(msSchema, ms, 'constantBackoff()', 'ms');
+  return { delay: () => ms, maxMs: ms };
+}
 
-  /** `initialMs + (attempt − 1) · stepMs`, capped at `maxMs`. */
-  linear(o: LinearBackoffOptions): Backoff {
-    if (DEV) parseOptions(linearSchema(), o, 'backoff.linear()');
-    const { initialMs, stepMs, maxMs = Infinity } = o;
-    return { delay: (attempt) => bounded(initialMs + exponentOf(attempt) * stepMs, maxMs), maxMs };
-  },
+/** `initialMs + (attempt − 1) · stepMs`, capped at `maxMs`. */
+export function linearBackoff(o: LinearBackoffOptions): Backoff {
+  if (DEV) parseOptions(linearSchema(), o, 'linearBackoff()');
+  const { initialMs, stepMs, maxMs = Infinity } = o;
+  return { delay: (attempt) => bounded(initialMs + exponentOf(attempt) * stepMs, maxMs), maxMs };
+}
 
-  /**
-   * `initialMs · factor^(attempt − 1)` capped at `maxMs`, spread by jitter so that clients
-   * failing together do not retry together:
-   * - `decorrelated` (default): Polly's V2 formula — smooth exponential growth, no clustering.
-   *   Each delay draws its own start point in the previous interval, so the backoff keeps no
-   *   state and one instance is safe to share between concurrent retries.
-   * - `full`: uniform in [0, d]; `equal`: uniform in [d/2, d]; `none`: exactly d.
-   * Any attempt, even 10 000, yields a finite delay within `maxMs`.
-   */
-  exponential(o?: ExponentialBackoffOptions): Backoff {
-    if (DEV) parseOptions(exponentialSchema(), o, 'backoff.exponential()');
-    const {
-      initialMs = 200,
-      factor = 2,
-      maxMs = 30_000,
-      jitter = 'decorrelated',
-      random = Math.random,
-    } = o ?? {};
-    const delay = (attempt: number): number => {
-      const n = exponentOf(attempt);
-      if (initialMs === 0) return 0;
-      if (jitter === 'decorrelated') {
-        const next = polly(n + random(), factor);
-        // Past t ≈ 1024 the formula overflows; Infinity − Infinity would be NaN.
-        if (!Number.isFinite(next)) return maxMs;
-        const previous = n === 0 ? 0 : polly(n - 1 + random(), factor);
-        return bounded((next - previous) * RP_SCALING_FACTOR * initialMs, maxMs);
-      }
-      const d = bounded(initialMs * Math.pow(factor, n), maxMs);
-      if (jitter === 'none') return d;
-      return bounded(jitter === 'full' ? random() * d : d / 2 + (random() * d) / 2, maxMs);
-    };
-    return { delay, maxMs };
-  },
-};
+/**
+ * `initialMs · factor^(attempt − 1)` capped at `maxMs`, spread by jitter so that clients
+ * failing together do not retry together (`retry`'s default):
+ * - `decorrelated` (default): Polly's V2 formula — smooth exponential growth, no clustering.
+ *   Each delay draws its own start point in the previous interval, so the backoff keeps no
+ *   state and one instance is safe to share between concurrent retries.
+ * - `full`: uniform in [0, d]; `equal`: uniform in [d/2, d]; `none`: exactly d.
+ * Any attempt, even 10 000, yields a finite delay within `maxMs`.
+ */
+export function exponentialBackoff(o?: ExponentialBackoffOptions): Backoff {
+  if (DEV) parseOptions(exponentialSchema(), o, 'exponentialBackoff()');
+  const {
+    initialMs = 200,
+    factor = 2,
+    maxMs = 30_000,
+    jitter = 'decorrelated',
+    random = Math.random,
+  } = o ?? {};
+  const delay = (attempt: number): number => {
+    const n = exponentOf(attempt);
+    if (initialMs === 0) return 0;
+    if (jitter === 'decorrelated') {
+      const next = polly(n + random(), factor);
+      // Past t ≈ 1024 the formula overflows; Infinity − Infinity would be NaN.
+      if (!Number.isFinite(next)) return maxMs;
+      const previous = n === 0 ? 0 : polly(n - 1 + random(), factor);
+      return bounded((next - previous) * RP_SCALING_FACTOR * initialMs, maxMs);
+    }
+    const d = bounded(initialMs * Math.pow(factor, n), maxMs);
+    if (jitter === 'none') return d;
+    return bounded(jitter === 'full' ? random() * d : d / 2 + (random() * d) / 2, maxMs);
+  };
+  return { delay, maxMs };
+}

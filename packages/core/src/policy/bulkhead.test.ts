@@ -5,7 +5,7 @@ import { createProtection } from '../protection/create-protection.js';
 import { deferred, type Deferred } from '../test-support/deferred.js';
 import { FakeWindow } from '../test-support/fake-window.js';
 import { track } from '../test-support/track.js';
-import { backoff } from './backoff.js';
+import { constantBackoff } from './backoff.js';
 import { bulkhead } from './bulkhead.js';
 import { pipeline } from './pipeline.js';
 import { retry } from './retry.js';
@@ -155,7 +155,7 @@ describe('bulkhead', () => {
 
   it('in a pipeline behind retry: a refused call is retried later and succeeds once a slot frees', async () => {
     const b = bulkhead({ limit: 1 });
-    const api = pipeline(retry({ maxAttempts: 3, backoff: backoff.constant(100) }), b);
+    const api = pipeline(retry({ maxAttempts: 3, backoff: constantBackoff(100) }), b);
     const { op, finish } = operations();
     const first = track(api.execute(op('a')));
     const second = track(api.execute(() => 'b'));

@@ -2,7 +2,6 @@ export type {
   Backoff,
   BreakerSnapshot,
   BreakerState,
-  BreakerWindow,
   ExecuteOptions,
   ExecutionContext,
   Operation,
@@ -11,7 +10,7 @@ export type {
   RetryBudget,
 } from './types.js';
 export { parseOptions } from '../validate.js';
-export { backoff } from './backoff.js';
+export { constantBackoff, exponentialBackoff, linearBackoff } from './backoff.js';
 export type { ExponentialBackoffOptions, Jitter, LinearBackoffOptions } from './backoff.js';
 export { retry } from './retry.js';
 export type { RetryOptions } from './retry.js';
@@ -25,6 +24,21 @@ export { pipeline } from './pipeline.js';
 export { circuitBreaker } from './breaker/circuit-breaker.js';
 export type { BreakerOptions, CircuitBreaker } from './breaker/options.js';
 export type { BreakerRecord, BreakerSavedState } from './breaker/record.js';
-export type { BreakerWindowRecord } from './breaker/windows.js';
+export { shareAcrossTabs } from './breaker/tab-share.js';
+export type {
+  BreakerSharing,
+  BroadcastChannelConstructor,
+  BroadcastChannelLike,
+  ShareAcrossTabsOptions,
+} from './breaker/tab-share.js';
+export { persistInLocalStorage } from './breaker/persist.js';
+export type { BreakerPersistence, PersistInLocalStorageOptions, StorageLike } from './breaker/persist.js';
+export { consecutiveFailures, countWindow, timeWindow } from './breaker/windows.js';
+export type {
+  BreakerWindow,
+  BreakerWindowRecord,
+  CountWindowOptions,
+  TimeWindowOptions,
+} from './breaker/windows.js';
 export { bulkhead } from './bulkhead.js';
 export type { Bulkhead, BulkheadOptions } from './bulkhead.js';

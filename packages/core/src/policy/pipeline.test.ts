@@ -1,7 +1,7 @@
 import { Emitter } from '../observable.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CircuitOpenError, HttpError, TimeoutError } from '../failure/errors.js';
-import { backoff } from './backoff.js';
+import { constantBackoff } from './backoff.js';
 import { circuitBreaker } from './breaker/circuit-breaker.js';
 import { fallback } from './fallback.js';
 import { pipeline } from './pipeline.js';
@@ -9,6 +9,7 @@ import { retry } from './retry.js';
 import { timeout } from './timeout.js';
 import type { ExecuteOptions, ExecutionContext, Operation, Policy, PolicyEvent } from './types.js';
 import { track } from '../test-support/track.js';
+import { consecutiveFailures } from './breaker/windows.js';
 
 /** A policy written by someone else, against the public interface only: it logs around the call. */
 function tracer(name: string, log: string[]): Policy {
@@ -51,7 +52,7 @@ describe('pipeline', () => {
     let n = 0;
     const policy = pipeline(
       tracer('outer', log),
-      retry({ backoff: backoff.constant(1) }),
+      retry({ backoff: constantBackoff(1) }),
       tracer('inner', log),
     );
     const result = track(
@@ -69,11 +70,11 @@ describe('pipeline', () => {
   it('retry outside a breaker: every attempt goes through the breaker and sees its attempt number', async () => {
     const breaker = circuitBreaker({
       name: 'p1',
-      window: { kind: 'consecutive', failures: 2 },
+      window: consecutiveFailures(2),
       openForMs: 10_000,
     });
     const attempts: number[] = [];
-    const policy = pipeline(retry({ maxAttempts: 4, backoff: backoff.constant(100) }), breaker);
+    const policy = pipeline(retry({ maxAttempts: 4, backoff: constantBackoff(100) }), breaker);
     const result = track(
       policy.execute((ctx) => {
         attempts.push(ctx.attempt);
@@ -100,7 +101,7 @@ describe('pipeline', () => {
       });
     const perAttempt = vi.fn(slow);
     const inner = track(
-      pipeline(retry({ maxAttempts: 3, backoff: backoff.constant(0) }), timeout(100)).execute(perAttempt),
+      pipeline(retry({ maxAttempts: 3, backoff: constantBackoff(0) }), timeout(100)).execute(perAttempt),
     );
     await vi.advanceTimersByTimeAsync(1_000);
     expect(perAttempt).toHaveBeenCalledTimes(3);
@@ -108,7 +109,7 @@ describe('pipeline', () => {
 
     const overall = vi.fn(slow);
     const outer = track(
-      pipeline(timeout(100), retry({ maxAttempts: 3, backoff: backoff.constant(0) })).execute(overall),
+      pipeline(timeout(100), retry({ maxAttempts: 3, backoff: constantBackoff(0) })).execute(overall),
     );
     await vi.advanceTimersByTimeAsync(1_000);
     // The overall deadline aborts the signal: retry stops at once.
@@ -117,7 +118,7 @@ describe('pipeline', () => {
   });
 
   it('fallback outermost answers for the whole chain', async () => {
-    const breaker = circuitBreaker({ name: 'p2', window: { kind: 'consecutive', failures: 1 } });
+    const breaker = circuitBreaker({ name: 'p2', window: consecutiveFailures(1) });
     const policy = pipeline(fallback('offline copy'), breaker);
     await expect(policy.execute(() => Promise.reject(new HttpError(500)))).resolves.toBe('offline copy');
     const fn = vi.fn(() => 'fresh');
@@ -156,8 +157,8 @@ describe('pipeline', () => {
   });
 
   it("merges its policies' events with its own success/failure, once per call", async () => {
-    const breaker = circuitBreaker({ name: 'p4', window: { kind: 'consecutive', failures: 1 } });
-    const policy = pipeline(retry({ maxAttempts: 2, backoff: backoff.constant(10) }), breaker);
+    const breaker = circuitBreaker({ name: 'p4', window: consecutiveFailures(1) });
+    const policy = pipeline(retry({ maxAttempts: 2, backoff: constantBackoff(10) }), breaker);
     const events: PolicyEvent[] = [];
     const subscription = policy.events$.subscribe((e) => events.push(e));
     const result = track(policy.execute(() => Promise.reject(new HttpError(500))));

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../failure/errors.js';
-import { backoff } from './backoff.js';
+import { constantBackoff } from './backoff.js';
 import { bulkhead } from './bulkhead.js';
 import { circuitBreaker } from './breaker/circuit-breaker.js';
 import { retry } from './retry.js';
+import { consecutiveFailures, countWindow } from './breaker/windows.js';
 
 // The production build: options are not checked. Each case is a value the development build
 // refuses; in production it must still work sensibly (or fail clearly), never lock up.
@@ -24,7 +25,7 @@ describe('policies given options that cannot be meant, in the production build',
   it('a breaker with halfOpen.probes 0 lets a probe through once openForMs has passed', async () => {
     const breaker = circuitBreaker({
       name: 'probes-0',
-      window: { kind: 'consecutive', failures: 1 },
+      window: consecutiveFailures(1),
       openForMs: 5,
       halfOpen: { probes: 0 },
     });
@@ -38,7 +39,7 @@ describe('policies given options that cannot be meant, in the production build',
   it('a breaker with halfOpen.successesToClose NaN closes after a good probe', async () => {
     const breaker = circuitBreaker({
       name: 'close-nan',
-      window: { kind: 'consecutive', failures: 1 },
+      window: consecutiveFailures(1),
       openForMs: 5,
       halfOpen: { successesToClose: Number.NaN },
     });
@@ -52,7 +53,7 @@ describe('policies given options that cannot be meant, in the production build',
 
   it('retry with maxAttempts NaN gives up (at the default) instead of retrying for ever', async () => {
     let calls = 0;
-    const done = retry({ maxAttempts: Number.NaN, backoff: backoff.constant(10) })
+    const done = retry({ maxAttempts: Number.NaN, backoff: constantBackoff(10) })
       .execute(() => {
         calls++;
         return fail();
@@ -65,8 +66,7 @@ describe('policies given options that cannot be meant, in the production build',
   });
 
   it('a count window of size 0 still opens the breaker (or the factory says why not)', async () => {
-    const make = () =>
-      circuitBreaker({ name: 'size-0', window: { kind: 'count', size: 0, failureRate: 0.5 } });
+    const make = () => circuitBreaker({ name: 'size-0', window: countWindow({ size: 0, failureRate: 0.5 }) });
     let breaker;
     try {
       breaker = make();
@@ -78,6 +78,28 @@ describe('policies given options that cannot be meant, in the production build',
     // Observed: closed for ever, every failure let through.
     expect(breaker.state).toBe('open');
     breaker.dispose();
+  });
+
+  it("a breaker given the removed { kind } window, share: 'tabs' or persist: 'local' works with the defaults", async () => {
+    const storage = { getItem: vi.fn(() => null), setItem: vi.fn() };
+    vi.stubGlobal('localStorage', storage);
+    try {
+      const breaker = circuitBreaker({
+        name: 'old-forms',
+        window: { kind: 'consecutive', failures: 2 },
+        share: 'tabs',
+        persist: 'local',
+      } as never);
+      // The default window, five failures in a row; nothing shared, nothing stored.
+      for (let i = 0; i < 4; i++) await breaker.execute(fail).catch(() => undefined);
+      expect(breaker.state).toBe('closed');
+      await breaker.execute(fail).catch(() => undefined);
+      expect(breaker.state).toBe('open');
+      expect(storage.setItem).not.toHaveBeenCalled();
+      breaker.dispose();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('a bulkhead with limit NaN, 0 or missing runs one call at a time instead of refusing every call', async () => {

@@ -1,7 +1,7 @@
 import { Emitter } from '../observable.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CircuitOpenError, HttpError } from '../failure/errors.js';
-import { backoff } from './backoff.js';
+import { constantBackoff, linearBackoff } from './backoff.js';
 import { retry } from './retry.js';
 import { retryBudget } from './retry-budget.js';
 import type { ExecutionContext, PolicyEvent } from './types.js';
@@ -39,7 +39,7 @@ describe('retry', () => {
       if (ctx.attempt < 3) throw networkError();
       return 'ok';
     });
-    const result = track(retry({ backoff: backoff.constant(100) }).execute(fn));
+    const result = track(retry({ backoff: constantBackoff(100) }).execute(fn));
     await vi.advanceTimersByTimeAsync(0);
     expect(fn).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(99);
@@ -55,7 +55,7 @@ describe('retry', () => {
     const errors = [serverError(), serverError(), serverError()];
     let i = 0;
     const fn = vi.fn(() => Promise.reject(errors[i++]!));
-    const result = track(retry({ maxAttempts: 3, backoff: backoff.constant(10) }).execute(fn));
+    const result = track(retry({ maxAttempts: 3, backoff: constantBackoff(10) }).execute(fn));
     await vi.runAllTimersAsync();
     expect(fn).toHaveBeenCalledTimes(3);
     expect(result.error).toBe(errors[2]);
@@ -73,7 +73,7 @@ describe('retry', () => {
       (f: { category: string }, attempt: number) => f.category === 'client' && attempt < 2,
     );
     const fn = vi.fn(() => Promise.reject(new HttpError(409)));
-    const result = track(retry({ retryIf, maxAttempts: 5, backoff: backoff.constant(1) }).execute(fn));
+    const result = track(retry({ retryIf, maxAttempts: 5, backoff: constantBackoff(1) }).execute(fn));
     await vi.runAllTimersAsync();
     expect(result.error).toBeInstanceOf(HttpError);
     expect(fn).toHaveBeenCalledTimes(2);
@@ -88,7 +88,7 @@ describe('retry', () => {
       .fn<() => Promise<string>>()
       .mockRejectedValueOnce(new HttpError(429, { headers: { 'retry-after': '5' } }))
       .mockResolvedValue('ok');
-    const result = track(retry({ backoff: backoff.constant(100) }).execute(fn));
+    const result = track(retry({ backoff: constantBackoff(100) }).execute(fn));
     await vi.advanceTimersByTimeAsync(4_999);
     expect(fn).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(1);
@@ -101,7 +101,7 @@ describe('retry', () => {
       .mockRejectedValueOnce(new HttpError(429, { headers: { 'retry-after': '1' } }))
       .mockResolvedValue('ok');
     const events: PolicyEvent[] = [];
-    const policy = retry({ backoff: backoff.constant(3_000) });
+    const policy = retry({ backoff: constantBackoff(3_000) });
     policy.events$.subscribe((e) => events.push(e));
     track(policy.execute(fn));
     await vi.advanceTimersByTimeAsync(3_000);
@@ -114,7 +114,7 @@ describe('retry', () => {
       .fn<() => Promise<string>>()
       .mockRejectedValueOnce(new HttpError(503, { headers: { 'retry-after': '3600' } }))
       .mockResolvedValue('ok');
-    const result = track(retry({ backoff: backoff.constant(10), maxRetryAfterMs: 2_000 }).execute(fn));
+    const result = track(retry({ backoff: constantBackoff(10), maxRetryAfterMs: 2_000 }).execute(fn));
     await vi.advanceTimersByTimeAsync(1_999);
     expect(fn).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(1);
@@ -126,7 +126,7 @@ describe('retry', () => {
       .fn<() => Promise<string>>()
       .mockRejectedValueOnce(new HttpError(429, { headers: { 'retry-after': '60' } }))
       .mockResolvedValue('ok');
-    const result = track(retry({ backoff: backoff.constant(10), respectRetryAfter: false }).execute(fn));
+    const result = track(retry({ backoff: constantBackoff(10), respectRetryAfter: false }).execute(fn));
     await vi.advanceTimersByTimeAsync(10);
     expect(result.value).toBe('ok');
   });
@@ -136,7 +136,7 @@ describe('retry', () => {
       .fn<() => Promise<string>>()
       .mockRejectedValueOnce(new CircuitOpenError('api', 700))
       .mockResolvedValue('ok');
-    const result = track(retry({ backoff: backoff.constant(10) }).execute(fn));
+    const result = track(retry({ backoff: constantBackoff(10) }).execute(fn));
     await vi.advanceTimersByTimeAsync(699);
     expect(fn).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(1);
@@ -151,7 +151,7 @@ describe('retry', () => {
       throw error;
     });
     const events: PolicyEvent[] = [];
-    const policy = retry({ maxAttempts: 100, backoff: backoff.constant(1_000), maxElapsedMs: 3_000 });
+    const policy = retry({ maxAttempts: 100, backoff: constantBackoff(1_000), maxElapsedMs: 3_000 });
     policy.events$.subscribe((e) => events.push(e));
     const t0 = Date.now();
     let settledAt = 0;
@@ -168,7 +168,7 @@ describe('retry', () => {
     const controller = new AbortController();
     const fn = vi.fn(() => Promise.reject(serverError()));
     const result = track(
-      retry({ backoff: backoff.constant(10_000) }).execute(fn, { signal: controller.signal }),
+      retry({ backoff: constantBackoff(10_000) }).execute(fn, { signal: controller.signal }),
     );
     await vi.advanceTimersByTimeAsync(50);
     expect(fn).toHaveBeenCalledTimes(1);
@@ -190,7 +190,7 @@ describe('retry', () => {
           ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error));
         }),
     );
-    const result = track(retry({ backoff: backoff.constant(1) }).execute(fn, { signal: controller.signal }));
+    const result = track(retry({ backoff: constantBackoff(1) }).execute(fn, { signal: controller.signal }));
     await vi.advanceTimersByTimeAsync(0);
     controller.abort();
     await vi.advanceTimersByTimeAsync(100);
@@ -209,7 +209,7 @@ describe('retry', () => {
   it('handles synchronous throws and values', async () => {
     let n = 0;
     const result = track(
-      retry({ backoff: backoff.constant(1) }).execute(() => {
+      retry({ backoff: constantBackoff(1) }).execute(() => {
         if (n++ === 0) throw networkError();
         return 42;
       }),
@@ -220,7 +220,7 @@ describe('retry', () => {
 
   it('emits retry events (attempt, delay, failure) and one give-up', async () => {
     const events: PolicyEvent[] = [];
-    const policy = retry({ maxAttempts: 3, backoff: backoff.linear({ initialMs: 100, stepMs: 100 }) });
+    const policy = retry({ maxAttempts: 3, backoff: linearBackoff({ initialMs: 100, stepMs: 100 }) });
     policy.events$.subscribe((e) => events.push(e));
     track(policy.execute(() => Promise.reject(serverError())));
     await vi.runAllTimersAsync();
@@ -253,7 +253,7 @@ describe('retry', () => {
 
   it('builds no event objects while nobody listens', async () => {
     const next = vi.spyOn(Emitter.prototype, 'next');
-    const policy = retry({ maxAttempts: 2, backoff: backoff.constant(1) });
+    const policy = retry({ maxAttempts: 2, backoff: constantBackoff(1) });
     track(policy.execute(() => Promise.reject(serverError())));
     await policy.execute(() => 1);
     await vi.runAllTimersAsync();
@@ -263,7 +263,7 @@ describe('retry', () => {
   describe('with a retry budget', () => {
     it('under a retry storm, retries stay within ratio × requests + reserve; refused ones give up with the last failure', async () => {
       const budget = retryBudget({ ratio: 0.2, minPerSecond: 0, windowMs: 10_000 });
-      const policy = retry({ maxAttempts: 5, backoff: backoff.constant(10), budget });
+      const policy = retry({ maxAttempts: 5, backoff: constantBackoff(10), budget });
       let calls = 0;
       const errors: unknown[] = [];
       const results = Array.from({ length: 100 }, () =>
@@ -294,7 +294,7 @@ describe('retry', () => {
     it('emits give-up when the budget refuses', async () => {
       const budget = retryBudget({ ratio: 0, minPerSecond: 0 });
       const events: PolicyEvent[] = [];
-      const policy = retry({ budget, backoff: backoff.constant(1) });
+      const policy = retry({ budget, backoff: constantBackoff(1) });
       policy.events$.subscribe((e) => events.push(e));
       const fn = vi.fn(() => Promise.reject(serverError()));
       await expect(policy.execute(fn)).rejects.toBeInstanceOf(HttpError);
@@ -304,7 +304,7 @@ describe('retry', () => {
 
     it('budget: false means no budget', async () => {
       const fn = vi.fn<() => Promise<string>>().mockRejectedValueOnce(serverError()).mockResolvedValue('ok');
-      const result = track(retry({ budget: false, backoff: backoff.constant(1) }).execute(fn));
+      const result = track(retry({ budget: false, backoff: constantBackoff(1) }).execute(fn));
       await vi.runAllTimersAsync();
       expect(result.value).toBe('ok');
     });
@@ -312,7 +312,7 @@ describe('retry', () => {
 
   it('never retries an abort, even when retryIf would', async () => {
     const fn = vi.fn(() => Promise.reject(new DOMException('stopped', 'AbortError')));
-    const result = track(retry({ retryIf: () => true, backoff: backoff.constant(1) }).execute(fn));
+    const result = track(retry({ retryIf: () => true, backoff: constantBackoff(1) }).execute(fn));
     await vi.runAllTimersAsync();
     expect(fn).toHaveBeenCalledTimes(1);
     expect(result.error).toMatchObject({ name: 'AbortError' });
@@ -327,7 +327,7 @@ describe('retry', () => {
           if (ctx.attempt < 3) throw networkError();
           return 'ok';
         };
-        const result = track(retry({ backoff: backoff.constant(1) }).execute(fn, opts));
+        const result = track(retry({ backoff: constantBackoff(1) }).execute(fn, opts));
         await vi.runAllTimersAsync();
         expect(result.value).toBe('ok');
         expect(keys).toHaveLength(3);
@@ -341,7 +341,7 @@ describe('retry', () => {
       const ambiguous = [networkError(), new HttpError(500), new HttpError(504), new TimeoutErrorLike()];
       for (const error of ambiguous) {
         const silent = vi.fn(() => Promise.reject(error));
-        const r1 = track(retry({ backoff: backoff.constant(1) }).execute(silent, { idempotent: false }));
+        const r1 = track(retry({ backoff: constantBackoff(1) }).execute(silent, { idempotent: false }));
         await vi.runAllTimersAsync();
         expect(silent).toHaveBeenCalledTimes(1);
         expect(r1.error).toBe(error);
@@ -349,7 +349,7 @@ describe('retry', () => {
         const keyed = vi.fn((ctx: ExecutionContext) =>
           Promise.reject(Object.assign(error, { k: ctx.idempotencyKey })),
         );
-        const r2 = track(retry({ backoff: backoff.constant(1) }).execute(keyed, { idempotent: false }));
+        const r2 = track(retry({ backoff: constantBackoff(1) }).execute(keyed, { idempotent: false }));
         await vi.runAllTimersAsync();
         expect(keyed).toHaveBeenCalledTimes(3);
         expect(r2.settled).toBe(true);
@@ -360,7 +360,7 @@ describe('retry', () => {
       for (const error of [new HttpError(503), new HttpError(429)]) {
         const fn = vi.fn(() => Promise.reject(error));
         track(
-          retry({ backoff: backoff.constant(1), respectRetryAfter: false }).execute(fn, {
+          retry({ backoff: constantBackoff(1), respectRetryAfter: false }).execute(fn, {
             idempotent: false,
           }),
         );
@@ -376,7 +376,7 @@ describe('retry', () => {
     it('retries a value failureOf calls a failure, and returns the first good value', async () => {
       const statuses = [503, 502, 200];
       const fn = vi.fn(() => response(statuses.shift()!));
-      const result = track(retry({ backoff: backoff.constant(10), failureOf: failedResponse }).execute(fn));
+      const result = track(retry({ backoff: constantBackoff(10), failureOf: failedResponse }).execute(fn));
       await vi.runAllTimersAsync();
       expect(fn).toHaveBeenCalledTimes(3);
       expect((result.value as Response).status).toBe(200);
@@ -384,7 +384,7 @@ describe('retry', () => {
 
     it('resolves with the last value when it gives up (the caller asked for values)', async () => {
       const events: PolicyEvent[] = [];
-      const policy = retry({ maxAttempts: 2, backoff: backoff.constant(10), failureOf: failedResponse });
+      const policy = retry({ maxAttempts: 2, backoff: constantBackoff(10), failureOf: failedResponse });
       policy.events$.subscribe((e) => events.push(e));
       const last = response(500);
       const values = [response(500), last];
@@ -404,7 +404,7 @@ describe('retry', () => {
 
     it("waits the server's Retry-After of a failed value", async () => {
       const fn = vi.fn(() => (fn.mock.calls.length === 1 ? response(429, { 'retry-after': '5' }) : 'ok'));
-      const result = track(retry({ backoff: backoff.constant(10), failureOf: failedResponse }).execute(fn));
+      const result = track(retry({ backoff: constantBackoff(10), failureOf: failedResponse }).execute(fn));
       await vi.advanceTimersByTimeAsync(4_999);
       expect(fn).toHaveBeenCalledTimes(1);
       await vi.advanceTimersByTimeAsync(1);
@@ -415,7 +415,7 @@ describe('retry', () => {
       const error = networkError();
       const outcomes = [() => response(503), () => Promise.reject(error)];
       const result = track(
-        retry({ maxAttempts: 2, backoff: backoff.constant(1), failureOf: failedResponse }).execute(() =>
+        retry({ maxAttempts: 2, backoff: constantBackoff(1), failureOf: failedResponse }).execute(() =>
           outcomes.shift()!(),
         ),
       );
@@ -433,7 +433,7 @@ describe('retry', () => {
         return errors && new HttpError(503, { body: errors });
       };
       const fn = vi.fn(() => bodies.shift()!);
-      const result = track(retry({ backoff: backoff.constant(1), failureOf }).execute(fn));
+      const result = track(retry({ backoff: constantBackoff(1), failureOf }).execute(fn));
       await vi.runAllTimersAsync();
       expect(fn).toHaveBeenCalledTimes(2);
       expect(result.value).toEqual({ errors: null, data: 'x' });

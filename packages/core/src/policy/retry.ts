@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { isAmbiguous, isKeyInProgress } from '../failure/ambiguous.js';
 import { classifyFailure } from '../failure/classify.js';
 import type { Failure } from '../failure/types.js';
-import { backoff as backoffs, backoffSchema } from './backoff.js';
+import { backoffSchema, exponentialBackoff } from './backoff.js';
 import { PolicyBase, runNext, sleep, type Call, type ChainLink } from './base.js';
 import type { Backoff, Operation, Policy, RetryBudget } from './types.js';
 import { clockSchema, hasMethods, msSchema, parseOptions } from '../validate.js';
@@ -15,7 +15,7 @@ import { failureIn } from './failure-in.js';
 export interface RetryOptions {
   /** Total attempts, the first included. Default 3; `Infinity` retries until something else stops it. */
   maxAttempts?: number;
-  /** Wait between attempts. Default `backoff.exponential()`. */
+  /** Wait between attempts. Default `exponentialBackoff()`. */
   backoff?: Backoff;
   /** Which failures to retry. Default: `f.retryable`. */
   retryIf?: (f: Failure, attempt: number) => boolean;
@@ -84,7 +84,7 @@ class RetryPolicy extends PolicyBase {
   constructor(o: RetryOptions | undefined) {
     super(o?.clock);
     this.#maxAttempts = countOr(o?.maxAttempts, 3, 1, true);
-    this.#backoff = o?.backoff ?? backoffs.exponential();
+    this.#backoff = o?.backoff ?? exponentialBackoff();
     this.#retryIf = o?.retryIf ?? defaultRetryIf;
     this.#respectRetryAfter = o?.respectRetryAfter ?? true;
     this.#maxRetryAfterMs = o?.maxRetryAfterMs ?? 60_000;

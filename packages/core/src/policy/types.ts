@@ -100,9 +100,3 @@ export interface BreakerSnapshot {
   /** Slow calls recorded in the current window (only with `slowCall`). */
   slowCalls: number;
 }
-
-/** How a circuit breaker judges recent outcomes; `failureRate` is a share from 0 to 1 (see `BreakerOptions.window` for defaults). */
-export type BreakerWindow =
-  | { kind: 'consecutive'; failures: number }
-  | { kind: 'count'; size: number; failureRate: number; minimumCalls?: number }
-  | { kind: 'time'; durationMs: number; failureRate: number; minimumCalls?: number };

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { classifyFailure } from '../failure/classify.js';
 import { HttpError } from '../failure/errors.js';
-import { backoff } from '../policy/backoff.js';
+import { constantBackoff } from '../policy/backoff.js';
 import { circuitBreaker } from '../policy/breaker/circuit-breaker.js';
 import type { ExecutionContext, Policy, PolicyEvent } from '../policy/types.js';
 import { pipeline } from '../policy/pipeline.js';
@@ -13,6 +13,7 @@ import { createProtection } from '../protection/create-protection.js';
 import { FakeWindow } from '../test-support/fake-window.js';
 import { manualClock } from '../test-support/manual-clock.js';
 import { presets } from './presets.js';
+import { consecutiveFailures, countWindow } from '../policy/breaker/windows.js';
 
 type Name = keyof typeof presets;
 
@@ -107,8 +108,8 @@ describe.each(NAMES)('presets.%s()', (name) => {
       name: 'mine',
       timeoutMs: 1_000,
       maxAttempts: 4,
-      backoff: backoff.constant(10),
-      breaker: { window: { kind: 'consecutive', failures: 1 } },
+      backoff: constantBackoff(10),
+      breaker: { window: consecutiveFailures(1) },
       critical: !d.critical,
       silent: !d.silent,
     });
@@ -126,7 +127,7 @@ describe.each(NAMES)('presets.%s()', (name) => {
 
   it('composes in a pipeline', async () => {
     const events: PolicyEvent[] = [];
-    const composed = pipeline(timeout(60_000), make({ backoff: backoff.constant(0) }).policy);
+    const composed = pipeline(timeout(60_000), make({ backoff: constantBackoff(0) }).policy);
     composed.events$.subscribe((e) => events.push(e));
     let calls = 0;
     const result = await outcome(
@@ -163,8 +164,11 @@ describe.each(NAMES)('presets.%s()', (name) => {
     expect(() => make({ timeoutMs: 0 })).toThrow(`${where}: option "timeoutMs" must be > 0 (received 0)`);
     expect(() => make({ retries: 3 } as never)).toThrow(`${where}: unknown option "retries"`);
     expect(() => make({ maxAttempts: 1.5 })).toThrow(`${where}: option "maxAttempts" must be`);
-    expect(() => make({ breaker: { window: { kind: 'count', size: 0, failureRate: 0.5 } } })).toThrow(
-      `${where}: option "breaker.window.size" must be`,
+    expect(() => make({ breaker: { window: countWindow({ size: 0, failureRate: 0.5 }) } })).toThrow(
+      'countWindow(): option "size" must be',
+    );
+    expect(() => make({ breaker: { window: { kind: 'count', size: 0 } } as never })).toThrow(
+      `${where}: option "breaker.window" must be made by countWindow(`,
     );
     expect(() => make({ breaker: 'off' as never })).toThrow(
       `${where}: option "breaker" must be false, breaker options or a CircuitBreaker (received "off")`,
@@ -174,7 +178,7 @@ describe.each(NAMES)('presets.%s()', (name) => {
 
 describe('presets share a breaker when given one', () => {
   it('one backend, one breaker: failed reads pause the writes too', async () => {
-    const api = circuitBreaker({ name: 'api', window: { kind: 'consecutive', failures: 2 } });
+    const api = circuitBreaker({ name: 'api', window: consecutiveFailures(2) });
     const read = presets.read({ breaker: api, maxAttempts: 1 });
     const write = presets.write({ breaker: api });
     expect(await failuresToOpen(read.policy)).toBe(2);

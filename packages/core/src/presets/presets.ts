@@ -1,9 +1,9 @@
 import { custom, object, optional } from '../check/schema.js';
 import { isAmbiguous } from '../failure/ambiguous.js';
 import type { Failure } from '../failure/types.js';
-import { backoff } from '../policy/backoff.js';
+import { exponentialBackoff } from '../policy/backoff.js';
 import { bulkhead } from '../policy/bulkhead.js';
-import type { BreakerWindow } from '../policy/types.js';
+import { consecutiveFailures, countWindow, type BreakerWindow } from '../policy/breaker/windows.js';
 import { parseOptions } from '../validate.js';
 import { DEV } from '../dev.js';
 import {
@@ -19,9 +19,9 @@ import { singleFlight } from './single-flight.js';
 // The reasoning behind every number is in docs/presets.md; keep the two in step.
 
 /** Half of the last 20 calls failed, once 5 are in: enough traffic to judge by a rate. */
-const RATE: BreakerWindow = { kind: 'count', size: 20, failureRate: 0.5, minimumCalls: 5 };
+const RATE: BreakerWindow = /* @__PURE__ */ countWindow({ size: 20, failureRate: 0.5, minimumCalls: 5 });
 /** Three failures in a row: for calls too rare for a rate to mean anything. */
-const THREE: BreakerWindow = { kind: 'consecutive', failures: 3 };
+const THREE: BreakerWindow = /* @__PURE__ */ consecutiveFailures(3);
 
 const READ: PresetDefaults = {
   name: 'read',
@@ -47,7 +47,7 @@ const UPLOAD: PresetDefaults = {
   kind: 'write',
   timeoutMs: 120_000,
   maxAttempts: 2,
-  backoff: backoff.exponential({ initialMs: 1_000 }),
+  backoff: exponentialBackoff({ initialMs: 1_000 }),
   breaker: { window: THREE },
   critical: false,
   silent: false,

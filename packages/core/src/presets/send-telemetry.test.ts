@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { circuitBreaker } from '../policy/breaker/circuit-breaker.js';
 import { KEEPALIVE_BYTES, sendTelemetry } from './send-telemetry.js';
+import { consecutiveFailures } from '../policy/breaker/windows.js';
 
 const okFetch = () => vi.fn((_url: string, _init: RequestInit) => Promise.resolve({ ok: true, status: 204 }));
 const beacon = (accepts = true) => ({
@@ -74,7 +75,7 @@ describe('sendTelemetry', () => {
   });
 
   it('through a policy: a failing collector opens its breaker, and nothing is sent while open', async () => {
-    const policy = circuitBreaker({ name: 'telemetry', window: { kind: 'consecutive', failures: 2 } });
+    const policy = circuitBreaker({ name: 'telemetry', window: consecutiveFailures(2) });
     const navigator = {};
     const fetch = vi.fn(() => Promise.resolve({ ok: false, status: 503 }));
     await sendTelemetry('/collect', 1, { navigator, fetch, policy });

@@ -6,10 +6,11 @@ import { lastGood } from '../last-good/index.js';
 import type { VisibleMessages } from '../messages/index.js';
 import type { OutboxHandler } from '../outbox/index.js';
 import { circuitBreaker, pipeline, retry } from '../policy/index.js';
-import { backoff } from '../policy/backoff.js';
+import { constantBackoff } from '../policy/backoff.js';
 import { createProtection } from './create-protection.js';
 import type { ProtectionEvent, ProtectionOptions, Protection, ProtectionStatus } from './types.js';
 import { FakeWindow } from '../test-support/fake-window.js';
+import { consecutiveFailures } from '../policy/breaker/windows.js';
 
 const networkError = () => new TypeError('Failed to fetch');
 
@@ -48,7 +49,7 @@ function make(o: ProtectionOptions = {}): Protection {
             locks: false,
             BroadcastChannel: false,
             window: false,
-            backoff: backoff.constant(1_000),
+            backoff: constantBackoff(1_000),
             handlers: { note: deliver },
             ...o.outbox,
           },
@@ -332,7 +333,7 @@ describe('after the network returns', () => {
 
 describe('degradation and status', () => {
   it('goes severe offline and moderate when a critical dependency’s breaker opens', async () => {
-    const breaker = circuitBreaker({ name: 'api', window: { kind: 'consecutive', failures: 2 } });
+    const breaker = circuitBreaker({ name: 'api', window: consecutiveFailures(2) });
     const p = make({ dependencies: { api: { policy: pipeline(breaker), critical: true } } });
     expect(p.status().dependencies.api?.breaker.state).toBe('closed');
     for (let i = 0; i < 2; i += 1) {

@@ -3,6 +3,7 @@ import { circuitBreaker, pipeline, retry, timeout } from '../policy/index.js';
 import type { CircuitBreaker, Policy } from '../policy/index.js';
 import { hasMethods } from '../validate.js';
 import type { DependencyOptions } from './types.js';
+import { countWindow } from '../policy/breaker/windows.js';
 
 /** A dependency as the façade tracks it: its policy and, when there is one, the breaker inside. */
 export interface Dependency {
@@ -30,7 +31,7 @@ const DEFAULT_MAX_ELAPSED_MS = 30_000;
 function defaultPolicy(name: string, clock: Clock): { policy: Policy; breaker: CircuitBreaker } {
   const breaker = circuitBreaker({
     name,
-    window: { kind: 'count', size: 20, failureRate: 0.5, minimumCalls: 5 },
+    window: countWindow({ size: 20, failureRate: 0.5, minimumCalls: 5 }),
     clock,
   });
   return {

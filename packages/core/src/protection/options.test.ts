@@ -1,7 +1,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOutbox } from '../outbox/outbox.js';
-import { backoff } from '../policy/backoff.js';
+import { exponentialBackoff } from '../policy/backoff.js';
 import { circuitBreaker } from '../policy/breaker/circuit-breaker.js';
 import { retry } from '../policy/retry.js';
 import { installOutboxSync, type ServiceWorkerScopeLike } from '../sw/index.js';
@@ -55,7 +55,7 @@ describe('strict option objects', () => {
     ['retry()', () => retry({ maxAtempts: 3 } as never), /retry\(\): unknown option "maxAtempts"/],
     ['circuitBreaker()', () => circuitBreaker({ name: 'b', windw: {} } as never), /unknown option "windw"/],
     ['createOutbox()', () => createOutbox({ nmae: 'x' } as never), /createOutbox\(\): unknown option "nmae"/],
-    ['backoff.exponential()', () => backoff.exponential({ maxMS: 5 } as never), /unknown option "maxMS"/],
+    ['exponentialBackoff()', () => exponentialBackoff({ maxMS: 5 } as never), /unknown option "maxMS"/],
     [
       'createOutbox() autoDrain',
       () => createOutbox({ autoDrain: { intervalMs: Number.NaN } }),

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../failure/errors.js';
 import type { ExecutionContext } from '../policy/index.js';
 import { timeout } from '../policy/index.js';
-import { backoff } from '../policy/backoff.js';
+import { constantBackoff } from '../policy/backoff.js';
 import { createProtection, SLOW_CALL_PROBE_MS } from './create-protection.js';
 import type { ProtectionEvent, ProtectionOptions, Protection } from './types.js';
 import { FakeWindow } from '../test-support/fake-window.js';
@@ -39,7 +39,7 @@ function make(o: ProtectionOptions = {}): Protection {
       BroadcastChannel: false,
       window: false,
       autoDrain: false,
-      backoff: backoff.constant(1_000),
+      backoff: constantBackoff(1_000),
       handlers: { note: () => Promise.resolve() },
     },
   });

@@ -1,12 +1,15 @@
 import { Emitter } from '../../observable.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CircuitOpenError, HttpError, TimeoutError } from '../../failure/errors.js';
-import { backoff } from '../backoff.js';
+import { exponentialBackoff } from '../backoff.js';
 import { circuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.js';
 import type { BreakerSnapshot, PolicyEvent } from '../types.js';
 import { deferred } from '../../test-support/deferred.js';
 import { track } from '../../test-support/track.js';
 import { failedResponse } from '../../failure/failed-response.js';
+import { consecutiveFailures, countWindow, timeWindow } from './windows.js';
+import { persistInLocalStorage } from './persist.js';
+import { shareAcrossTabs } from './tab-share.js';
 
 const fail = () => Promise.reject(new HttpError(500));
 const ok = () => Promise.resolve('ok');
@@ -77,7 +80,7 @@ describe('circuitBreaker', () => {
     });
 
     it('failures not counted (a 404, an abort, a bug) leave the breaker as it is', async () => {
-      const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 2 } });
+      const breaker = make({ name: 'api', window: consecutiveFailures(2) });
       await failTimes(breaker, 1);
       await breaker.execute(() => Promise.reject(new HttpError(404))).catch(() => undefined);
       await breaker.execute(() => Promise.reject(new DOMException('x', 'AbortError'))).catch(() => undefined);
@@ -94,13 +97,13 @@ describe('circuitBreaker', () => {
         new HttpError(429),
         new HttpError(502),
       ];
-      const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 4 } });
+      const breaker = make({ name: 'api', window: consecutiveFailures(4) });
       for (const error of errors) await breaker.execute(() => Promise.reject(error)).catch(() => undefined);
       expect(breaker.state).toBe('open');
     });
 
     it('counts an operation that a deadline aborted (it rejects with a plain AbortError), not a caller abort', async () => {
-      const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 1 } });
+      const breaker = make({ name: 'api', window: consecutiveFailures(1) });
       const abortable = (ctx: { signal: AbortSignal }) =>
         new Promise<never>((_, reject) =>
           ctx.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
@@ -121,7 +124,7 @@ describe('circuitBreaker', () => {
     it('never counts a caller’s abort, even when countIf would', async () => {
       const breaker = make({
         name: 'api',
-        window: { kind: 'consecutive', failures: 1 },
+        window: consecutiveFailures(1),
         countIf: () => true,
       });
       const caller = new AbortController();
@@ -140,7 +143,7 @@ describe('circuitBreaker', () => {
     it('countIf replaces the default', async () => {
       const breaker = make({
         name: 'api',
-        window: { kind: 'consecutive', failures: 2 },
+        window: consecutiveFailures(2),
         countIf: (f) => f.status === 404,
       });
       await failTimes(breaker, 3);
@@ -153,7 +156,7 @@ describe('circuitBreaker', () => {
 
   describe('open → half-open → closed, driven by timestamps', () => {
     it('uses no timer: stays open until a call arrives after openUntil, which becomes the probe', async () => {
-      const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 1 }, openForMs: 1_000 });
+      const breaker = make({ name: 'api', window: consecutiveFailures(1), openForMs: 1_000 });
       await failTimes(breaker, 1);
       expect(vi.getTimerCount()).toBe(0);
       vi.advanceTimersByTime(999);
@@ -172,7 +175,7 @@ describe('circuitBreaker', () => {
     });
 
     it('a wall clock set back does not stretch an opening by the length of the jump', async () => {
-      const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 1 }, openForMs: 1_000 });
+      const breaker = make({ name: 'api', window: consecutiveFailures(1), openForMs: 1_000 });
       await failTimes(breaker, 1);
       expect(breaker.state).toBe('open');
       vi.setSystemTime(1_000_000 - 3_600_000);
@@ -181,7 +184,7 @@ describe('circuitBreaker', () => {
     });
 
     it('a failed probe opens again for another openForMs', async () => {
-      const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 1 }, openForMs: 1_000 });
+      const breaker = make({ name: 'api', window: consecutiveFailures(1), openForMs: 1_000 });
       await failTimes(breaker, 1);
       vi.advanceTimersByTime(1_000);
       await failTimes(breaker, 1);
@@ -191,7 +194,7 @@ describe('circuitBreaker', () => {
     it('half-open admits `probes` concurrent callers and rejects the rest', async () => {
       const breaker = make({
         name: 'api',
-        window: { kind: 'consecutive', failures: 1 },
+        window: consecutiveFailures(1),
         openForMs: 1_000,
         halfOpen: { probes: 2 },
       });
@@ -222,7 +225,7 @@ describe('circuitBreaker', () => {
     it('one probe at a time by default; the slot frees when the probe settles', async () => {
       const breaker = make({
         name: 'api',
-        window: { kind: 'consecutive', failures: 1 },
+        window: consecutiveFailures(1),
         openForMs: 1_000,
         halfOpen: { successesToClose: 2 },
       });
@@ -240,7 +243,7 @@ describe('circuitBreaker', () => {
     });
 
     it('a probe that hangs longer than an opening counts as failed, so the breaker is not stuck half-open', async () => {
-      const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 1 }, openForMs: 1_000 });
+      const breaker = make({ name: 'api', window: consecutiveFailures(1), openForMs: 1_000 });
       await failTimes(breaker, 1);
       vi.advanceTimersByTime(1_000);
       const hung = pendingOperation();
@@ -261,7 +264,7 @@ describe('circuitBreaker', () => {
     });
 
     it('a probe that fails with an uncounted failure frees its slot and changes nothing', async () => {
-      const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 1 }, openForMs: 1_000 });
+      const breaker = make({ name: 'api', window: consecutiveFailures(1), openForMs: 1_000 });
       await failTimes(breaker, 1);
       vi.advanceTimersByTime(1_000);
       await breaker.execute(() => Promise.reject(new HttpError(404))).catch(() => undefined);
@@ -273,8 +276,8 @@ describe('circuitBreaker', () => {
     it('a Backoff as openForMs lengthens repeated openings and starts over once closed', async () => {
       const breaker = make({
         name: 'api',
-        window: { kind: 'consecutive', failures: 1 },
-        openForMs: backoff.exponential({ initialMs: 1_000, jitter: 'none' }),
+        window: consecutiveFailures(1),
+        openForMs: exponentialBackoff({ initialMs: 1_000, jitter: 'none' }),
       });
       const lengths: number[] = [];
       const openFor = () => breaker.snapshot.openUntil! - breaker.snapshot.openedAt!;
@@ -297,7 +300,7 @@ describe('circuitBreaker', () => {
     const waiting = () =>
       make({
         name: 'api',
-        window: { kind: 'consecutive', failures: 1 },
+        window: consecutiveFailures(1),
         openForMs: 1_000,
         halfOpen: { waitForProbe: true },
       });
@@ -370,7 +373,7 @@ describe('circuitBreaker', () => {
     });
 
     it('is off by default: a call during the probe fails at once', async () => {
-      const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 1 }, openForMs: 1_000 });
+      const breaker = make({ name: 'api', window: consecutiveFailures(1), openForMs: 1_000 });
       await probing(breaker);
       await expect(breaker.execute(ok)).rejects.toMatchObject({ name: 'CircuitOpenError', retryAfterMs: 0 });
     });
@@ -378,7 +381,7 @@ describe('circuitBreaker', () => {
 
   describe('calls in flight across a state change', () => {
     it('a breaker that opens while calls are in flight ignores their late outcomes', async () => {
-      const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 2 }, openForMs: 1_000 });
+      const breaker = make({ name: 'api', window: consecutiveFailures(2), openForMs: 1_000 });
       const slowSuccess = pendingOperation();
       const slowFailure = pendingOperation();
       const s = track(breaker.execute(slowSuccess.fn));
@@ -397,7 +400,7 @@ describe('circuitBreaker', () => {
     });
 
     it('a success admitted while closed does not close a half-open breaker', async () => {
-      const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 1 }, openForMs: 1_000 });
+      const breaker = make({ name: 'api', window: consecutiveFailures(1), openForMs: 1_000 });
       const old = pendingOperation();
       track(breaker.execute(old.fn));
       await failTimes(breaker, 1);
@@ -418,7 +421,7 @@ describe('circuitBreaker', () => {
     it('opens when the failure rate over the last `size` calls reaches failureRate, after minimumCalls', async () => {
       const breaker = make({
         name: 'api',
-        window: { kind: 'count', size: 10, failureRate: 0.5, minimumCalls: 4 },
+        window: countWindow({ size: 10, failureRate: 0.5, minimumCalls: 4 }),
       });
       await failTimes(breaker, 3);
       expect(breaker.state).toBe('closed');
@@ -430,7 +433,7 @@ describe('circuitBreaker', () => {
     it('never opens on a success: a threshold reached as one arrives is a recovery', async () => {
       const breaker = make({
         name: 'api',
-        window: { kind: 'count', size: 5, failureRate: 0.5, minimumCalls: 5 },
+        window: countWindow({ size: 5, failureRate: 0.5, minimumCalls: 5 }),
       });
       const changes: PolicyEvent[] = [];
       breaker.events$.subscribe((e) => {
@@ -455,7 +458,7 @@ describe('circuitBreaker', () => {
     it('stays closed below the rate', async () => {
       const breaker = make({
         name: 'api',
-        window: { kind: 'count', size: 10, failureRate: 0.5, minimumCalls: 4 },
+        window: countWindow({ size: 10, failureRate: 0.5, minimumCalls: 4 }),
       });
       for (let i = 0; i < 20; i++) {
         if (i % 4 === 0) await failTimes(breaker, 1);
@@ -466,7 +469,7 @@ describe('circuitBreaker', () => {
     });
 
     it('forgets calls that slid out of the window', async () => {
-      const breaker = make({ name: 'api', window: { kind: 'count', size: 4, failureRate: 0.5 } });
+      const breaker = make({ name: 'api', window: countWindow({ size: 4, failureRate: 0.5 }) });
       // F S S F: 2/4 would open; but fill differently: F S S S (1/4), then S evicts F (0/4).
       await failTimes(breaker, 1);
       for (let i = 0; i < 4; i++) await breaker.execute(ok);
@@ -478,7 +481,7 @@ describe('circuitBreaker', () => {
     });
 
     it('minimumCalls defaults to the window size', async () => {
-      const breaker = make({ name: 'api', window: { kind: 'count', size: 5, failureRate: 0.2 } });
+      const breaker = make({ name: 'api', window: countWindow({ size: 5, failureRate: 0.2 }) });
       await failTimes(breaker, 4);
       expect(breaker.state).toBe('closed');
       await failTimes(breaker, 1);
@@ -488,7 +491,7 @@ describe('circuitBreaker', () => {
     it('starts a fresh window after closing', async () => {
       const breaker = make({
         name: 'api',
-        window: { kind: 'count', size: 4, failureRate: 0.5 },
+        window: countWindow({ size: 4, failureRate: 0.5 }),
         openForMs: 10,
       });
       await failTimes(breaker, 4);
@@ -504,7 +507,7 @@ describe('circuitBreaker', () => {
     it('opens on the failure rate of the last durationMs once minimumCalls is reached', async () => {
       const breaker = make({
         name: 'api',
-        window: { kind: 'time', durationMs: 10_000, failureRate: 0.5, minimumCalls: 4 },
+        window: timeWindow({ durationMs: 10_000, failureRate: 0.5, minimumCalls: 4 }),
       });
       await failTimes(breaker, 2);
       vi.advanceTimersByTime(3_000);
@@ -521,7 +524,7 @@ describe('circuitBreaker', () => {
     it('forgets calls older than durationMs', async () => {
       const breaker = make({
         name: 'api',
-        window: { kind: 'time', durationMs: 10_000, failureRate: 0.5, minimumCalls: 4 },
+        window: timeWindow({ durationMs: 10_000, failureRate: 0.5, minimumCalls: 4 }),
       });
       await failTimes(breaker, 3);
       vi.advanceTimersByTime(10_000);
@@ -533,7 +536,7 @@ describe('circuitBreaker', () => {
     });
 
     it('minimumCalls defaults to 10', async () => {
-      const breaker = make({ name: 'api', window: { kind: 'time', durationMs: 60_000, failureRate: 0.5 } });
+      const breaker = make({ name: 'api', window: timeWindow({ durationMs: 60_000, failureRate: 0.5 }) });
       await failTimes(breaker, 9);
       expect(breaker.state).toBe('closed');
       await failTimes(breaker, 1);
@@ -543,7 +546,7 @@ describe('circuitBreaker', () => {
     it('a clock jumping far ahead (a tab asleep for hours) empties the window in O(buckets)', async () => {
       const breaker = make({
         name: 'api',
-        window: { kind: 'time', durationMs: 1_000, failureRate: 0.5, minimumCalls: 2 },
+        window: timeWindow({ durationMs: 1_000, failureRate: 0.5, minimumCalls: 2 }),
       });
       await failTimes(breaker, 1);
       vi.setSystemTime(Date.now() + 10 * 3_600_000);
@@ -556,7 +559,7 @@ describe('circuitBreaker', () => {
     it('opens when the share of slow calls reaches slowCall.rate, even if they succeed', async () => {
       const breaker = make({
         name: 'api',
-        window: { kind: 'count', size: 4, failureRate: 1 },
+        window: countWindow({ size: 4, failureRate: 1 }),
         slowCall: { thresholdMs: 100, rate: 0.5 },
       });
       const run = (ms: number) => {
@@ -575,7 +578,7 @@ describe('circuitBreaker', () => {
     it('a call at exactly the threshold is not slow', async () => {
       const breaker = make({
         name: 'api',
-        window: { kind: 'consecutive', failures: 1 },
+        window: consecutiveFailures(1),
         slowCall: { thresholdMs: 100, rate: 1 },
       });
       const p = breaker.execute(taking(100));
@@ -587,7 +590,7 @@ describe('circuitBreaker', () => {
     it('in a consecutive window a slow call counts as a failure', async () => {
       const breaker = make({
         name: 'api',
-        window: { kind: 'consecutive', failures: 2 },
+        window: consecutiveFailures(2),
         slowCall: { thresholdMs: 100, rate: 1 },
       });
       for (let i = 0; i < 2; i++) {
@@ -601,7 +604,7 @@ describe('circuitBreaker', () => {
     it('a slow probe re-opens the breaker', async () => {
       const breaker = make({
         name: 'api',
-        window: { kind: 'consecutive', failures: 1 },
+        window: consecutiveFailures(1),
         slowCall: { thresholdMs: 100, rate: 1 },
         openForMs: 1_000,
       });
@@ -618,7 +621,7 @@ describe('circuitBreaker', () => {
     it('counts a value failureOf calls a failure, and passes the value on', async () => {
       const breaker = make({
         name: 'api',
-        window: { kind: 'consecutive', failures: 2 },
+        window: consecutiveFailures(2),
         failureOf: failedResponse,
       });
       const unavailable = new Response(null, { status: 503 });
@@ -631,7 +634,7 @@ describe('circuitBreaker', () => {
     it('leaves the breaker as it is for a value whose failure countIf does not count (a 404)', async () => {
       const breaker = make({
         name: 'api',
-        window: { kind: 'consecutive', failures: 1 },
+        window: consecutiveFailures(1),
         failureOf: failedResponse,
       });
       await breaker.execute(() => new Response(null, { status: 404 }));
@@ -642,7 +645,7 @@ describe('circuitBreaker', () => {
     it('a failed value of a half-open probe reopens the breaker', async () => {
       const breaker = make({
         name: 'api',
-        window: { kind: 'consecutive', failures: 1 },
+        window: consecutiveFailures(1),
         openForMs: 1_000,
         failureOf: failedResponse,
       });
@@ -675,7 +678,7 @@ describe('circuitBreaker', () => {
     });
 
     it('isolating an open breaker, then releasing, closes it', async () => {
-      const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 1 } });
+      const breaker = make({ name: 'api', window: consecutiveFailures(1) });
       await failTimes(breaker, 1);
       const release = breaker.isolate();
       expect(breaker.state).toBe('isolated');
@@ -684,7 +687,7 @@ describe('circuitBreaker', () => {
     });
 
     it('reset() closes with an empty window and voids earlier releases', async () => {
-      const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 2 } });
+      const breaker = make({ name: 'api', window: consecutiveFailures(2) });
       await failTimes(breaker, 2);
       expect(breaker.state).toBe('open');
       breaker.reset();
@@ -705,7 +708,7 @@ describe('circuitBreaker', () => {
 
   describe('observing', () => {
     it('state$ gives the current snapshot, then one per state change', async () => {
-      const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 1 }, openForMs: 100 });
+      const breaker = make({ name: 'api', window: consecutiveFailures(1), openForMs: 100 });
       const seen: BreakerSnapshot[] = [];
       const sub = breaker.state$.subscribe((s) => seen.push(s));
       await failTimes(breaker, 1);
@@ -726,7 +729,7 @@ describe('circuitBreaker', () => {
       const next = vi.spyOn(Emitter.prototype, 'next');
       const breaker = make({
         name: 'api',
-        window: { kind: 'count', size: 10, failureRate: 0.5, minimumCalls: 2 },
+        window: countWindow({ size: 10, failureRate: 0.5, minimumCalls: 2 }),
       });
       await breaker.execute(ok);
       await failTimes(breaker, 3);
@@ -739,21 +742,10 @@ describe('circuitBreaker', () => {
     const bad: Array<[unknown, RegExp]> = [
       [{}, /"name"/],
       [{ name: '' }, /"name"/],
-      [{ name: 'x', window: { kind: 'sliding' } }, /"window\.kind"|"window"/],
-      [{ name: 'x', window: { kind: 'consecutive', failures: 0 } }, /"window\.failures" must be ≥ 1/],
       [
-        { name: 'x', window: { kind: 'count', size: 10, failureRate: 0 } },
-        /"window\.failureRate" must be > 0/,
+        { name: 'x', window: { kind: 'sliding' } },
+        /"window" must be a window made by consecutiveFailures\(\)/,
       ],
-      [
-        { name: 'x', window: { kind: 'count', size: 10, failureRate: 50 } },
-        /"window\.failureRate" must be ≤ 1/,
-      ],
-      [
-        { name: 'x', window: { kind: 'count', size: 10, failureRate: 0.5, minimumCalls: 11 } },
-        /"window\.minimumCalls"/,
-      ],
-      [{ name: 'x', window: { kind: 'time', durationMs: 0, failureRate: 0.5 } }, /"window\.durationMs"/],
       [{ name: 'x', slowCall: { thresholdMs: 100, rate: 2 } }, /"slowCall\.rate"/],
       [{ name: 'x', openForMs: -1 }, /"openForMs"/],
       [{ name: 'x', halfOpen: { probes: 0 } }, /"halfOpen\.probes"/],
@@ -765,5 +757,59 @@ describe('circuitBreaker', () => {
       expect(() => circuitBreaker(options as BreakerOptions), JSON.stringify(options)).toThrow(TypeError);
       expect(() => circuitBreaker(options as BreakerOptions), JSON.stringify(options)).toThrow(message);
     }
+  });
+
+  it('validates each window at its factory, naming the option', () => {
+    const bad: Array<[() => unknown, RegExp]> = [
+      [() => consecutiveFailures(0), /consecutiveFailures\(\): failures must be ≥ 1/],
+      [() => countWindow({ size: 10, failureRate: 0 }), /countWindow\(\): option "failureRate" must be > 0/],
+      [() => countWindow({ size: 10, failureRate: 50 }), /"failureRate" must be ≤ 1/],
+      [
+        () => countWindow({ size: 10, failureRate: 0.5, minimumCalls: 11 }),
+        /"minimumCalls" must not exceed size/,
+      ],
+      [() => timeWindow({ durationMs: 0, failureRate: 0.5 }), /timeWindow\(\): option "durationMs"/],
+    ];
+    for (const [make, message] of bad) {
+      expect(make).toThrow(TypeError);
+      expect(make).toThrow(message);
+    }
+  });
+
+  it("names what replaces share: 'tabs', persist: 'local' and the options that moved with them", () => {
+    const make = (o: object) => () => circuitBreaker({ name: 'x', ...o });
+    expect(make({ share: 'tabs' })).toThrow(
+      `circuitBreaker(): option "share" must be made by shareAcrossTabs(): the 'tabs' string was removed (received "tabs")`,
+    );
+    expect(make({ persist: 'local' })).toThrow(
+      `circuitBreaker(): option "persist" must be made by persistInLocalStorage(): the 'local' string was removed (received "local")`,
+    );
+    expect(make({ BroadcastChannel: BroadcastChannel })).toThrow(
+      'option "BroadcastChannel" must be given to shareAcrossTabs({ BroadcastChannel })',
+    );
+    expect(make({ localStorage: {} })).toThrow(
+      'option "localStorage" must be given to persistInLocalStorage({ storage })',
+    );
+    expect(() => shareAcrossTabs({ BroadcastChannel: 'x' as never })).toThrow(
+      'shareAcrossTabs(): option "BroadcastChannel" must be a constructor',
+    );
+    expect(() => persistInLocalStorage({ storage: {} as never })).toThrow(
+      'persistInLocalStorage(): option "storage" must be a Storage',
+    );
+    expect(make({ share: false, persist: false })).not.toThrow();
+  });
+
+  it('names the factory that replaces a removed { kind } window', () => {
+    expect(() =>
+      circuitBreaker({ name: 'x', window: { kind: 'count', size: 10, failureRate: 0.5 } } as never),
+    ).toThrow(
+      /"window" must be made by countWindow\(\{ size, failureRate, minimumCalls \}\): the \{ kind: 'count' \} form was removed/,
+    );
+    expect(() =>
+      circuitBreaker({ name: 'x', window: { kind: 'consecutive', failures: 3 } } as never),
+    ).toThrow(/consecutiveFailures\(failures\)/);
+    expect(() =>
+      circuitBreaker({ name: 'x', window: { kind: 'time', durationMs: 1, failureRate: 1 } } as never),
+    ).toThrow(/timeWindow\(\{ durationMs, failureRate, minimumCalls \}\)/);
   });
 });

@@ -7,10 +7,10 @@ import { parseOptions } from '../../validate.js';
 import { NEVER_ABORTED, PolicyBase, rejected, runNext, type Call, type ChainLink } from '../base.js';
 import type { Backoff, BreakerSnapshot, BreakerState, Operation } from '../types.js';
 import { breakerOptionsSchema, type BreakerOptions, type CircuitBreaker } from './options.js';
-import { loadRecord, saveRecord, type StorageLike } from './persist.js';
+import type { BreakerPersistence } from './persist.js';
 import { boundRecord, parseRecord, PROTOCOL, type BreakerRecord, type BreakerSavedState } from './record.js';
-import { shareWithTabs, type BroadcastChannelConstructor, type TabShare } from './tab-share.js';
-import { createWindow, type OutcomeWindow } from './windows.js';
+import type { BreakerSharing, TabShare } from './tab-share.js';
+import { consecutiveFailures, type OutcomeWindow } from './windows.js';
 import { DEV } from '../../dev.js';
 import { setTimer } from '../../clock.js';
 import { failureIn } from '../failure-in.js';
@@ -63,7 +63,7 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
   #overdue: unknown;
   readonly #countIf: (f: Failure) => boolean;
   readonly #failureOf: ((value: unknown) => unknown) | undefined;
-  readonly #storage: StorageLike | undefined;
+  readonly #persist: BreakerPersistence | undefined;
   /** A save of the window's counts is due at the end of this turn (one write for a burst of calls). */
   #savePending = false;
   readonly #share: TabShare | undefined;
@@ -71,7 +71,10 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
   constructor(o: BreakerOptions) {
     super(o.clock);
     this.name = o.name;
-    this.#window = createWindow(o.window ?? { kind: 'consecutive', failures: 5 }, o.slowCall?.rate);
+    // Unchecked in the production build: a window (or `share`, `persist`) in a form this version
+    // does not know, such as a removed `{ kind }` object, falls back to the default (sane.ts).
+    const window = typeof o.window?.create === 'function' ? o.window : consecutiveFailures(5);
+    this.#window = window.create(o.slowCall?.rate);
     this.#slowMs = o.slowCall?.thresholdMs;
     this.#needsNow = this.#slowMs !== undefined || this.#window.needsTime;
     this.#openFor = typeof o.openForMs === 'number' ? msOr(o.openForMs, 30_000) : (o.openForMs ?? 30_000);
@@ -86,29 +89,23 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
       return () => changes.unsubscribe();
     });
 
-    if (o.persist === 'local') {
-      this.#storage = o.localStorage ?? (globalThis as { localStorage?: StorageLike }).localStorage;
-    }
+    this.#persist =
+      typeof (o.persist || undefined)?.load === 'function' ? (o.persist as BreakerPersistence) : undefined;
     // Persisting is restoring what was saved here before the reload, as an `initialState`.
-    this.#restore(o.initialState ?? (this.#storage && loadRecord(this.#storage, this.name)));
-    if (o.share === 'tabs') {
-      const Channel =
-        o.BroadcastChannel ??
-        (globalThis as { BroadcastChannel?: BroadcastChannelConstructor }).BroadcastChannel;
-      if (Channel) {
-        this.#share = shareWithTabs(
-          this.name,
-          Channel,
-          (record, sender, holds) => {
-            this.#applyRemote(this.#bounded(record), sender, holds);
-          },
-          () =>
-            this.#lastChangeAt === -Infinity
-              ? undefined
-              : { record: this.#record(), holds: this.#isolations > 0 },
-        );
-      }
-    }
+    this.#restore(o.initialState ?? this.#persist?.load(this.name));
+    this.#share =
+      typeof (o.share || undefined)?.connect === 'function'
+        ? (o.share as BreakerSharing).connect(
+            this.name,
+            (record, sender, holds) => {
+              this.#applyRemote(this.#bounded(record), sender, holds);
+            },
+            () =>
+              this.#lastChangeAt === -Infinity
+                ? undefined
+                : { record: this.#record(), holds: this.#isolations > 0 },
+          )
+        : undefined;
   }
 
   get state(): BreakerState {
@@ -316,7 +313,7 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
 
   #recordOutcome(failed: boolean, slow: boolean, now: number): void {
     if (this.#window.record(failed, slow, now)) this.#transition('open', this.#timeOfChange(now));
-    else if (this.#storage && !this.#savePending) {
+    else if (this.#persist && !this.#savePending) {
       // The counts matter after a reload too (a breaker one failure short of opening stays so);
       // a burst of calls settling together is written once.
       this.#savePending = true;
@@ -328,7 +325,7 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
   }
 
   #save(): void {
-    if (this.#storage) saveRecord(this.#storage, this.name, this.toJSON());
+    this.#persist?.save(this.name, this.toJSON());
   }
 
   /** The hot path reads the clock only when the window or slow-call rule needs it; a state change always does. */

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { backoff } from '../backoff.js';
-import type { StorageLike } from './persist.js';
-import type { BroadcastChannelConstructor, BroadcastChannelLike } from './tab-share.js';
+import { exponentialBackoff } from '../backoff.js';
+import { persistInLocalStorage, type StorageLike } from './persist.js';
+import { shareAcrossTabs, type BroadcastChannelConstructor, type BroadcastChannelLike } from './tab-share.js';
 import { circuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.js';
+import { consecutiveFailures } from './windows.js';
 
 /**
  * State a breaker did not compute itself — read back after a reload, or sent by another tab —
@@ -42,7 +43,7 @@ describe('a breaker given state from storage or another tab', () => {
   const make = (o: Partial<BreakerOptions>) => {
     const b = circuitBreaker({
       name: 'api',
-      window: { kind: 'consecutive', failures: 1 },
+      window: consecutiveFailures(1),
       openForMs: 10_000,
       ...o,
     });
@@ -60,7 +61,7 @@ describe('a breaker given state from storage or another tab', () => {
 
   it('restored with an openUntil years ahead, probes again once its own openForMs has passed', async () => {
     const storage = storageWith({ state: 'open', opens: 1, at: T0, openedAt: T0, openUntil: T0 + 10 * YEAR });
-    const b = make({ persist: 'local', localStorage: storage });
+    const b = make({ persist: persistInLocalStorage({ storage }) });
     expect(b.state).toBe('open');
     vi.advanceTimersByTime(10_000);
     await expect(b.execute(ok)).resolves.toBe('ok');
@@ -69,8 +70,8 @@ describe('a breaker given state from storage or another tab', () => {
 
   it('restored with a growing openForMs, is bounded by what that backoff would give', async () => {
     const storage = storageWith({ state: 'open', opens: 2, at: T0, openUntil: T0 + YEAR, lastOpenMs: YEAR });
-    const openForMs = backoff.exponential({ initialMs: 1_000, maxMs: 60_000, jitter: 'none' });
-    const b = make({ persist: 'local', localStorage: storage, openForMs });
+    const openForMs = exponentialBackoff({ initialMs: 1_000, maxMs: 60_000, jitter: 'none' });
+    const b = make({ persist: persistInLocalStorage({ storage }), openForMs });
     vi.advanceTimersByTime(60_000);
     await expect(b.execute(ok)).resolves.toBe('ok');
   });
@@ -78,7 +79,10 @@ describe('a breaker given state from storage or another tab', () => {
   it('written when the device clock ran a year ahead, still hears the other tabs', () => {
     const { Channel, inject } = channelPair();
     const storage = storageWith({ state: 'open', opens: 1, at: T0 + YEAR, openUntil: T0 + YEAR + 10_000 });
-    const b = make({ persist: 'local', localStorage: storage, share: 'tabs', BroadcastChannel: Channel });
+    const b = make({
+      persist: persistInLocalStorage({ storage }),
+      share: shareAcrossTabs({ BroadcastChannel: Channel }),
+    });
     vi.advanceTimersByTime(1_000);
     // Another tab probed and closed the breaker just now.
     inject({ v: 1, type: 'state', id: 'other', record: { state: 'closed', opens: 0, at: T0 + 1_000 } });
@@ -87,7 +91,7 @@ describe('a breaker given state from storage or another tab', () => {
 
   it('told by another tab that it is open for ten years, probes again after its own openForMs', async () => {
     const { Channel, inject } = channelPair();
-    const b = make({ share: 'tabs', BroadcastChannel: Channel });
+    const b = make({ share: shareAcrossTabs({ BroadcastChannel: Channel }) });
     inject({
       v: 1,
       type: 'state',
@@ -101,7 +105,7 @@ describe('a breaker given state from storage or another tab', () => {
 
   it('told of a transition stamped far in the future, still follows the next real one', () => {
     const { Channel, inject } = channelPair();
-    const b = make({ share: 'tabs', BroadcastChannel: Channel });
+    const b = make({ share: shareAcrossTabs({ BroadcastChannel: Channel }) });
     inject({ v: 1, type: 'state', id: 'other', record: { state: 'closed', opens: 0, at: T0 + 10 * YEAR } });
     vi.advanceTimersByTime(1_000);
     // Another tab's breaker tripped just now.

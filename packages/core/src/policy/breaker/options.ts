@@ -2,33 +2,32 @@ import {
   boolean,
   custom,
   fn,
-  literal,
   number,
   object,
   optional,
-  refine,
   union,
   unknown,
   type Schema,
 } from '../../check/schema.js';
 import type { Clock } from '../../clock.js';
 import type { Failure } from '../../failure/types.js';
-import { clockSchema, methodsSchema, msSchema, nonEmptyStringSchema, rateSchema } from '../../validate.js';
+import { clockSchema, hasMethods, msSchema, nonEmptyStringSchema, rateSchema } from '../../validate.js';
 import { backoffSchema } from '../backoff.js';
-import type { Backoff, BreakerSnapshot, BreakerState, BreakerWindow, Policy } from '../types.js';
+import type { Backoff, BreakerSnapshot, BreakerState, Policy } from '../types.js';
+import type { BreakerWindow } from './windows.js';
 import type { Observable } from '../../observable.js';
-import type { StorageLike } from './persist.js';
+import type { BreakerPersistence } from './persist.js';
 import type { BreakerSavedState } from './record.js';
-import type { BroadcastChannelConstructor } from './tab-share.js';
+import type { BreakerSharing } from './tab-share.js';
 
 /** Options of `circuitBreaker`: when it opens, for how long, how it recovers and whether its state is shared or kept. */
 export interface BreakerOptions {
   /** Names the dependency in events, errors, snapshots, and the tab channel / storage key. */
   name: string;
   /**
-   * How recent outcomes decide to open. Default `{ kind: 'consecutive', failures: 5 }`.
-   * `count`: the last `size` calls; `time`: the calls of the last `durationMs`. Both open when
-   * at least `minimumCalls` calls (default: `size`, resp. 10) have a failure rate ≥ `failureRate`.
+   * How recent outcomes decide to open. Default `consecutiveFailures(5)`. `countWindow({…})`
+   * judges the last `size` calls, `timeWindow({…})` the calls of the last `durationMs`; both
+   * open when at least `minimumCalls` calls have a failure rate ≥ `failureRate`.
    */
   window?: BreakerWindow;
   /**
@@ -62,13 +61,13 @@ export interface BreakerOptions {
    * rejects with what it threw, counted like a thrown error.
    */
   failureOf?: (value: unknown) => unknown;
-  /** `'tabs'`: mirror state to same-named breakers in same-origin tabs (BroadcastChannel). */
-  share?: false | 'tabs';
+  /** `shareAcrossTabs()`: mirror state to same-named breakers in same-origin tabs (BroadcastChannel). */
+  share?: false | BreakerSharing;
   /**
-   * `'local'`: keep the state, window counts included, in localStorage and restore it after a
+   * `persistInLocalStorage()`: keep the state, window counts included, and restore it after a
    * reload (`initialState`, when given, is restored instead).
    */
-  persist?: false | 'local';
+  persist?: false | BreakerPersistence;
   /**
    * State to start from, as an earlier `toJSON()` gave it (say, kept by the app). It is checked
    * as data from outside: anything malformed, of another format, from another kind or size of
@@ -77,10 +76,6 @@ export interface BreakerOptions {
    */
   initialState?: BreakerSavedState;
   clock?: Clock;
-  /** Injected for tests; default `globalThis.BroadcastChannel`. */
-  BroadcastChannel?: BroadcastChannelConstructor;
-  /** Injected for tests; default `globalThis.localStorage`. */
-  localStorage?: StorageLike;
 }
 
 export interface CircuitBreaker extends Policy {
@@ -102,51 +97,53 @@ export interface CircuitBreaker extends Policy {
   toJSON(): BreakerSavedState;
 }
 
-type WindowOf<K extends BreakerWindow['kind']> = Extract<BreakerWindow, { kind: K }>;
+const optionalCount = () => optional(number({ int: true, gte: 1 }));
 
-const count = () => number({ int: true, gte: 1 });
-const optionalCount = () => optional(count());
-
-/** One schema per window kind; the `kind` picks which one checks the rest. */
-const windowSchemas = (): { readonly [K in BreakerWindow['kind']]: Schema<WindowOf<K>> } => ({
-  consecutive: object<WindowOf<'consecutive'>>({ kind: literal('consecutive'), failures: count() }),
-  count: refine(
-    object<WindowOf<'count'>>({
-      kind: literal('count'),
-      size: count(),
-      failureRate: rateSchema,
-      minimumCalls: optionalCount(),
-    }),
-    (w) => w.minimumCalls === undefined || w.minimumCalls <= w.size,
-    'must not exceed window.size (the window never holds more calls)',
-    ['minimumCalls'],
-  ),
-  time: object<WindowOf<'time'>>({
-    kind: literal('time'),
-    durationMs: number({ gte: 1 }),
-    failureRate: rateSchema,
-    minimumCalls: optionalCount(),
-  }),
-});
-
-/** A window of an unknown kind is reported at its `kind`, listing the kinds there are. */
-const unknownKind = () =>
-  object<{ kind: string }>(
-    { kind: literal(...(Object.keys(windowSchemas()) as BreakerWindow['kind'][])) },
-    true,
-  );
-
-const windowSchema: Schema<BreakerWindow> = (value, path, issues) => {
-  const kind = (value as { kind?: unknown } | undefined)?.kind;
-  const schema =
-    typeof kind === 'string' && Object.hasOwn(windowSchemas(), kind)
-      ? windowSchemas()[kind as BreakerWindow['kind']]
-      : unknownKind();
-  schema(value, path, issues);
+/** What replaces each removed `{ kind: … }` window: the dev build's error says it. */
+const WINDOW_FACTORIES: Record<string, string> = {
+  consecutive: 'consecutiveFailures(failures)',
+  count: 'countWindow({ size, failureRate, minimumCalls })',
+  time: 'timeWindow({ durationMs, failureRate, minimumCalls })',
 };
 
+const windowSchema: Schema<BreakerWindow> = (value, path, issues) => {
+  if (hasMethods(value, 'create')) return;
+  const kind = (value as { kind?: unknown } | null | undefined)?.kind;
+  const replacement =
+    typeof kind === 'string' && Object.hasOwn(WINDOW_FACTORIES, kind) ? WINDOW_FACTORIES[kind] : undefined;
+  issues.push({
+    path,
+    message: replacement
+      ? `must be made by ${replacement}: the { kind: '${String(kind)}' } form was removed`
+      : 'must be a window made by consecutiveFailures(), countWindow() or timeWindow()',
+  });
+};
+
+/**
+ * `false`, or an object with `methods` made by `factory`; the string the option took before
+ * (`share: 'tabs'`, `persist: 'local'`) is refused with the factory to call instead.
+ */
+const removedString =
+  <T>(old: string, factory: string, methods: readonly string[]): Schema<false | T> =>
+  (value, path, issues) => {
+    if (value === false || hasMethods(value, ...methods)) return;
+    issues.push({
+      path,
+      message:
+        value === old
+          ? `must be made by ${factory}: the '${old}' string was removed`
+          : `must be false or made by ${factory}`,
+    });
+  };
+
+/** Options a breaker took before they moved to `shareAcrossTabs` and `persistInLocalStorage`. */
+interface MovedOptions {
+  BroadcastChannel?: never;
+  localStorage?: never;
+}
+
 export const breakerOptionsSchema = () =>
-  object<BreakerOptions>({
+  object<BreakerOptions & MovedOptions>({
     name: nonEmptyStringSchema,
     window: optional(windowSchema),
     slowCall: optional(object({ thresholdMs: msSchema, rate: rateSchema })),
@@ -156,13 +153,14 @@ export const breakerOptionsSchema = () =>
     ),
     countIf: optional(fn<(f: Failure) => boolean>()),
     failureOf: optional(fn<(value: unknown) => unknown>()),
-    share: optional(literal(false, 'tabs')),
-    persist: optional(literal(false, 'local')),
+    share: optional(removedString<BreakerSharing>('tabs', 'shareAcrossTabs()', ['connect'])),
+    persist: optional(
+      removedString<BreakerPersistence>('local', 'persistInLocalStorage()', ['load', 'save']),
+    ),
     // Foreign data: checked when restored, in every build, and ignored when bad.
     initialState: optional(unknown as Schema<BreakerSavedState>),
     clock: optional(clockSchema),
-    BroadcastChannel: optional(
-      custom<BroadcastChannelConstructor>((v) => typeof v === 'function', 'a constructor'),
-    ),
-    localStorage: optional(methodsSchema<StorageLike>(['getItem'], 'a Storage')),
+    // Moved to the objects that use them: the dev build says where.
+    BroadcastChannel: optional(custom<never>(() => false, 'given to shareAcrossTabs({ BroadcastChannel })')),
+    localStorage: optional(custom<never>(() => false, 'given to persistInLocalStorage({ storage })')),
   });

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../../failure/errors.js';
-import type { BreakerWindow } from '../types.js';
+import type { BreakerWindow } from './windows.js';
 import { circuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.js';
-import type { StorageLike } from './persist.js';
+import { persistInLocalStorage, type StorageLike } from './persist.js';
 import type { BreakerSavedState } from './record.js';
+import { consecutiveFailures, countWindow, timeWindow } from './windows.js';
 
-/** `toJSON()` and `initialState`, and `persist: 'local'` built on them: counts survive a reload. */
+/** `toJSON()` and `initialState`, and `persist: persistInLocalStorage()` built on them: counts survive a reload. */
 
 const T0 = 1_000_000;
 const fail = () => Promise.reject(new HttpError(500));
@@ -43,11 +44,11 @@ describe('breaker state saved and restored', () => {
 
   it('persist: a closed breaker one failure short of opening still opens on the next failure after a reload', async () => {
     const localStorage = memoryStorage();
-    const before = make({ name: 'api', persist: 'local', localStorage });
+    const before = make({ name: 'api', persist: persistInLocalStorage({ storage: localStorage }) });
     await run(before, 'ffff');
     expect(before.state).toBe('closed');
     // The page reloads: a new breaker reads what the old one left.
-    const after = make({ name: 'api', persist: 'local', localStorage });
+    const after = make({ name: 'api', persist: persistInLocalStorage({ storage: localStorage }) });
     expect(after.snapshot).toMatchObject({ state: 'closed', failures: 4, calls: 4 });
     await run(after, 'f');
     expect(after.state).toBe('open');
@@ -55,24 +56,24 @@ describe('breaker state saved and restored', () => {
 
   it('persist: a success after the failures is remembered too', async () => {
     const localStorage = memoryStorage();
-    await run(make({ name: 'api', persist: 'local', localStorage }), 'ffffs');
-    const after = make({ name: 'api', persist: 'local', localStorage });
+    await run(make({ name: 'api', persist: persistInLocalStorage({ storage: localStorage }) }), 'ffffs');
+    const after = make({ name: 'api', persist: persistInLocalStorage({ storage: localStorage }) });
     await run(after, 'f');
     expect(after.state).toBe('closed');
   });
 
   it('toJSON gives state, times and counts; initialState restores an open breaker and its counts', async () => {
-    const breaker = make({ name: 'api', window: { kind: 'consecutive', failures: 2 }, openForMs: 10_000 });
+    const breaker = make({ name: 'api', window: consecutiveFailures(2), openForMs: 10_000 });
     await run(breaker, 'ff');
     const saved = roundTrip(breaker);
     expect(saved).toMatchObject({ v: 1, state: 'open', opens: 1, openedAt: T0, openUntil: T0 + 10_000 });
-    const restored = make({ name: 'api', window: { kind: 'consecutive', failures: 2 }, initialState: saved });
+    const restored = make({ name: 'api', window: consecutiveFailures(2), initialState: saved });
     expect(restored.snapshot).toMatchObject({ state: 'open', openUntil: T0 + 10_000 });
   });
 
   it.each<[string, BreakerWindow]>([
-    ['count', { kind: 'count', size: 5, failureRate: 0.5 }],
-    ['time', { kind: 'time', durationMs: 10_000, failureRate: 0.5, minimumCalls: 5 }],
+    ['count', countWindow({ size: 5, failureRate: 0.5 })],
+    ['time', timeWindow({ durationMs: 10_000, failureRate: 0.5, minimumCalls: 5 })],
   ])('restores a %s window: the same outcomes, and the same next decision', async (_kind, window) => {
     const breaker = make({ name: 'api', window, slowCall: { thresholdMs: 1_000, rate: 1 } });
     await run(breaker, 'ssfsf');
@@ -91,7 +92,7 @@ describe('breaker state saved and restored', () => {
   });
 
   it('a time window drops buckets that aged out while the page was away', async () => {
-    const window: BreakerWindow = { kind: 'time', durationMs: 10_000, failureRate: 0.5, minimumCalls: 2 };
+    const window: BreakerWindow = timeWindow({ durationMs: 10_000, failureRate: 0.5, minimumCalls: 2 });
     const breaker = make({ name: 'api', window });
     await run(breaker, 'fs');
     const saved = roundTrip(breaker);
@@ -119,7 +120,7 @@ describe('breaker state saved and restored', () => {
       const restored = make({ name: 'api', initialState: initialState as BreakerSavedState });
       expect(restored.snapshot, JSON.stringify(initialState)).toMatchObject({ state: 'closed', failures: 0 });
     }
-    const counts = { kind: 'count', size: 5, failureRate: 0.5 } as const;
+    const counts = countWindow({ size: 5, failureRate: 0.5 });
     for (const w of [
       { kind: 'count', size: 4, outcomes: [1, 1] },
       { kind: 'count', size: 5, outcomes: [1, 9] },
@@ -128,7 +129,7 @@ describe('breaker state saved and restored', () => {
       const restored = make({ name: 'api', window: counts, initialState: { ...saved, window: w } as never });
       expect(restored.snapshot.calls, JSON.stringify(w)).toBe(0);
     }
-    const timed = { kind: 'time', durationMs: 10_000, failureRate: 0.5 } as const;
+    const timed = timeWindow({ durationMs: 10_000, failureRate: 0.5 });
     const buckets = Array.from({ length: 30 }, () => 0);
     const epoch = Math.floor(T0 / 1_000);
     for (const w of [

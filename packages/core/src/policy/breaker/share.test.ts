@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CircuitOpenError, HttpError } from '../../failure/errors.js';
-import { backoff } from '../backoff.js';
-import type { StorageLike } from './persist.js';
-import type { BroadcastChannelConstructor, BroadcastChannelLike } from './tab-share.js';
+import { exponentialBackoff } from '../backoff.js';
+import { persistInLocalStorage, type StorageLike } from './persist.js';
+import { shareAcrossTabs, type BroadcastChannelConstructor, type BroadcastChannelLike } from './tab-share.js';
 import { circuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.js';
+import { consecutiveFailures } from './windows.js';
 
 const fail = () => Promise.reject(new HttpError(500));
 const ok = () => Promise.resolve('ok');
@@ -63,10 +64,9 @@ describe('circuitBreaker share: "tabs"', () => {
   const tab = (o: Partial<BreakerOptions> = {}) => {
     const b = circuitBreaker({
       name: 'api',
-      window: { kind: 'consecutive', failures: 1 },
+      window: consecutiveFailures(1),
       openForMs: 1_000,
-      share: 'tabs',
-      BroadcastChannel: tabs.Channel,
+      share: shareAcrossTabs({ BroadcastChannel: tabs.Channel }),
       ...o,
     });
     breakers.push(b);
@@ -192,8 +192,7 @@ describe('circuitBreaker share: "tabs"', () => {
   it('without a BroadcastChannel available it simply does not share', async () => {
     const b = circuitBreaker({
       name: 'solo',
-      share: 'tabs',
-      BroadcastChannel: undefined,
+      share: shareAcrossTabs({ BroadcastChannel: undefined }),
     });
     breakers.push(b);
     await expect(b.execute(ok)).resolves.toBe('ok');
@@ -212,10 +211,9 @@ describe('circuitBreaker persist: "local"', () => {
   const make = (storage: StorageLike, o: Partial<BreakerOptions> = {}) =>
     circuitBreaker({
       name: 'api',
-      window: { kind: 'consecutive', failures: 1 },
+      window: consecutiveFailures(1),
       openForMs: 10_000,
-      persist: 'local',
-      localStorage: storage,
+      persist: persistInLocalStorage({ storage }),
       ...o,
     });
 
@@ -256,7 +254,7 @@ describe('circuitBreaker persist: "local"', () => {
 
   it('keeps the growing openForMs across a reload', async () => {
     const storage = memoryStorage();
-    const openForMs = backoff.exponential({ initialMs: 1_000, jitter: 'none' });
+    const openForMs = exponentialBackoff({ initialMs: 1_000, jitter: 'none' });
     const first = make(storage, { openForMs });
     await first.execute(fail).catch(() => undefined);
     vi.advanceTimersByTime(1_000);

@@ -1,11 +1,18 @@
+import { custom, object, optional } from '../../check/schema.js';
+import { DEV } from '../../dev.js';
+import { parseOptions } from '../../validate.js';
 import { PROTOCOL, parseRecord, type BreakerRecord } from './record.js';
 
 /** The slice of `BroadcastChannel` a breaker uses; inject a fake in tests. */
 export interface BroadcastChannelLike {
+  /** Sends a message to the channel's other ends. */
   postMessage(message: unknown): void;
+  /** Leaves the channel. */
   close(): void;
+  /** Listens for the other ends' messages. */
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
 }
+/** A `BroadcastChannel` constructor, or a fake of one (see `BroadcastChannelLike`). */
 export type BroadcastChannelConstructor = new (name: string) => BroadcastChannelLike;
 
 /** A breaker's link to its namesakes in other tabs (see `shareWithTabs`). */
@@ -13,6 +20,52 @@ export interface TabShare {
   /** `holds`: this instance itself holds an isolation (others stay isolated until it lets go). */
   publish(record: BreakerRecord, holds: boolean): void;
   close(): void;
+}
+
+/** Options of `shareAcrossTabs`. */
+export interface ShareAcrossTabsOptions {
+  /** Injected for tests or another context; default `globalThis.BroadcastChannel`. */
+  BroadcastChannel?: BroadcastChannelConstructor;
+}
+
+const optionsSchema = () =>
+  optional(
+    object<ShareAcrossTabsOptions>({
+      BroadcastChannel: optional(
+        custom<BroadcastChannelConstructor>((v) => typeof v === 'function', 'a constructor'),
+      ),
+    }),
+  );
+
+/** What a breaker's `share` option takes: made by `shareAcrossTabs()`. */
+export interface BreakerSharing {
+  /**
+   * Links one breaker to its namesakes; undefined where there is no channel to share on.
+   * @internal
+   */
+  connect(
+    name: string,
+    onRemote: (record: BreakerRecord, sender: string, holds: boolean) => void,
+    current: () => { record: BreakerRecord; holds: boolean } | undefined,
+  ): TabShare | undefined;
+}
+
+/**
+ * Shares a breaker's state with the same-named breakers of every same-origin tab and frame
+ * (over a `BroadcastChannel`): when one opens, isolates or closes, they all do, and a tab opened
+ * while the breaker is open elsewhere starts open. `circuitBreaker({ …, share: shareAcrossTabs() })`.
+ * Where `BroadcastChannel` does not exist, the breaker simply keeps its state to itself.
+ */
+export function shareAcrossTabs(o?: ShareAcrossTabsOptions): BreakerSharing {
+  if (DEV) parseOptions(optionsSchema(), o, 'shareAcrossTabs()');
+  return {
+    connect(name, onRemote, current) {
+      const Channel =
+        o?.BroadcastChannel ??
+        (globalThis as { BroadcastChannel?: BroadcastChannelConstructor }).BroadcastChannel;
+      return Channel && shareWithTabs(name, Channel, onRemote, current);
+    },
+  };
 }
 
 /**

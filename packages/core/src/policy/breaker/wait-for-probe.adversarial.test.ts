@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CircuitOpenError } from '../../failure/errors.js';
 import { track } from '../../test-support/track.js';
 import { circuitBreaker, type BreakerOptions } from './circuit-breaker.js';
+import { consecutiveFailures } from './windows.js';
 
 const down = () => Promise.reject(new TypeError('Failed to fetch'));
 
@@ -10,7 +11,7 @@ async function halfOpenable(extra: Partial<BreakerOptions> = {}) {
   const breaker = circuitBreaker({
     name: 'probe-waiters',
     openForMs: 1000,
-    window: { kind: 'consecutive', failures: 1 },
+    window: consecutiveFailures(1),
     halfOpen: { waitForProbe: true },
     ...extra,
   });
@@ -65,7 +66,7 @@ describe('halfOpen.waitForProbe, attacked', () => {
     const bug = new Error('predicate bug');
     const breaker = circuitBreaker({
       name: 'closed-throwing-predicate',
-      window: { kind: 'consecutive', failures: 1 },
+      window: consecutiveFailures(1),
       countIf: () => true,
       failureOf: () => {
         throw bug;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { consecutiveWindow, countWindow, timeWindow } from './windows.js';
+import { consecutiveRun, countRing, timeRing } from './windows.js';
 import { timeBuckets } from '../time-buckets.js';
 
 describe('CountWindow', () => {
   it('keeps exact running counts across many wrap-arounds of a large ring', () => {
     const size = 10_000;
-    const window = countWindow(size, 1, size, undefined);
+    const window = countRing(size, 1, size, undefined);
     const outcomes: boolean[] = [];
     let seed = 7;
     const random = () => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;
@@ -19,7 +19,7 @@ describe('CountWindow', () => {
   });
 
   it('evaluates slow and failed calls separately', () => {
-    const window = countWindow(4, 0.75, 4, 0.5);
+    const window = countRing(4, 0.75, 4, 0.5);
     expect(window.record(false, true)).toBe(false);
     expect(window.record(true, false)).toBe(false);
     expect(window.record(false, false)).toBe(false);
@@ -30,8 +30,8 @@ describe('CountWindow', () => {
 
 describe('rates judged on the call that adds to them', () => {
   it('a success never trips the failure rate, in a count or a time window', () => {
-    const count = countWindow(4, 0.5, 4, undefined);
-    const time = timeWindow(1_000, 0.5, 4, undefined);
+    const count = countRing(4, 0.5, 4, undefined);
+    const time = timeRing(1_000, 0.5, 4, undefined);
     for (const w of [count, time]) {
       expect([w.record(true, false, 0), w.record(true, false, 0), w.record(false, false, 0)]).toEqual([
         false,
@@ -45,7 +45,7 @@ describe('rates judged on the call that adds to them', () => {
   });
 
   it('a slow success may trip the slow-call rate, not the failure rate', () => {
-    const window = countWindow(2, 0.5, 2, 1);
+    const window = countRing(2, 0.5, 2, 1);
     expect(window.record(true, false)).toBe(false);
     // 1 of 2 failed (at the failure threshold), 1 of 2 slow (below the slow one): closed.
     expect(window.record(false, true)).toBe(false);
@@ -56,7 +56,7 @@ describe('rates judged on the call that adds to them', () => {
 
 describe('ConsecutiveWindow', () => {
   it('counts the current run of bad calls', () => {
-    const window = consecutiveWindow(3);
+    const window = consecutiveRun(3);
     expect([window.record(true, false), window.record(false, true), window.record(false, false)]).toEqual([
       false,
       false,
@@ -73,7 +73,7 @@ describe('ConsecutiveWindow', () => {
 
 describe('TimeWindow and TimeBuckets', () => {
   it('slides bucket by bucket', () => {
-    const window = timeWindow(1_000, 1, 1, undefined);
+    const window = timeRing(1_000, 1, 1, undefined);
     window.record(true, false, 0);
     window.record(false, false, 450);
     expect(window.counts(999)).toEqual({ failures: 1, calls: 2, slowCalls: 0 });

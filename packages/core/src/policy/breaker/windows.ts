@@ -1,9 +1,43 @@
+import { number, object, optional, refine } from '../../check/schema.js';
+import { DEV } from '../../dev.js';
 import { countOr, msOr, rateOr } from '../../sane.js';
+import { parseOptions, rateSchema } from '../../validate.js';
 import { timeBuckets } from '../time-buckets.js';
-import type { BreakerWindow } from '../types.js';
 
 /**
- * Where a circuit breaker keeps the outcomes of recent calls. `record` is O(1) whatever
+ * How a circuit breaker judges recent outcomes: `consecutiveFailures(n)`, `countWindow({…})`
+ * or `timeWindow({…})`. Each breaker makes its own window from it, so one may be shared.
+ */
+export interface BreakerWindow {
+  /**
+   * Makes one breaker's record of outcomes; `slowRate` is that breaker's `slowCall.rate`.
+   * @internal
+   */
+  create(slowRate: number | undefined): OutcomeWindow;
+}
+
+/** Options of `countWindow`: the last `size` calls open the breaker at `failureRate`. */
+export interface CountWindowOptions {
+  /** How many of the latest calls are judged. */
+  size: number;
+  /** The share of failed calls, from 0 (exclusive) to 1, that opens the breaker. */
+  failureRate: number;
+  /** Calls the window must hold before it may open the breaker. Default: `size`. */
+  minimumCalls?: number;
+}
+
+/** Options of `timeWindow`: the calls of the last `durationMs` open the breaker at `failureRate`. */
+export interface TimeWindowOptions {
+  /** How far back calls are judged, in ms. */
+  durationMs: number;
+  /** The share of failed calls, from 0 (exclusive) to 1, that opens the breaker. */
+  failureRate: number;
+  /** Calls the window must hold before it may open the breaker. Default 10. */
+  minimumCalls?: number;
+}
+
+/**
+ * Where one circuit breaker keeps the outcomes of recent calls. `record` is O(1) whatever
  * the window size, so a failing dependency costs the same per call with a window of 100
  * or of 10 000; it returns true when the window's rule says the breaker should open,
  * which only a failed (or slow) call can do.
@@ -58,7 +92,7 @@ type UntimedWindow = OutcomeWindow & {
 const EPSILON = 1e-9;
 
 /** Opens after `threshold` bad calls in a row (a slow call counts as bad); any good call resets the run. */
-export function consecutiveWindow(threshold: number): UntimedWindow {
+export function consecutiveRun(threshold: number): UntimedWindow {
   let run = 0;
   let slowInRun = 0;
   let calls = 0;
@@ -117,7 +151,7 @@ const FAILED = 1;
 const SLOW = 2;
 
 /** The last `size` calls, as a ring of outcome flags with running counts (resilience4j's count-based window). */
-export function countWindow(
+export function countRing(
   size: number,
   failureRate: number,
   minimumCalls: number,
@@ -183,7 +217,7 @@ const FAILURES = 1;
 const SLOW_CALLS = 2;
 
 /** Calls of the last `durationMs`, aggregated in ten buckets (resilience4j's time-based window). */
-export function timeWindow(
+export function timeRing(
   durationMs: number,
   failureRate: number,
   minimumCalls: number,
@@ -237,27 +271,51 @@ export function timeWindow(
   };
 }
 
-/** The window an option describes; `slowRate` is the slow-call rule's rate, if any. */
-export function createWindow(w: BreakerWindow, slowRate: number | undefined): OutcomeWindow {
+const count = () => number({ int: true, gte: 1 });
+
+const countWindowSchema = () =>
+  refine(
+    object<CountWindowOptions>({ size: count(), failureRate: rateSchema, minimumCalls: optional(count()) }),
+    (w) => w.minimumCalls === undefined || w.minimumCalls <= w.size,
+    'must not exceed size (the window never holds more calls)',
+    ['minimumCalls'],
+  );
+
+const timeWindowSchema = () =>
+  object<TimeWindowOptions>({
+    durationMs: number({ gte: 1 }),
+    failureRate: rateSchema,
+    minimumCalls: optional(count()),
+  });
+
+/** Opens the breaker after `failures` failed (or slow) calls in a row; any good call starts the count again. */
+export function consecutiveFailures(failures: number): BreakerWindow {
+  if (DEV) parseOptions(count(), failures, 'consecutiveFailures()', 'failures');
   // Unchecked in the production build: what cannot be meant falls back to a default (sane.ts).
-  switch (w.kind) {
-    case 'count': {
-      const size = countOr(w.size, 100);
-      return countWindow(
-        size,
-        rateOr(w.failureRate, 0.5),
-        Math.min(size, countOr(w.minimumCalls, size)),
-        slowRate,
-      );
-    }
-    case 'time':
-      return timeWindow(
-        msOr(w.durationMs, 60_000, 1),
-        rateOr(w.failureRate, 0.5),
-        countOr(w.minimumCalls, 10),
-        slowRate,
-      );
-    default:
-      return consecutiveWindow(countOr((w as { failures?: number }).failures, 5));
-  }
+  const threshold = countOr(failures, 5);
+  return { create: () => consecutiveRun(threshold) };
+}
+
+/**
+ * Judges the last `size` calls: opens the breaker when at least `minimumCalls` of them are in
+ * the window and `failureRate` of them failed (resilience4j's count-based sliding window).
+ */
+export function countWindow(o: CountWindowOptions): BreakerWindow {
+  if (DEV) parseOptions(countWindowSchema(), o, 'countWindow()');
+  const size = countOr(o.size, 100);
+  const failureRate = rateOr(o.failureRate, 0.5);
+  const minimumCalls = Math.min(size, countOr(o.minimumCalls, size));
+  return { create: (slowRate) => countRing(size, failureRate, minimumCalls, slowRate) };
+}
+
+/**
+ * Judges the calls of the last `durationMs`, kept in ten buckets: opens the breaker when at
+ * least `minimumCalls` were made and `failureRate` of them failed (resilience4j's time-based window).
+ */
+export function timeWindow(o: TimeWindowOptions): BreakerWindow {
+  if (DEV) parseOptions(timeWindowSchema(), o, 'timeWindow()');
+  const durationMs = msOr(o.durationMs, 60_000, 1);
+  const failureRate = rateOr(o.failureRate, 0.5);
+  const minimumCalls = countOr(o.minimumCalls, 10);
+  return { create: (slowRate) => timeRing(durationMs, failureRate, minimumCalls, slowRate) };
 }
