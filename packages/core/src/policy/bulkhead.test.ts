@@ -153,6 +153,24 @@ describe('bulkhead', () => {
     await expect(b.execute(() => 'ok')).resolves.toBe('ok');
   });
 
+  it('reports its refusals only: the outcome of a call is reported by the pipeline around it', async () => {
+    const b = bulkhead({ limit: 1 });
+    const own: PolicyEvent[] = [];
+    b.events$.subscribe((e) => own.push(e));
+    const api = pipeline(b);
+    const piped: PolicyEvent[] = [];
+    api.events$.subscribe((e) => piped.push(e));
+    await b.execute(() => 'ok');
+    await expect(b.execute(() => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    const { op, finish } = operations();
+    const held = b.execute(op('a'));
+    await expect(api.execute(() => 'b')).rejects.toBeInstanceOf(BulkheadRejectedError);
+    finish('a');
+    await held;
+    expect(own).toEqual([{ type: 'bulkhead-rejected', active: 1, queued: 0 }]);
+    expect(piped.map((e) => e.type)).toEqual(['bulkhead-rejected', 'failure']);
+  });
+
   it('in a pipeline behind retry: a refused call is retried later and succeeds once a slot frees', async () => {
     const b = bulkhead({ limit: 1 });
     const api = pipeline(retry({ maxAttempts: 3, backoff: backoff.constant(100) }), b);
@@ -187,5 +205,7 @@ describe('bulkhead', () => {
     expect(() => bulkhead({ limit: 1, queue: -1 })).toThrow(
       /option "queue" must be an integer ≥ 0 \(or Infinity\)/,
     );
+    // A bulkhead measures no time: a clock would do nothing, so it is refused like any unknown option.
+    expect(() => bulkhead({ limit: 1, clock: Date } as never)).toThrow(/unknown option "clock"/);
   });
 });
