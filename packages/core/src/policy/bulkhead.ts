@@ -155,6 +155,12 @@ class BulkheadPolicy extends ChainPolicy implements Bulkhead {
  * a waiting call's signal takes it out of the queue and rejects it with the signal's reason;
  * it never starts afterwards. Its `events$` reports refusals (`bulkhead-rejected`) only; a
  * call's outcome is reported by the pipeline around it.
+ *
+ * Do not call the same bulkhead from inside an operation it runs: the inner call needs a slot
+ * the outer one holds until the inner call ends. When every slot is held so (always with
+ * `limit: 1`) the inner call waits for ever, or is refused when the queue is full. Run the
+ * inner work directly or through another bulkhead, and hand it `ctx.signal` so aborting the
+ * outer call frees both.
  */
 export function bulkhead(o: BulkheadOptions): Bulkhead {
   if (DEV) parseOptions(schema(), o, 'bulkhead()');
