@@ -12,7 +12,7 @@ import { boundRecord, parseRecord, PROTOCOL, type BreakerRecord, type BreakerSav
 import { shareWithTabs, type BroadcastChannelConstructor, type TabShare } from './tab-share.js';
 import { createWindow, type OutcomeWindow } from './windows.js';
 import { DEV } from '../../dev.js';
-import { setTimer } from '../../clock.js';
+import { clampDelay, setTimer } from '../../clock.js';
 import { failureIn } from '../failure-in.js';
 import { countOr, msOr } from '../../sane.js';
 
@@ -90,7 +90,12 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
       this.#storage = o.localStorage ?? (globalThis as { localStorage?: StorageLike }).localStorage;
     }
     // Persisting is restoring what was saved here before the reload, as an `initialState`.
-    this.#restore(o.initialState ?? (this.#storage && loadRecord(this.#storage, this.name)));
+    try {
+      this.#restore(o.initialState ?? (this.#storage && loadRecord(this.#storage, this.name)));
+    } catch {
+      // State whose very reading throws (a hostile getter) is as unusable as a malformed one:
+      // the breaker starts fresh rather than fail to be made.
+    }
     if (o.share === 'tabs') {
       const Channel =
         o.BroadcastChannel ??
@@ -390,7 +395,9 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
             typeof this.#openFor === 'number'
               ? this.#openFor
               : this.#openFor.delay(this.#opens, this.#lastOpenMs);
-          this.#lastOpenMs = Number.isFinite(ms) && ms > 0 ? ms : 0;
+          // At most what a timer holds, like every delay: a backoff without a bound (or a count of
+          // openings restored from hostile state) must not refuse every call for years.
+          this.#lastOpenMs = clampDelay(ms);
           this.#openedAt = now;
           this.#openUntil = now + this.#lastOpenMs;
         }
