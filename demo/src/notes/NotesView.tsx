@@ -1,4 +1,5 @@
-import { Degraded, useConnectivity, useDraft } from '@bulletproof/react';
+import { savedAtText } from '@bulletproof/core';
+import { Degraded, useConnectivity, useDraft, useText, type TextOf } from '@bulletproof/react';
 import { useState } from 'react';
 import { FEATURES } from '../app/dependencies.js';
 import { LiveSearch } from '../search/LiveSearch.js';
@@ -11,24 +12,25 @@ import { useNotes, type NotesView as Notes } from './useNotes.js';
 
 const clock = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
 
-function sourceText(notes: Notes, reachable: boolean): string {
+function sourceText(notes: Notes, reachable: boolean, text: TextOf): string {
   const at = notes.syncedAt === undefined ? '' : clock.format(notes.syncedAt);
   if (notes.source === 'server') {
     return reachable
       ? `Up to date with the server (${at}).`
       : `Showing the notes as of ${at}: the server can't be reached right now.`;
   }
-  if (notes.source === 'device')
-    return at
-      ? `Showing the copy kept on this device (from ${at}).`
-      : 'Showing the copy kept on this device.';
-  return notes.loading ? 'Loading notes…' : 'No notes on this device yet.';
+  // The one statement about a saved copy: the load that fell back to it says nothing more (silent).
+  if (notes.source === 'device' && notes.syncedAt !== undefined)
+    return text('savedCopy', { time: savedAtText(notes.syncedAt) });
+  if (notes.loading) return 'Loading notes…';
+  return notes.failed ? text('loadFailed') : 'No notes on this device yet.';
 }
 
 /** The notes: search, the list (with each note's sync state) and the editor. */
 export function NotesView() {
   const notes = useNotes();
   const { status } = useConnectivity();
+  const text = useText();
   const [query, setQuery] = useState('');
   // Which note is open is a draft too: after a reload the editor opens again, with its text.
   const [editing, setEditing, editingDraft] = useDraft<{ id: string } | null>('editor:open', null);
@@ -50,7 +52,7 @@ export function NotesView() {
         </button>
       </div>
       <p className="hint" data-testid="notes-source" data-source={notes.source}>
-        {sourceText(notes, status === 'online' || status === 'unknown')}
+        {sourceText(notes, status === 'online' || status === 'unknown', text)}
       </p>
 
       <Degraded feature={FEATURES.liveSearch} fallback={<SearchOnEnter query={query} onQuery={setQuery} />}>

@@ -17,6 +17,8 @@ export interface NotesView {
   /** When the list was last confirmed by the server (epoch ms). */
   syncedAt?: number;
   loading: boolean;
+  /** The last load failed with no copy on this device to show instead. */
+  failed: boolean;
   refresh: () => void;
   /** A fresh list from the server, fetched elsewhere (live search), by a request started at `startedAt`. */
   acceptServerList: (notes: Note[], startedAt: number) => void;
@@ -34,7 +36,12 @@ export interface NotesView {
 export function useNotes(): NotesView {
   const protection = useProtection();
   const { settings } = useDemo();
-  const [server, setServer] = useState<{ notes: Note[]; source: NotesSource; syncedAt?: number }>(() => {
+  const [server, setServer] = useState<{
+    notes: Note[];
+    source: NotesSource;
+    syncedAt?: number;
+    failed?: boolean;
+  }>(() => {
     const saved = notesCopy.recall();
     return saved
       ? { notes: saved.value, source: 'device', syncedAt: saved.savedAt }
@@ -46,9 +53,10 @@ export function useNotes(): NotesView {
     function (this: ExecutionContext) {
       return fetchNotes(this.signal);
     },
-    // Every list loaded is saved on the device; a load that fails shows the saved copy (and
-    // fails, said once, when there is none yet). A cancelled load serves nothing.
-    { dependency: DEPENDENCIES.read, fallback: notesCopy },
+    // Every list loaded is saved on the device; a load that fails shows the saved copy. A
+    // cancelled load serves nothing. `silent`: the line above the list says where it came from
+    // (the saved copy and its time, or that the load failed) — a toast would say it twice.
+    { dependency: DEPENDENCIES.read, fallback: notesCopy, silent: true },
   );
   const serverNotes = useRef(server.notes);
   useEffect(() => {
@@ -92,6 +100,8 @@ export function useNotes(): NotesView {
             source: 'device',
             syncedAt: result.savedAt ?? s.syncedAt,
           }));
+        } else if (result.status === 'failed') {
+          setServer((s) => ({ ...s, failed: true }));
         }
       })
       .finally(() => {
@@ -178,6 +188,7 @@ export function useNotes(): NotesView {
     source: server.source,
     ...(server.syncedAt !== undefined ? { syncedAt: server.syncedAt } : {}),
     loading: load.state === 'running' && server.source === 'none',
+    failed: server.failed === true && server.source === 'none',
     refresh,
     acceptServerList,
     confirmSaved,

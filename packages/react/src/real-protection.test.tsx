@@ -14,6 +14,7 @@ import { MessageCenter } from './components/MessageCenter.js';
 import { OutboxPanel } from './components/OutboxPanel.js';
 import { BulletproofProvider } from './context/BulletproofProvider.js';
 import { useBulletproof } from './hooks/useBulletproof.js';
+import { usePendingOverlay } from './hooks/usePendingOverlay.js';
 import { useText } from './hooks/useText.js';
 import { axeViolations } from './test-utils/axe.js';
 
@@ -241,6 +242,127 @@ describe('with the real createProtection', () => {
     const sentences = [savedAt, Date.now()].map((t) => `Showing a copy saved at ${savedAtText(t)}.`);
     expect(sentences).toContain(screen.getByText(/^Showing a copy saved at /).textContent);
     notesCopy.forget();
+  });
+
+  describe('a lastGood() fallback under StrictMode and with another tab', () => {
+    /** A `localStorage` the test shares between "tabs". */
+    function sharedStorage() {
+      const data = new Map<string, string>();
+      return {
+        getItem: (k: string) => data.get(k) ?? null,
+        setItem: (k: string, v: string) => void data.set(k, v),
+        removeItem: (k: string) => void data.delete(k),
+      };
+    }
+
+    function Notes({ copy }: { copy: ReturnType<typeof lastGood<string[]>> }) {
+      // Fails a moment later, as a request does, unless aborted first.
+      const load = useBulletproof(
+        'load',
+        function (this: ExecutionContext) {
+          const signal = this.signal;
+          return new Promise<string[]>((_, reject) => {
+            signal.addEventListener('abort', () => reject(signal.reason as Error));
+            setTimeout(() => reject(new HttpError(503)), 0);
+          });
+        },
+        { dependency: 'api', fallback: copy },
+      );
+      const { run, result } = load;
+      useEffect(() => {
+        void run();
+      }, [run]);
+      return (
+        <>
+          <button onClick={() => void run()}>load</button>
+          <p data-testid="notes">{result?.status === 'fallback' ? result.value.join() : load.state}</p>
+        </>
+      );
+    }
+
+    it('the doubled first load serves the saved copy, says so once, and leaves the copy as it was', async () => {
+      const { protection, mount } = setup();
+      const storage = sharedStorage();
+      const copy = lastGood<string[]>('strict-notes', { storage });
+      copy.remember(['saved note']);
+      const savedAt = copy.recall()?.savedAt;
+      const events: string[] = [];
+      protection.events$.subscribe((e) => {
+        if (e.type === 'call') events.push(e.status);
+      });
+      mount(
+        <>
+          <MessageCenter />
+          <Notes copy={copy} />
+        </>,
+      );
+      await waitFor(() => expect(screen.getByTestId('notes').textContent).toBe('saved note'));
+      // StrictMode's first run was aborted by its cleanup: cancelled, nothing served or said.
+      expect(events).toEqual(['cancelled', 'fallback']);
+      const told = protection.messages.visible.toasts.filter((t) => /saved at/.test(t.text));
+      expect(told).toHaveLength(1);
+      expect(copy.recall()).toEqual({ value: ['saved note'], savedAt });
+    });
+
+    it('another tab saving a newer copy: the next failed load serves that one, a storage event or not', async () => {
+      const { mount } = setup();
+      const storage = sharedStorage();
+      const copy = lastGood<string[]>('two-tab-notes', { storage });
+      copy.remember(['mine']);
+      mount(<Notes copy={copy} />);
+      await waitFor(() => expect(screen.getByTestId('notes').textContent).toBe('mine'));
+      // The other tab's tier: same key, same storage.
+      lastGood<string[]>('two-tab-notes', { storage }).remember(['theirs', 'newer']);
+      window.dispatchEvent(new StorageEvent('storage', { key: 'bulletproof:last-good:two-tab-notes' }));
+      fireEvent.click(screen.getByText('load'));
+      await waitFor(() => expect(screen.getByTestId('notes').textContent).toBe('theirs,newer'));
+    });
+  });
+
+  it('usePendingOverlay under StrictMode follows the writes another tab queues and delivers', async () => {
+    // Two tabs: one database, one BroadcastChannel name. This tab shows the list; the other writes.
+    const indexedDB = new IDBFactory();
+    const name = `two-tabs-${Math.random()}`;
+    const tab = (handlers: Record<string, (payload: never) => Promise<unknown>>) =>
+      createProtection({
+        window: fakeWindow(),
+        outbox: { name, indexedDB, handlers, autoDrain: false, locks: false, window: false },
+      });
+    const here = tab({});
+    const there = tab({ note: () => Promise.resolve() });
+    protection = here;
+    interface Note {
+      id: string;
+      title: string;
+    }
+    const overlay = { type: 'note', id: (n: Note) => n.id, apply: (_: Note | undefined, p: Note) => p };
+    const server: Note[] = [{ id: 'a', title: 'A' }];
+    function List() {
+      const { items, pending } = usePendingOverlay(server, overlay);
+      return (
+        <ul>
+          {items.map((n) => (
+            <li key={n.id}>{`${n.title}${pending.has(n.id) ? ' (waiting)' : ''}`}</li>
+          ))}
+        </ul>
+      );
+    }
+    try {
+      render(
+        <StrictMode>
+          <BulletproofProvider protection={here}>
+            <List />
+          </BulletproofProvider>
+        </StrictMode>,
+      );
+      await there.outbox?.enqueue('note', { id: 'b', title: 'B from the other tab' });
+      expect(await screen.findByText('B from the other tab (waiting)')).toBeTruthy();
+      await there.outbox?.drain();
+      await waitFor(() => expect(screen.queryByText(/B from the other tab/)).toBeNull());
+      expect(screen.getByText('A')).toBeTruthy();
+    } finally {
+      await there.dispose();
+    }
   });
 
   it('a refused write: the message offers Review, which takes the user to the outbox panel', async () => {

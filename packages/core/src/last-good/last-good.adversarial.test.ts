@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../clock.js';
 import { manualClock } from '../test-support/manual-clock.js';
 import { lastGood, type LastGoodStorage } from './last-good.js';
@@ -19,6 +19,9 @@ function memoryStorage(): LastGoodStorage & { data: Map<string, string>; full: b
 }
 
 const KEY = 'bulletproof:last-good:list';
+
+// What a storage refused stays in this page's memory: each test starts without it.
+afterEach(() => lastGood('list', { storage: false }).forget());
 
 describe('lastGood against stored data and clocks it did not expect', () => {
   it('serves the newest answer when the storage refused it and still holds an older one', () => {
@@ -72,5 +75,51 @@ describe('lastGood against stored data and clocks it did not expect', () => {
     tier.remember('b');
     now = 1_000_000 - 60_000;
     expect(tier.recall()?.value).toBe('b');
+  });
+});
+
+/** Another tab: the module afresh, so its memory of answers the storage refused is its own. */
+async function otherTab(): Promise<typeof lastGood> {
+  vi.resetModules();
+  return (await import('./last-good.js')).lastGood;
+}
+
+describe('lastGood in two tabs sharing one storage', () => {
+  it('serves the newer answer another tab saved, with no storage event needed', async () => {
+    const clock = manualClock(1_000);
+    const storage = memoryStorage();
+    const here = lastGood<string>('list', { storage, clock });
+    const there = (await otherTab())<string>('list', { storage, clock });
+    here.remember('mine');
+    clock.advance(1_000);
+    there.remember('theirs');
+    expect(here.recall()).toEqual({ value: 'theirs', savedAt: 2_000 });
+  });
+
+  it('leaves an envelope of a newer version alone, and does not serve it', () => {
+    const storage = memoryStorage();
+    const newer = JSON.stringify({ v: 2, at: 1_000, value: { items: [], cursor: 'x' } });
+    storage.data.set(KEY, newer);
+    expect(lastGood('list', { storage, clock: manualClock(2_000) }).recall()).toBeUndefined();
+    // The tab running the newer version still finds its copy.
+    expect(storage.data.get(KEY)).toBe(newer);
+  });
+
+  it('a tab whose storage is full keeps its newer answer in memory without deleting the copy another tab serves', async () => {
+    const clock = manualClock(1_000);
+    const storage = memoryStorage();
+    const here = lastGood<string>('list', { storage, clock });
+    const there = (await otherTab())<string>('list', { storage, clock });
+    there.remember('theirs');
+    storage.full = true;
+    clock.advance(1_000);
+    here.remember('mine');
+    expect(here.recall()).toEqual({ value: 'mine', savedAt: 2_000 });
+    expect(there.recall()).toEqual({ value: 'theirs', savedAt: 1_000 });
+    // Room again: whichever saves next is the newest for both.
+    storage.full = false;
+    clock.advance(1_000);
+    there.remember('theirs, later');
+    expect(here.recall()?.value).toBe('theirs, later');
   });
 });

@@ -54,7 +54,7 @@ describe('lastGood', () => {
     expect(storage.data.size).toBe(0);
   });
 
-  it('drops stored junk, an unknown version and what parse refuses, instead of serving it', () => {
+  it('drops stored junk and what parse refuses, instead of serving it', () => {
     const clock = manualClock(0);
     const storage = memoryStorage();
     const parse = (saved: unknown) => {
@@ -64,7 +64,7 @@ describe('lastGood', () => {
     const tier = lastGood<string[]>('k', { storage, clock, parse });
     for (const raw of [
       '{not json',
-      '{"v":2,"at":0,"value":[]}',
+      '{"v":"2","at":0,"value":[]}',
       '{"v":1,"at":"x","value":[]}',
       '{"v":1,"at":0,"value":7}',
     ]) {

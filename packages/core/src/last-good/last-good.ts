@@ -13,7 +13,9 @@ export interface LastGoodOptions<T> {
   /**
    * Where answers are kept: `localStorage` by default (so they survive a reload and a crash),
    * any `Storage`-like object, or `false` for this page's memory only. A storage that refuses
-   * (privacy modes, a full quota) leaves the answer in memory.
+   * (privacy modes, a full quota) leaves the answer in memory, and the copy it holds (another
+   * tab's, perhaps) in place: the newer of the two is served. A copy written by a newer version
+   * of the app is left alone and not served.
    */
   storage?: LastGoodStorage | false;
   /**
@@ -75,7 +77,8 @@ const optionsSchema = () =>
   );
 
 /** The stored envelope, checked field by field when read back (another tab or version may have written it). */
-const envelopeSchema = object<{ v: number; at: number; value?: unknown }>(
+type Envelope = { v: number; at: number; value?: unknown };
+const envelopeSchema = object<Envelope>(
   { v: literal(VERSION), at: number({ gte: 0 }), value: optional(unknown) },
   true,
 );
@@ -109,22 +112,44 @@ export function lastGood<T>(key: string, options?: LastGoodOptions<T>): LastGood
   const storage = options?.storage === false ? undefined : (options?.storage ?? defaultStorage());
   const storageKey = PREFIX + key;
 
-  const read = (): string | null => {
+  const readStored = (): string | null => {
     try {
-      const raw = storage?.getItem(storageKey);
-      if (raw !== null && raw !== undefined) return raw;
+      return storage?.getItem(storageKey) ?? null;
     } catch {
-      // A storage that throws has nothing to give: memory may.
+      return null; // A storage that throws has nothing to give: memory may.
     }
-    return memory.get(storageKey) ?? null;
   };
-
-  const forget = () => {
-    memory.delete(storageKey);
+  const removeStored = () => {
     try {
       storage?.removeItem(storageKey);
     } catch {
       // Nothing more to do: a storage that cannot remove cannot be read back either.
+    }
+  };
+  const removeKept = () => void memory.delete(storageKey);
+  const forget = () => {
+    removeKept();
+    removeStored();
+  };
+
+  /**
+   * The envelope `raw` holds, checked; undefined when there is none to serve. One that can never
+   * be served (unreadable, from a wrong clock) is removed with `drop`; one written by a newer
+   * version of the app (another tab, or before a downgrade) is left for it, unused.
+   */
+  const open = (raw: string | null | undefined, drop: () => void): Envelope | undefined => {
+    // Longer than this tier saves: not worth parsing at every failure.
+    if (raw === null || raw === undefined || raw.length > maxChars) return undefined;
+    try {
+      const envelope: unknown = JSON.parse(raw);
+      const v = (envelope as { v?: unknown } | null)?.v;
+      if (typeof v === 'number' && Number.isInteger(v) && v > VERSION) return undefined;
+      const saved = parseOptions(envelopeSchema, envelope, 'lastGood()', 'saved answer');
+      if (saved.at - clock.now() > FUTURE_SKEW_MS) throw new RangeError('saved in the future');
+      return saved;
+    } catch {
+      drop();
+      return undefined;
     }
   };
 
@@ -141,26 +166,24 @@ export function lastGood<T>(key: string, options?: LastGoodOptions<T>): LastGood
       try {
         if (!storage) throw new Error('no storage');
         storage.setItem(storageKey, json);
-        memory.delete(storageKey);
+        removeKept();
       } catch {
-        // The storage may still hold an older answer, which `recall` would read before memory.
-        forget();
+        // Kept for this page. The storage's older copy stays: another tab may have nothing else,
+        // and `recall` serves whichever of the two is newer.
         memory.set(storageKey, json);
       }
     },
     recall() {
-      const raw = read();
-      // Longer than this tier saves: not worth parsing at every failure.
-      if (raw === null || raw.length > maxChars) return undefined;
+      const stored = open(readStored(), removeStored);
+      const kept = open(memory.get(storageKey), removeKept);
+      const newest = kept && (!stored || kept.at > stored.at) ? kept : stored;
+      if (!newest || clock.now() - newest.at > maxAgeMs) return undefined;
       try {
-        const envelope: unknown = JSON.parse(raw);
-        const saved = parseOptions(envelopeSchema, envelope, 'lastGood()', 'saved answer');
-        const age = clock.now() - saved.at;
-        if (age < -FUTURE_SKEW_MS) throw new RangeError('saved in the future');
-        if (age > maxAgeMs) return undefined;
-        return { value: parse(saved.value), savedAt: saved.at };
+        return { value: parse(newest.value), savedAt: newest.at };
       } catch {
-        forget(); // Unreadable, from a wrong clock, or refused by `parse`: never served.
+        // Refused by `parse`: never served.
+        if (newest === kept) removeKept();
+        else removeStored();
         return undefined;
       }
     },

@@ -94,21 +94,16 @@ export function runNext<T>(
 }
 
 /**
- * What every built-in policy shares: `execute` on top of the chain protocol, and an
- * `events$` stream whose events are only built while someone listens (`Emitter.observed`).
- * 'success' and 'failure' events belong to the policy whose `execute` was called, so a
- * policy inside a pipeline does not repeat them.
+ * What every built-in policy shares: `execute` on top of the chain protocol (so `pipeline`
+ * composes it as a link), and an `events$` stream whose events are only built while someone
+ * listens (`Emitter.observed`). Reports no outcomes: a policy that needs no failure
+ * classification (a bulkhead) extends it directly and stays small.
  */
-export abstract class PolicyBase implements Policy, ChainLink {
+export abstract class ChainPolicy implements Policy, ChainLink {
   protected readonly events = new Emitter<PolicyEvent>();
   readonly events$: Observable<PolicyEvent> = this.events.observable;
-  protected readonly clock: Clock;
   /** The chain a policy forms on its own. */
   protected chain: readonly ChainLink[] = [this];
-
-  constructor(clock: Clock | undefined) {
-    this.clock = clock ?? systemClock;
-  }
 
   abstract run<T>(
     fn: Operation<T>,
@@ -122,7 +117,29 @@ export abstract class PolicyBase implements Policy, ChainLink {
   execute<T>(fn: Operation<T>, opts?: ExecuteOptions): Promise<T> {
     const signal = opts?.signal ?? NEVER_ABORTED;
     if (signal.aborted) return rejected(signal.reason);
-    const call = new Call(opts?.idempotencyKey, opts?.idempotent ?? true);
+    return this.start(fn, signal, new Call(opts?.idempotencyKey, opts?.idempotent ?? true));
+  }
+
+  /** Runs one execution through the policy's chain. */
+  protected start<T>(fn: Operation<T>, signal: AbortSignal, call: Call): Promise<T> {
+    return startChain(fn, signal, this.chain, call);
+  }
+}
+
+/**
+ * A `ChainPolicy` that also reports each execution's outcome on `events$`. 'success' and
+ * 'failure' events belong to the policy whose `execute` was called, so a policy inside a
+ * pipeline does not repeat them.
+ */
+export abstract class PolicyBase extends ChainPolicy {
+  protected readonly clock: Clock;
+
+  constructor(clock: Clock | undefined) {
+    super();
+    this.clock = clock ?? systemClock;
+  }
+
+  protected override start<T>(fn: Operation<T>, signal: AbortSignal, call: Call): Promise<T> {
     if (!this.events.observed) return startChain(fn, signal, this.chain, call);
     return this.#executeObserved(fn, signal, call);
   }

@@ -153,6 +153,50 @@ describe('bulkhead', () => {
     await expect(b.execute(() => 'ok')).resolves.toBe('ok');
   });
 
+  it('reports its refusals only: the outcome of a call is reported by the pipeline around it', async () => {
+    const b = bulkhead({ limit: 1 });
+    const own: PolicyEvent[] = [];
+    b.events$.subscribe((e) => own.push(e));
+    const api = pipeline(b);
+    const piped: PolicyEvent[] = [];
+    api.events$.subscribe((e) => piped.push(e));
+    await b.execute(() => 'ok');
+    await expect(b.execute(() => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    const { op, finish } = operations();
+    const held = b.execute(op('a'));
+    await expect(api.execute(() => 'b')).rejects.toBeInstanceOf(BulkheadRejectedError);
+    finish('a');
+    await held;
+    expect(own).toEqual([{ type: 'bulkhead-rejected', active: 1, queued: 0 }]);
+    expect(piped.map((e) => e.type)).toEqual(['bulkhead-rejected', 'failure']);
+  });
+
+  describe('a call that needs the same bulkhead from inside its own slot', () => {
+    it('with every slot held by its callers, waits for ever: its signal is the way out', async () => {
+      const b = bulkhead({ limit: 1, queue: 1 });
+      const controller = new AbortController();
+      const outer = track(
+        b.execute(({ signal }) => b.execute(() => 'inner', { signal }), { signal: controller.signal }),
+      );
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(outer.settled).toBe(false);
+      expect([b.active, b.queued]).toEqual([1, 1]);
+      const reason = new Error('gave up');
+      controller.abort(reason);
+      await vi.advanceTimersByTimeAsync(0);
+      // The operation handed its `ctx.signal` to the inner call: aborting the outer call takes
+      // the inner one out of the queue, and the slot is freed.
+      expect(outer.error).toBe(reason);
+      expect([b.active, b.queued]).toEqual([0, 0]);
+    });
+
+    it('with no queue, is refused at once instead', async () => {
+      const b = bulkhead({ limit: 1 });
+      await expect(b.execute(() => b.execute(() => 'inner'))).rejects.toBeInstanceOf(BulkheadRejectedError);
+      expect(b.active).toBe(0);
+    });
+  });
+
   it('in a pipeline behind retry: a refused call is retried later and succeeds once a slot frees', async () => {
     const b = bulkhead({ limit: 1 });
     const api = pipeline(retry({ maxAttempts: 3, backoff: constantBackoff(100) }), b);
@@ -187,5 +231,7 @@ describe('bulkhead', () => {
     expect(() => bulkhead({ limit: 1, queue: -1 })).toThrow(
       /option "queue" must be an integer ≥ 0 \(or Infinity\)/,
     );
+    // A bulkhead measures no time: a clock would do nothing, so it is refused like any unknown option.
+    expect(() => bulkhead({ limit: 1, clock: Date } as never)).toThrow(/unknown option "clock"/);
   });
 });

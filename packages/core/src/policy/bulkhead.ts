@@ -1,9 +1,8 @@
 import { custom, number, object, optional } from '../check/schema.js';
-import type { Clock } from '../clock.js';
 import { BulkheadRejectedError } from '../failure/errors.js';
-import { NEVER_ABORTED, PolicyBase, rejected, runNext, type Call, type ChainLink } from './base.js';
+import { ChainPolicy, NEVER_ABORTED, rejected, runNext, type Call, type ChainLink } from './base.js';
 import type { Operation, Policy } from './types.js';
-import { clockSchema, parseOptions } from '../validate.js';
+import { parseOptions } from '../validate.js';
 import { DEV } from '../dev.js';
 import { countOr } from '../sane.js';
 
@@ -13,10 +12,9 @@ export interface BulkheadOptions {
   limit: number;
   /** How many calls may wait for a slot, first come first served: an integer ≥ 0 or `Infinity`. Default 0. */
   queue?: number;
-  clock?: Clock;
 }
 
-/** A policy that runs at most `limit` calls at once (see `bulkhead()`). */
+/** A policy that runs at most `limit` calls at once (see `bulkhead()`); its `events$` reports refusals only. */
 export interface Bulkhead extends Policy {
   /** Calls running now. */
   readonly active: number;
@@ -37,10 +35,9 @@ const schema = () =>
         'an integer ≥ 0 (or Infinity)',
       ),
     ),
-    clock: optional(clockSchema),
   });
 
-class BulkheadPolicy extends PolicyBase implements Bulkhead {
+class BulkheadPolicy extends ChainPolicy implements Bulkhead {
   #active = 0;
   /**
    * Starters of the waiting calls, in arrival order (a Set keeps it and removes an aborted one
@@ -51,7 +48,7 @@ class BulkheadPolicy extends PolicyBase implements Bulkhead {
   readonly #queue: number;
 
   constructor(o: BulkheadOptions) {
-    super(o.clock);
+    super();
     // Unchecked in the production build (see sane.ts): a limit that cannot be meant runs one
     // call at a time rather than refusing every call, or queueing them all for ever.
     this.#limit = countOr(o.limit, 1, 1, true);
@@ -156,7 +153,14 @@ class BulkheadPolicy extends PolicyBase implements Bulkhead {
  * arrival order as slots free. A call beyond both is refused at once with
  * `BulkheadRejectedError` (category `bulkhead-full`, retryable: nothing was sent). Aborting
  * a waiting call's signal takes it out of the queue and rejects it with the signal's reason;
- * it never starts afterwards.
+ * it never starts afterwards. Its `events$` reports refusals (`bulkhead-rejected`) only; a
+ * call's outcome is reported by the pipeline around it.
+ *
+ * Do not call the same bulkhead from inside an operation it runs: the inner call needs a slot
+ * the outer one holds until the inner call ends. When every slot is held so (always with
+ * `limit: 1`) the inner call waits for ever, or is refused when the queue is full. Run the
+ * inner work directly or through another bulkhead, and hand it `ctx.signal` so aborting the
+ * outer call frees both.
  */
 export function bulkhead(o: BulkheadOptions): Bulkhead {
   if (DEV) parseOptions(schema(), o, 'bulkhead()');

@@ -1,5 +1,5 @@
 import { observable, type Observable, type Subscription } from '../observable.js';
-import { PolicyBase, runNext, type Call, type ChainLink } from './base.js';
+import { ChainPolicy, PolicyBase, runNext, type Call, type ChainLink } from './base.js';
 import type { Operation, Policy, PolicyEvent } from './types.js';
 import { DEV } from '../dev.js';
 
@@ -51,7 +51,7 @@ class PipelinePolicy extends PolicyBase {
       else flat.push(p);
     }
     this.policies = flat;
-    this.chain = flat.map((p) => (p instanceof PolicyBase ? p : new ForeignLink(p)));
+    this.chain = flat.map((p) => (p instanceof ChainPolicy ? p : new ForeignLink(p)));
     // The policies' own events, plus this pipeline's 'success'/'failure' (each policy's
     // outcome events belong to its own direct executions).
     this.events$ = observable<PolicyEvent>((subscriber) => {

@@ -196,6 +196,49 @@ describe('timeout', () => {
     expect(signal?.reason).toBeInstanceOf(TimeoutError);
   });
 
+  describe('abortOnReturn with a streamed Response', () => {
+    /** A body that arrives in `chunks` parts, one per read, cut when `signal` aborts (as fetch's is). */
+    function streamed(signal: AbortSignal, chunks: number): Response {
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          signal.addEventListener('abort', () => controller.error(signal.reason));
+        },
+        pull(controller) {
+          if (sent === chunks) controller.close();
+          else controller.enqueue(new TextEncoder().encode(`part ${++sent};`));
+        },
+      });
+      return new Response(body);
+    }
+
+    it('leaves the signal of a Response returned with its body unread: the caller reads all of it', async () => {
+      let signal: AbortSignal | undefined;
+      const response = await timeout(1_000, { abortOnReturn: true }).execute((ctx) => {
+        signal = ctx.signal;
+        return streamed(ctx.signal, 3);
+      });
+      expect(signal?.aborted).toBe(false);
+      await expect(response.text()).resolves.toBe('part 1;part 2;part 3;');
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('aborts once a body read inside the operation is done, cancelling what else it left running', async () => {
+      let signal: AbortSignal | undefined;
+      const leftover = vi.fn();
+      const text = await timeout(1_000, { abortOnReturn: true }).execute(async (ctx) => {
+        signal = ctx.signal;
+        ctx.signal.addEventListener('abort', leftover);
+        const response = streamed(ctx.signal, 2);
+        await response.text();
+        return response;
+      });
+      expect(text.bodyUsed).toBe(true);
+      expect(signal?.aborted).toBe(true);
+      expect(leftover).toHaveBeenCalledTimes(1);
+    });
+  });
+
   it('builds no event objects while nobody listens', async () => {
     const next = vi.spyOn(Emitter.prototype, 'next');
     const result = track(timeout(10).execute(cooperative(100)));

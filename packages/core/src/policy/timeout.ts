@@ -17,8 +17,10 @@ export interface TimeoutOptions {
   /**
    * Abort `ctx.signal` as soon as the call returns, whether it succeeded or failed, so work the
    * operation left running (a request it raced, a stream it did not finish) is cancelled.
-   * Default false. Not for an operation whose value keeps using the signal: a `Response` whose
-   * body is read after the call returns would have the read aborted.
+   * Default false. A `Response` returned with its body unread keeps its signal, since aborting
+   * it would cut the body the caller is about to read: read the body inside the operation
+   * when its leftovers must be cancelled too. Not for other values that keep using the signal
+   * (a stream of your own, an object holding an unread `Response`).
    */
   abortOnReturn?: boolean;
   clock?: Clock;
@@ -34,6 +36,10 @@ const schema = () =>
   );
 
 const ignore = () => undefined;
+
+/** A `Response` whose body is still to be read: aborting its signal now would cut that body. */
+const unreadBody = (value: unknown): boolean =>
+  typeof Response === 'function' && value instanceof Response && value.body !== null && !value.bodyUsed;
 const expired = (ms: number) => new TimeoutError(undefined, ms);
 
 class TimeoutPolicy extends PolicyBase {
@@ -63,11 +69,12 @@ class TimeoutPolicy extends PolicyBase {
     let rejectEarly: ((reason: unknown) => void) | undefined;
     const abortOnReturn = this.#abortOnReturn;
     // Every path out goes through here: the timer and the listener never outlive the call.
-    // `returned`: the operation has returned, and what it left running is cancelled if asked.
-    const cleanup = (returned?: boolean) => {
+    // `returned`: the operation has returned (with `value`, when it resolved), and what it left
+    // running is cancelled if asked.
+    const cleanup = (returned?: boolean, value?: unknown) => {
       clock.clearTimeout(handle);
       if (outer !== NEVER_ABORTED) outer.removeEventListener('abort', onOuterAbort);
-      if (returned && abortOnReturn) controller.abort();
+      if (returned && abortOnReturn && !unreadBody(value)) controller.abort();
     };
     // The caller's abort wins over the deadline: the operation is told why it stops.
     const onOuterAbort = () => {
@@ -99,7 +106,7 @@ class TimeoutPolicy extends PolicyBase {
 
     const settled = inner.then(
       (value) => {
-        cleanup(true);
+        cleanup(true, value);
         if (timedOut) throw expired(ms);
         return value;
       },

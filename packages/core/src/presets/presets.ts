@@ -135,9 +135,7 @@ export const presets = {
       const shape = { ...presetShape(), concurrency: countSchema(1), queue: optional(queue) };
       parseOptions(optional(object<UploadPresetOptions>(shape)), o, 'presets.upload()');
     }
-    return buildPreset(UPLOAD, o, (clock) =>
-      bulkhead({ limit: o?.concurrency ?? 2, queue: o?.queue ?? 100, ...(clock ? { clock } : {}) }),
-    );
+    return buildPreset(UPLOAD, o, () => bulkhead({ limit: o?.concurrency ?? 2, queue: o?.queue ?? 100 }));
   },
   /**
    * Analytics and telemetry: one 5 s attempt, silent, never critical, a breaker that stops

@@ -34,4 +34,35 @@ describe('singleFlight, attacked', () => {
     await tick();
     expect(second.value).toBe('fresh');
   });
+
+  // A caller waiting for an abandoned execution to land, so as to start afresh, is not joined to
+  // anything: its own abort used to go unheard until that execution landed, and for ever if the
+  // operation ignored its signal.
+  it('a caller that aborts while waiting for an abandoned execution to land is rejected at once; the others still start afresh', async () => {
+    const flight = singleFlight();
+    const runs: { signal: AbortSignal; done: ReturnType<typeof deferred<string>> }[] = [];
+    const op = ({ signal }: { signal: AbortSignal }) => {
+      const done = deferred<string>();
+      runs.push({ signal, done });
+      return done.promise;
+    };
+    const first = new AbortController();
+    void flight.execute(op, { signal: first.signal }).catch(() => undefined);
+    first.abort(new Error('first caller left'));
+    const impatient = new AbortController();
+    const waiting = track(flight.execute(op, { signal: impatient.signal }));
+    const patient = track(flight.execute(op));
+    const reason = new Error('second caller left');
+    impatient.abort(reason);
+    await tick();
+    expect(waiting.error).toBe(reason);
+    expect(patient.settled).toBe(false);
+    runs[0]?.done.reject(runs[0].signal.reason);
+    await tick();
+    expect(runs).toHaveLength(2);
+    expect(runs[1]?.signal.aborted).toBe(false);
+    runs[1]?.done.resolve('fresh');
+    await tick();
+    expect(patient.value).toBe('fresh');
+  });
 });

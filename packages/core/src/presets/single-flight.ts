@@ -25,8 +25,20 @@ class SingleFlightPolicy extends PolicyBase {
       // Every caller gave up on it, and it is still winding down: joining would hand this call
       // their abort, and starting beside it would run the operation twice at once. It starts
       // afresh once that execution has landed.
+      const landed = flight.promise;
       const restart = () => this.run(fn, signal, attempt, chain, index, call);
-      return flight.promise.then(restart, restart);
+      if (signal === NEVER_ABORTED) return landed.then(restart, restart);
+      // Joined to nothing yet, it hears its own abort at once rather than when that execution
+      // lands (never, if the operation ignores its signal); `restart` then refuses to start it.
+      return new Promise<T>((resolve, reject) => {
+        const onAbort = () => reject(signal.reason as Error);
+        const start = () => {
+          signal.removeEventListener('abort', onAbort);
+          restart().then(resolve, reject);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        landed.then(start, start);
+      });
     }
     if (!flight) {
       // Its own signal: one caller giving up must not cancel it for the others.
@@ -68,8 +80,9 @@ class SingleFlightPolicy extends PolicyBase {
  * Calls made while one is in progress share it: the operation runs once, and every caller
  * gets its outcome. Meant for a call that must not run twice at once, such as refreshing a
  * session (with rotating refresh tokens, a second concurrent refresh presents a token the
- * first already used, which a server may take for theft and end the session). The shared
- * execution ends early only when every caller waiting for it has aborted.
+ * first already used, which a server may take for theft and end the session). A caller that
+ * aborts its signal is rejected at once with its reason; the shared execution ends early only
+ * when every caller waiting for it has aborted.
  */
 export function singleFlight(): Policy {
   return new SingleFlightPolicy(undefined);

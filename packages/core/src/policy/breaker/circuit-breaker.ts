@@ -12,7 +12,7 @@ import { boundRecord, parseRecord, PROTOCOL, type BreakerRecord, type BreakerSav
 import type { BreakerSharing, TabShare } from './tab-share.js';
 import { consecutiveFailures, type OutcomeWindow } from './windows.js';
 import { DEV } from '../../dev.js';
-import { setTimer } from '../../clock.js';
+import { clampDelay, setTimer } from '../../clock.js';
 import { failureIn } from '../failure-in.js';
 import { countOr, msOr } from '../../sane.js';
 
@@ -92,7 +92,12 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
     this.#persist =
       typeof (o.persist || undefined)?.load === 'function' ? (o.persist as BreakerPersistence) : undefined;
     // Persisting is restoring what was saved here before the reload, as an `initialState`.
-    this.#restore(o.initialState ?? this.#persist?.load(this.name));
+    try {
+      this.#restore(o.initialState ?? this.#persist?.load(this.name));
+    } catch {
+      // State whose very reading throws (a hostile getter) is as unusable as a malformed one:
+      // the breaker starts fresh rather than fail to be made.
+    }
     this.#share =
       typeof (o.share || undefined)?.connect === 'function'
         ? (o.share as BreakerSharing).connect(
@@ -387,7 +392,9 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
             typeof this.#openFor === 'number'
               ? this.#openFor
               : this.#openFor.delay(this.#opens, this.#lastOpenMs);
-          this.#lastOpenMs = Number.isFinite(ms) && ms > 0 ? ms : 0;
+          // At most what a timer holds, like every delay: a backoff without a bound (or a count of
+          // openings restored from hostile state) must not refuse every call for years.
+          this.#lastOpenMs = clampDelay(ms);
           this.#openedAt = now;
           this.#openUntil = now + this.#lastOpenMs;
         }

@@ -2,8 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { exponentialBackoff } from '../backoff.js';
 import { persistInLocalStorage, type StorageLike } from './persist.js';
 import { shareAcrossTabs, type BroadcastChannelConstructor, type BroadcastChannelLike } from './tab-share.js';
+import { MAX_TIMER_MS } from '../../clock.js';
+import { HttpError } from '../../failure/errors.js';
 import { circuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.js';
-import { consecutiveFailures } from './windows.js';
+import { consecutiveFailures, countWindow, timeWindow } from './windows.js';
 
 /**
  * State a breaker did not compute itself — read back after a reload, or sent by another tab —
@@ -112,5 +114,138 @@ describe('a breaker given state from storage or another tab', () => {
     const record = { state: 'open', opens: 1, at: T0 + 1_000, openedAt: T0 + 1_000, openUntil: T0 + 11_000 };
     inject({ v: 1, type: 'state', id: 'other', record });
     expect(b.snapshot).toMatchObject({ state: 'open', openUntil: T0 + 11_000 });
+  });
+
+  describe('garbage, NaN, negative or huge counts, future times, prototype keys', () => {
+    const consecutive = { kind: 'consecutive', failures: 0, slowCalls: 0, calls: 0 };
+    const saved = { v: 1, state: 'closed', opens: 0, at: T0, window: consecutive };
+    const fail = () => Promise.reject(new HttpError(500));
+
+    /** A breaker given `initialState`, checked to work as a fresh one would: it opens on its first failure. */
+    async function expectFresh(initialState: unknown, label: string): Promise<void> {
+      const b = make({ initialState: initialState as BreakerOptions['initialState'] });
+      expect(b.snapshot, label).toMatchObject({ state: 'closed', failures: 0, calls: 0, slowCalls: 0 });
+      await expect(b.execute(ok)).resolves.toBe('ok');
+      await b.execute(fail).catch(() => undefined);
+      expect(b.state, label).toBe('open');
+    }
+
+    it('ignores garbage of every type, without throwing', async () => {
+      const throwing = Object.defineProperty({ v: 1 }, 'state', {
+        get() {
+          throw new Error('hostile getter');
+        },
+        enumerable: true,
+      });
+      const garbage: Array<[string, unknown]> = [
+        ['a number', 42],
+        ['an array', [saved]],
+        ['a function', () => saved],
+        ['NaN at', { ...saved, state: 'open', at: NaN, openUntil: T0 + 1_000 }],
+        ['Infinity at', { ...saved, state: 'open', at: Infinity, openUntil: T0 + 1_000 }],
+        ['a string count', { ...saved, state: 'open', opens: '1', openUntil: T0 + 1_000 }],
+        ['negative openings', { ...saved, state: 'open', opens: -1, openUntil: T0 + 1_000 }],
+        ['fractional openings', { ...saved, state: 'open', opens: 0.5, openUntil: T0 + 1_000 }],
+        ['an open state without openUntil', { ...saved, state: 'open' }],
+        ['a window that is a string', { ...saved, window: 'ffff' }],
+        ['a window of negative counts', { ...saved, window: { ...consecutive, calls: -3 } }],
+        ['a window of NaN counts', { ...saved, window: { ...consecutive, failures: NaN } }],
+        ['a window beyond exact integers', { ...saved, window: { ...consecutive, calls: 1e300 } }],
+        ['a getter that throws', throwing],
+      ];
+      for (const [label, initialState] of garbage) await expectFresh(initialState, label);
+    });
+
+    it('refuses saved windows that are huge, sparse or of counts beyond exact integers', () => {
+      const count = countWindow({ size: 10, failureRate: 0.5 });
+      const time = timeWindow({ durationMs: 10_000, failureRate: 0.5 });
+      const epoch = Math.floor(T0 / 1_000);
+      const windows: Array<[string, BreakerOptions['window'], unknown]> = [
+        [
+          'a count window of ten million',
+          count,
+          { kind: 'count', size: 10, outcomes: new Array(10_000_000) },
+        ],
+        // Holes are skipped by every(): they must not pass for outcomes.
+        ['a sparse count window', count, { kind: 'count', size: 10, outcomes: new Array(10) }],
+        ['sparse time buckets', time, { kind: 'time', durationMs: 10_000, epoch, buckets: new Array(30) }],
+        [
+          'time buckets of huge counts',
+          time,
+          { kind: 'time', durationMs: 10_000, epoch, buckets: Array.from({ length: 30 }, () => 1e300) },
+        ],
+      ];
+      for (const [label, window, saved] of windows) {
+        const b = make({
+          window,
+          initialState: { v: 1, state: 'closed', opens: 0, at: T0, window: saved } as never,
+        });
+        expect(b.snapshot, label).toMatchObject({ failures: 0, calls: 0, slowCalls: 0 });
+      }
+    });
+
+    it('restored with a huge count of openings, its next opening is still one a timer can hold', async () => {
+      // A linear backoff with no bound: the n-th opening lasts n seconds.
+      const openForMs = { delay: (n: number) => n * 1_000 };
+      const b = make({
+        openForMs,
+        initialState: {
+          v: 1,
+          state: 'open',
+          opens: 1e15,
+          at: T0,
+          openedAt: T0,
+          openUntil: T0 + 1_000,
+          window: consecutive,
+        } as never,
+      });
+      vi.advanceTimersByTime(1_000);
+      await b.execute(fail).catch(() => undefined);
+      expect(b.state).toBe('open');
+      expect((b.snapshot.openUntil ?? 0) - Date.now()).toBeLessThanOrEqual(MAX_TIMER_MS);
+      expect(b.toJSON().lastOpenMs).toBeLessThanOrEqual(MAX_TIMER_MS);
+    });
+
+    it('stamped in the future, gives back only times up to now', () => {
+      const b = make({
+        initialState: {
+          v: 1,
+          state: 'open',
+          opens: 1,
+          at: T0 + YEAR,
+          openedAt: T0 + YEAR,
+          openUntil: T0 + YEAR + 5_000,
+          window: consecutive,
+        } as never,
+      });
+      const json = b.toJSON();
+      expect(json.at).toBeLessThanOrEqual(T0);
+      expect(json.openedAt).toBeLessThanOrEqual(T0);
+      expect(json.openUntil).toBeLessThanOrEqual(T0 + 10_000);
+    });
+
+    it('prototype keys in saved state or a message pollute nothing and do not pass for fields', async () => {
+      const text = `{"v":1,"state":"closed","opens":0,"at":${T0},"__proto__":{"state":"open","polluted":true},
+        "constructor":{"prototype":{"polluted":true}},
+        "window":{"kind":"consecutive","failures":0,"slowCalls":0,"calls":0,"__proto__":{"failures":0,"polluted":true}}}`;
+      const initialState = JSON.parse(text) as unknown;
+      const { Channel, inject } = channelPair();
+      const b = make({
+        initialState: initialState as never,
+        share: shareAcrossTabs({ BroadcastChannel: Channel }),
+      });
+      inject(
+        JSON.parse(
+          `{"v":1,"type":"state","id":"other","record":{"__proto__":{"state":"open","opens":1,"at":${T0},"openUntil":${T0 + 5_000}}}}`,
+        ),
+      );
+      expect(b.state).toBe('closed');
+      const json = JSON.parse(JSON.stringify(b)) as Record<string, unknown>;
+      expect(Object.keys(json)).not.toContain('__proto__');
+      expect(Object.keys(json)).not.toContain('constructor');
+      expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+      await b.execute(fail).catch(() => undefined);
+      expect(b.state).toBe('open');
+    });
   });
 });

@@ -41,8 +41,10 @@ function finite(value: unknown): value is number {
 export function parseRecord(value: unknown): BreakerRecord | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
-  if (!STATES.includes(v.state) || !finite(v.at) || !finite(v.opens) || v.opens < 0) return undefined;
-  const record: BreakerRecord = { state: v.state as BreakerState, opens: v.opens, at: v.at };
+  // A count of openings is a whole number: a fraction or one beyond exact integers was not written by a breaker.
+  if (!STATES.includes(v.state) || !finite(v.at) || !Number.isSafeInteger(v.opens) || (v.opens as number) < 0)
+    return undefined;
+  const record: BreakerRecord = { state: v.state as BreakerState, opens: v.opens as number, at: v.at };
   for (const key of OPTIONAL_TIMES) {
     const time = v[key];
     if (finite(time)) record[key] = time;

@@ -80,7 +80,8 @@ const ofKind = <K extends BreakerWindowRecord['kind']>(record: unknown, kind: K)
     ? record
     : undefined;
 
-const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+// Exact integers only: a count beyond them was not saved by a window, and stops counting anyway.
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /** A window that needs no time: its `record` and `counts` may be called without `now`. */
 type UntimedWindow = OutcomeWindow & {
@@ -200,7 +201,8 @@ export function countRing(
       if (
         !Array.isArray(outcomes) ||
         outcomes.length > size ||
-        !outcomes.every((o) => isCount(o) && o <= (FAILED | SLOW))
+        // Array.from turns the holes of a sparse array into undefined, which every() would skip.
+        !Array.from(outcomes).every((o) => isCount(o) && o <= (FAILED | SLOW))
       )
         return;
       window.reset();
@@ -262,7 +264,9 @@ export function timeRing(
         (epoch as number) > b.save().epoch ||
         !Array.isArray(buckets) ||
         buckets.length !== BUCKETS * 3 ||
-        !buckets.every((n, i) => isCount(n) && (i % 3 === CALLS || n <= (buckets[i - (i % 3)] as number)))
+        !Array.from(buckets as unknown[]).every(
+          (n, i, all) => isCount(n) && (i % 3 === CALLS || n <= (all[i - (i % 3)] as number)),
+        )
       )
         return;
       b.load(epoch as number, buckets as number[]);
