@@ -128,6 +128,9 @@ const groups: BenchGroup[] = [
     cases: [
       { name: 'cockatiel bulkhead', fn: () => theirs.bulkhead.execute(ok) },
       { name: 'bulletproof bulkhead', fn: () => ours.bulkhead.execute(ok) },
+      // The floor: the call alone, awaited, with no policy around it. No bulkhead can measure
+      // below this, so it says how far under cockatiel's a ratio can go in this harness.
+      { name: 'no policy (the call alone)', fn: () => ok() },
     ],
     goals: [{ case: 'bulletproof bulkhead', maxRatio: 0.7 }],
     timeMs,
