@@ -2,6 +2,7 @@ import {
   backoff,
   circuitBreaker,
   createProtection,
+  outboxHttp,
   pipeline,
   retry,
   timeout,
@@ -65,6 +66,8 @@ export function createFieldNotesProtection(s: DemoSettings, workbox: Workbox | u
     },
     outbox: {
       name: OUTBOX_NAME,
+      // Saves are queued as HTTP requests (`offline: { type: 'http' }`).
+      http: outboxHttp(),
       // Deliveries are writes too: they go through the same breaker as saves. While it is
       // open the queue waits instead of hammering a failing server, and the first delivery
       // that gets through after the cool-down closes it again (the app recovers without

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createOutbox } from './outbox.js';
+import { outboxHttp } from './outbox-http.js';
 import { outboxTestBed } from '../test-support/outbox-test-bed.js';
 
 // The production build: `DEV` is false, so misuse is refused without the option schemas.
@@ -23,7 +24,9 @@ describe('outbox in the production build', () => {
 
 describe('outbox calls refused in the production build', () => {
   it('words misuse briefly', async () => {
-    const outbox = bed.closeAfter(createOutbox({ name: 'q', ...bed.options, autoDrain: false }));
+    const outbox = bed.closeAfter(
+      createOutbox({ name: 'q', ...bed.options, autoDrain: false, http: outboxHttp() }),
+    );
     await expect(outbox.enqueue('http', { url: 'x' })).rejects.toThrow(
       new TypeError('enqueue(): bad "http" payload; use enqueueRequest()'),
     );

@@ -152,7 +152,7 @@ const recordRules: ReadonlyArray<[test: (r: OutboxRecord) => boolean, issue: str
   ],
 ];
 
-/** Whether a value is a payload the built-in `http` handler can replay. */
+/** Whether a value is a payload `outboxHttp`'s handler can replay. */
 export function isHttpPayload(value: unknown): value is HttpPayload {
   return passes(value, httpPayloadFields);
 }

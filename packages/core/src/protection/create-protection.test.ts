@@ -5,6 +5,7 @@ import { HttpError } from '../failure/errors.js';
 import { lastGood } from '../last-good/index.js';
 import type { VisibleMessages } from '../messages/index.js';
 import type { OutboxHandler } from '../outbox/index.js';
+import { outboxHttp } from '../outbox/outbox-http.js';
 import { circuitBreaker, pipeline, retry } from '../policy/index.js';
 import { backoff } from '../policy/backoff.js';
 import { createProtection } from './create-protection.js';
@@ -44,6 +45,7 @@ function make(o: ProtectionOptions = {}): Protection {
         ? false
         : {
             name: `t-${String(made.length)}`,
+            http: outboxHttp(),
             indexedDB: new IDBFactory(),
             locks: false,
             BroadcastChannel: false,
@@ -183,6 +185,13 @@ describe('protect', () => {
     await expect(
       noOutbox.protect('x', () => Promise.resolve(1), { offline: { type: 'http', payload: 1 } }),
     ).rejects.toThrow(TypeError);
+    // An outbox without HTTP support: an 'http' write says how to add it.
+    const noHttp = make({ outbox: { http: undefined } });
+    await expect(
+      noHttp.protect('x', () => Promise.resolve(1), { offline: { type: 'http', payload: { url: '/x' } } }),
+    ).rejects.toThrow(
+      /known: note \(HTTP writes need createProtection\(\{ outbox: \{ http: outboxHttp\(\) \} \}\)\)/,
+    );
     expect(() => createProtection({ dependencies: { api: { policy: {} as never } } })).toThrow(
       /option "dependencies.api.policy" must be a Policy/,
     );

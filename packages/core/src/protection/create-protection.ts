@@ -120,7 +120,11 @@ export function createProtection(options?: ProtectionOptions): Protection {
   }
   const probing =
     o.connectivity !== false && o.connectivity?.probe !== undefined && o.connectivity.probe !== false;
-  const handlerTypes = new Set(['http', ...Object.keys((o.outbox || {}).handlers ?? {})]);
+  const outboxOptions = o.outbox || {};
+  const handlerTypes = new Set([
+    ...(outboxOptions.http ? ['http'] : []),
+    ...Object.keys(outboxOptions.handlers ?? {}),
+  ]);
 
   const events = new Emitter<ProtectionEvent>();
   const emit = (make: () => ProtectionEvent) => {
@@ -409,7 +413,10 @@ export function createProtection(options?: ProtectionOptions): Protection {
       }
       if (typeof offline.type !== 'string' || !handlerTypes.has(offline.type)) {
         throw new TypeError(
-          `protect("${name}"): offline.type "${offline.type}" has no outbox handler; known: ${[...handlerTypes].join(', ')}`,
+          `protect("${name}"): offline.type "${offline.type}" has no outbox handler; known: ${[...handlerTypes].join(', ')}` +
+            (offline.type === 'http'
+              ? ' (HTTP writes need createProtection({ outbox: { http: outboxHttp() } }))'
+              : ''),
         );
       }
     }

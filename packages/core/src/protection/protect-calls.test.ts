@@ -8,6 +8,7 @@ import type { ExecutionContext } from '../policy/index.js';
 import { timeout } from '../policy/index.js';
 import { backoff } from '../policy/backoff.js';
 import { createProtection, SLOW_CALL_PROBE_MS } from './create-protection.js';
+import { outboxHttp } from '../outbox/outbox-http.js';
 import type { ProtectionEvent, ProtectionOptions, Protection } from './types.js';
 import { FakeWindow } from '../test-support/fake-window.js';
 
@@ -34,6 +35,7 @@ function make(o: ProtectionOptions = {}): Protection {
     ...o,
     outbox: {
       name: `calls-${String(made.length)}`,
+      http: outboxHttp(),
       indexedDB: new IDBFactory(),
       locks: false,
       BroadcastChannel: false,
