@@ -1172,6 +1172,25 @@ describe('options', () => {
     expect(() => outboxHttp(bad as never)).toThrow(message);
   });
 
+  it('leaves the HTTP entries another outbox queued to one with HTTP support, instead of dead-lettering them', async () => {
+    const withHttp = make({
+      http: outboxHttp({ fetch: async () => new Response(null, { status: 204 }) }),
+      handlers: { w: async () => undefined },
+    });
+    await withHttp.enqueueRequest({ url: 'https://api.test/x', method: 'PUT', body: 'a' });
+    const without = make({ handlers: { w: async () => undefined } });
+    await without.enqueue('w', 1, { channel: 'other' });
+    // Behind it in its channel: order is kept, as in the service worker for other types.
+    await without.enqueue('w', 2);
+    expect(await without.drain()).toEqual({ delivered: 1, retried: 0, dead: 0 });
+    expect((await without.list()).map((e) => [e.type, e.state])).toEqual([
+      ['http', 'pending'],
+      ['w', 'pending'],
+    ]);
+    await without.close();
+    expect(await withHttp.drain()).toEqual({ delivered: 2, retried: 0, dead: 0 });
+  });
+
   it('enqueueRequest without HTTP support says how to add it, and stores nothing', async () => {
     const outbox = make();
     await expect(outbox.enqueueRequest({ url: 'https://api.test/x' })).rejects.toThrow(

@@ -127,7 +127,9 @@ export function createOutboxInternal(
     state,
     closing: closing.signal,
     handler: (type) => handlers[type],
-    deliverable: only ? (type) => only.has(type) : () => true,
+    // An 'http' entry (another tab's, or a service worker's to deliver) waits in an outbox
+    // without HTTP support, rather than being dead-lettered as of an unknown type.
+    deliverable: only ? (type) => only.has(type) : (type) => type !== 'http' || !!handlers.http,
     isOnline,
     ensureLoaded,
     on: {
