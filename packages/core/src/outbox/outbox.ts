@@ -230,6 +230,7 @@ export function createOutboxInternal(
     },
     stats$: stats.stream,
     events$: events.observable,
+    types: Object.keys(handlers),
 
     async enqueue<P>(type: string, payload: P, eo?: EnqueueOptions): Promise<OutboxEntry<P>> {
       const channel = eo?.channel ?? 'default';

@@ -236,6 +236,8 @@ export interface Outbox {
   discard(ids: string[]): Promise<number>;
   /** Lifts the pause an `auth` failure set, and drains. */
   resume(): void;
+  /** The entry types this outbox delivers: its `handlers`' names, and `'http'` with `http`. */
+  readonly types: readonly string[];
   readonly stats: OutboxStats;
   readonly stats$: Observable<OutboxStats>;
   readonly events$: Observable<OutboxEvent>;

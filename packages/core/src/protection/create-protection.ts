@@ -6,11 +6,11 @@ import { isKeyInProgress } from '../failure/ambiguous.js';
 import type { Failure } from '../failure/types.js';
 import { isLastGood } from '../last-good/last-good.js';
 import { createMessageCenter } from '../messages/index.js';
-import { createOutbox, type Outbox, type OutboxRequestInit } from '../outbox/index.js';
+import type { Outbox, OutboxRequestInit } from '../outbox/index.js';
 import { newId } from '../new-id.js';
 import { Emitter, ValueEmitter } from '../observable.js';
 import type { BreakerState, CircuitBreaker, ExecutionContext, Policy } from '../policy/index.js';
-import { createPredictor, EMPTY_PREDICTION_ACCURACY, type Predictor } from '../predict/index.js';
+import { EMPTY_PREDICTION_ACCURACY, type Predictor } from '../predict/index.js';
 import { createRecovery } from '../recovery/index.js';
 import { createDependencies, type Dependency } from './dependencies.js';
 import { checkProtectOptions, parseProtectionOptions, withinSection } from './options.js';
@@ -91,16 +91,16 @@ export function createProtection(options?: ProtectionOptions): Protection {
     );
     connectivity = monitor;
     built.push(() => monitor.dispose());
-    const queue =
-      o.outbox === false
-        ? undefined
-        : withinSection('outbox', () => createOutbox({ connectivity: monitor, clock, ...o.outbox }));
+    // Parts the app passed in (`createOutbox`, `createPredictor`, or functions that call them),
+    // made from this protection's clock and monitor: an app without them does not carry them.
+    const makeOutbox = o.outbox;
+    const queue = makeOutbox
+      ? withinSection('outbox', () => makeOutbox({ connectivity: monitor, clock }))
+      : undefined;
     outbox = queue;
     if (queue) built.push(() => queue.close());
-    predictor =
-      o.predictor === false
-        ? undefined
-        : withinSection('predictor', () => createPredictor({ clock, ...o.predictor }));
+    const makePredictor = o.predictor;
+    predictor = makePredictor ? withinSection('predictor', () => makePredictor({ clock })) : undefined;
     const levels = withinSection('degradation', () => createDegradation({ clock, ...o.degradation }));
     degradation = levels;
     built.push(() => levels.dispose());
@@ -120,11 +120,6 @@ export function createProtection(options?: ProtectionOptions): Protection {
   }
   const probing =
     o.connectivity !== false && o.connectivity?.probe !== undefined && o.connectivity.probe !== false;
-  const outboxOptions = o.outbox || {};
-  const handlerTypes = new Set([
-    ...(outboxOptions.http ? ['http'] : []),
-    ...Object.keys(outboxOptions.handlers ?? {}),
-  ]);
 
   const events = new Emitter<ProtectionEvent>();
   const emit = (make: () => ProtectionEvent) => {
@@ -403,7 +398,7 @@ export function createProtection(options?: ProtectionOptions): Protection {
     if (offline) {
       if (!outbox) {
         throw new TypeError(
-          `protect("${name}"): \`offline\` needs the outbox, but createProtection got \`outbox: false\``,
+          `protect("${name}"): \`offline\` needs an outbox: createProtection({ outbox: createOutbox })`,
         );
       }
       if (offline.type === 'http' && !isRequestLike(offline.payload)) {
@@ -411,12 +406,10 @@ export function createProtection(options?: ProtectionOptions): Protection {
           `protect("${name}"): offline.payload of an 'http' write must be a Request or { url, method?, headers?, body? }`,
         );
       }
-      if (typeof offline.type !== 'string' || !handlerTypes.has(offline.type)) {
+      if (typeof offline.type !== 'string' || !outbox.types.includes(offline.type)) {
         throw new TypeError(
-          `protect("${name}"): offline.type "${offline.type}" has no outbox handler; known: ${[...handlerTypes].join(', ')}` +
-            (offline.type === 'http'
-              ? ' (HTTP writes need createProtection({ outbox: { http: outboxHttp() } }))'
-              : ''),
+          `protect("${name}"): offline.type "${offline.type}" has no outbox handler; known: ${outbox.types.join(', ')}` +
+            (offline.type === 'http' ? ' (HTTP writes need an outbox made with { http: outboxHttp() })' : ''),
         );
       }
     }
