@@ -17,6 +17,7 @@ import { checkProtectOptions, parseProtectionOptions, withinSection } from './op
 import { proposeDegradation } from './degradation-rules.js';
 import { healthScore } from './health.js';
 import { describeSituation } from './situation.js';
+import { DEV } from '../dev.js';
 import type {
   DependencyStatus,
   ProtectedResult,
@@ -349,7 +350,9 @@ export function createProtection(options?: ProtectionOptions): Protection {
     const d = dependencies.get(name ?? 'default');
     if (!d) {
       throw new TypeError(
-        `protect: unknown dependency "${String(name)}"; known: ${[...dependencies.keys()].join(', ')}`,
+        DEV
+          ? `protect: unknown dependency "${String(name)}"; known: ${[...dependencies.keys()].join(', ')}`
+          : `protect: unknown dependency "${String(name)}"`,
       );
     }
     return d;
@@ -398,18 +401,26 @@ export function createProtection(options?: ProtectionOptions): Protection {
     if (offline) {
       if (!outbox) {
         throw new TypeError(
-          `protect("${name}"): \`offline\` needs an outbox: createProtection({ outbox: createOutbox })`,
+          DEV
+            ? `protect("${name}"): \`offline\` needs an outbox: createProtection({ outbox: createOutbox })`
+            : `protect("${name}"): no outbox`,
         );
       }
       if (offline.type === 'http' && !isRequestLike(offline.payload)) {
         throw new TypeError(
-          `protect("${name}"): offline.payload of an 'http' write must be a Request or { url, method?, headers?, body? }`,
+          DEV
+            ? `protect("${name}"): offline.payload of an 'http' write must be a Request or { url, method?, headers?, body? }`
+            : `protect("${name}"): bad http payload`,
         );
       }
       if (typeof offline.type !== 'string' || !outbox.types.includes(offline.type)) {
         throw new TypeError(
-          `protect("${name}"): offline.type "${offline.type}" has no outbox handler; known: ${outbox.types.join(', ')}` +
-            (offline.type === 'http' ? ' (HTTP writes need an outbox made with { http: outboxHttp() })' : ''),
+          DEV
+            ? `protect("${name}"): offline.type "${offline.type}" has no outbox handler; known: ${outbox.types.join(', ')}` +
+                (offline.type === 'http'
+                  ? ' (HTTP writes need an outbox made with { http: outboxHttp() })'
+                  : '')
+            : `protect("${name}"): no outbox handler for "${offline.type}"`,
         );
       }
     }

@@ -74,6 +74,8 @@ export function parseProtectionOptions(o: ProtectionOptions | undefined): Protec
  * path: `createProtection(): option "outbox.maxAttempts" must be ≥ 1 (received 0)`.
  */
 export function withinSection<T>(path: string, build: () => T): T {
+  // Option errors are the development build's (see dev.ts): in production there is none to name.
+  if (!DEV) return build();
   try {
     return build();
   } catch (error) {
