@@ -1,6 +1,6 @@
 // The outbox on its own: fresh credentials at each send, a queued request, live counts.
 // Quoted in docs/offline-writes.md.
-import { createOutbox } from '@bulletproof/core';
+import { createOutbox, outboxHttp } from '@bulletproof/core';
 import type { Note } from './app-helpers.js';
 
 declare const auth: { token(): Promise<string> };
@@ -8,12 +8,15 @@ declare const note: Note;
 
 export const outbox = createOutbox({
   name: 'app',
-  // Runs before every send: fresh credentials are applied at replay time and never stored.
-  prepare: async (req) => {
-    const headers = new Headers(req.headers);
-    headers.set('Authorization', `Bearer ${await auth.token()}`);
-    return new Request(req, { headers });
-  },
+  // HTTP support, passed in so an outbox with only its own handlers does not carry it.
+  http: outboxHttp({
+    // Runs before every send: fresh credentials are applied at replay time and never stored.
+    prepare: async (req) => {
+      const headers = new Headers(req.headers);
+      headers.set('Authorization', `Bearer ${await auth.token()}`);
+      return new Request(req, { headers });
+    },
+  }),
 });
 
 await outbox.enqueueRequest(

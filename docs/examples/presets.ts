@@ -1,6 +1,6 @@
 // One dependency per kind of call, each from a preset: the calls then get the policy, the
 // loudness and the kind that suit them. Quoted in docs/presets.md.
-import { createProtection, fetchOk, presets } from '@bulletproof/core';
+import { createOutbox, createProtection, fetchOk, outboxHttp, presets } from '@bulletproof/core';
 import { readCachedNotes, session, type Note } from './app-helpers.js';
 
 const protection = createProtection({
@@ -11,6 +11,8 @@ const protection = createProtection({
     auth: presets.authRefresh(), // concurrent refreshes share one; critical, silent
     maps: presets.thirdParty({ timeoutMs: 8_000 }), // one try, let go at the deadline, silent
   },
+  // Writes queued as requests (`offline: { type: 'http' }`).
+  outbox: (parts) => createOutbox({ ...parts, http: outboxHttp() }),
 });
 
 // A read: retried, answered from the cache when the server can't.

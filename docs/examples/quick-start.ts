@@ -1,6 +1,6 @@
 // The README's end-to-end example without React: a read with a fallback, a write through the
 // outbox, the user's messages and a feature gate.
-import { createProtection, fetchOk } from '@bulletproof/core';
+import { createOutbox, createPredictor, createProtection, fetchOk, outboxHttp } from '@bulletproof/core';
 import { readCachedNotes, render, showBasicSearch, showSavedLocally } from './app-helpers.js';
 import type { Note } from './app-helpers.js';
 
@@ -8,6 +8,8 @@ const protection = createProtection({
   connectivity: { probe: { url: '/api/health' } }, // confirms "online"; detects lie-fi and captive portals
   dependencies: { api: { critical: true } }, // default policy: breaker → retry ×3 (no wait past 30 s) → 10 s timeout
   degradation: { features: { search: 'minimal', attachments: 'moderate' } },
+  outbox: (parts) => createOutbox({ ...parts, http: outboxHttp() }), // queues writes that cannot be sent now
+  predictor: createPredictor, // warns before a dependency fails (risk in the status, predictions)
 });
 
 // A read: the cached copy when the server can't answer.

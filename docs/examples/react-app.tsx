@@ -1,6 +1,6 @@
 // A complete React app: one Protection, the provider, a form whose saves go through the outbox,
 // a draft that survives a reload, and every component. Quoted in docs/getting-started-react.md.
-import { createProtection, fetchOk } from '@bulletproof/core';
+import { createOutbox, createProtection, fetchOk } from '@bulletproof/core';
 import type { ExecutionContext } from '@bulletproof/core';
 import {
   BulletproofBoundary,
@@ -28,18 +28,21 @@ interface Note {
 const protection = createProtection({
   dependencies: { api: { critical: true } },
   connectivity: { probe: { url: '/api/health' } },
-  outbox: {
-    handlers: {
-      // Replays a queued save when the network is back; the key makes the server apply it once.
-      'note.save': (note: Note, { idempotencyKey, signal }) =>
-        fetchOk(`/api/notes/${note.id}`, {
-          method: 'PUT',
-          headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-          body: JSON.stringify(note),
-          signal,
-        }),
-    },
-  },
+  // The outbox, made from the protection's clock and connectivity (`parts`).
+  outbox: (parts) =>
+    createOutbox({
+      ...parts,
+      handlers: {
+        // Replays a queued save when the network is back; the key makes the server apply it once.
+        'note.save': (note: Note, { idempotencyKey, signal }) =>
+          fetchOk(`/api/notes/${note.id}`, {
+            method: 'PUT',
+            headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+            body: JSON.stringify(note),
+            signal,
+          }),
+      },
+    }),
   degradation: { features: { search: 'moderate' } },
 });
 

@@ -1,7 +1,7 @@
 // Testing code that uses the outbox, in Vitest: a fresh fake IndexedDB per test, fetch replaced,
 // and nothing running on its own (no automatic drain, Web Locks, tab channel or window
 // events), so the test decides when things happen. Quoted in docs/testing.md.
-import { createOutbox } from '@bulletproof/core';
+import { createOutbox, outboxHttp } from '@bulletproof/core';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, expect, it, vi } from 'vitest';
 import type { Outbox } from '@bulletproof/core';
@@ -19,7 +19,7 @@ it('keeps a write that failed on the network, and delivers it once with its key'
     .mockResolvedValue(new Response(null, { status: 204 }));
   outbox = createOutbox({
     indexedDB: new IDBFactory(),
-    fetch,
+    http: outboxHttp({ fetch }),
     autoDrain: false,
     locks: false,
     BroadcastChannel: false,

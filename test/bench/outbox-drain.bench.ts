@@ -37,7 +37,7 @@ interface DrainFigures {
 
 /** In-page code: the three contenders, run alternately, then the figures posted back. */
 const PAGE_SOURCE = `
-import { createOutbox } from './packages/core/src/outbox/index.ts';
+import { createOutbox, outboxHttp } from './packages/core/src/outbox/index.ts';
 
 const N = ${N}, CHANNELS = ${CHANNELS}, RUNS = ${RUNS};
 let run = 0;
@@ -65,7 +65,7 @@ async function rawFetchWrites() {
 async function drain(handlers) {
   const r = run++;
   const name = 'bench-drain-' + Date.now() + '-' + r;
-  const box = createOutbox({ name, autoDrain: false, window: false, concurrency: 4, ...(handlers && { handlers }) });
+  const box = createOutbox({ name, autoDrain: false, window: false, concurrency: 4, http: outboxHttp(), ...(handlers && { handlers }) });
   const writes = [];
   for (let i = 0; i < N; i++) {
     const channel = 'c' + (i % CHANNELS);

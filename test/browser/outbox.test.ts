@@ -1,5 +1,11 @@
 /* eslint-disable @typescript-eslint/require-await -- handlers and fakes return promises by contract; most settle at once */
-import { createOutbox, type Outbox, type OutboxOptions, type OutboxStats } from '@bulletproof/core';
+import {
+  createOutbox,
+  outboxHttp,
+  type Outbox,
+  type OutboxOptions,
+  type OutboxStats,
+} from '@bulletproof/core';
 import { afterEach, describe, expect, it } from 'vitest';
 
 // The outbox on Chromium's own IndexedDB, Web Locks and BroadcastChannel. A "reload" or a
@@ -85,7 +91,7 @@ describe('outbox in Chromium', () => {
 
   it('stores HTTP bodies as bytes (never Blobs) for JSON, text, forms, FormData and binary', async () => {
     const name = uniqueName('bodies');
-    const box = outbox(name);
+    const box = outbox(name, { http: outboxHttp() });
     const form = new FormData();
     form.set('title', 'Groceries');
     form.set('photo', new Blob([new Uint8Array([137, 80, 78, 71])], { type: 'image/png' }), 'p.png');
@@ -111,10 +117,12 @@ describe('outbox in Chromium', () => {
     // The FormData comes back whole when replayed.
     const sent: Request[] = [];
     const replay = outbox(name, {
-      fetch: async (input) => {
-        sent.push((input as Request).clone());
-        return new Response(null, { status: 201 });
-      },
+      http: outboxHttp({
+        fetch: async (input) => {
+          sent.push((input as Request).clone());
+          return new Response(null, { status: 201 });
+        },
+      }),
     });
     expect(await replay.drain()).toMatchObject({ delivered: bodies.length });
     const replayedForm = await sent[2]?.formData();

@@ -40,9 +40,10 @@ test.beforeAll(async () => {
     ...common,
     stdin: {
       contents: `
-        import { createOutbox } from './packages/core/src/outbox/index.ts';
+        import { createOutbox, outboxHttp } from './packages/core/src/outbox/index.ts';
         import { Workbox } from 'workbox-window';
-        window.BP = { createOutbox, Workbox };`,
+        // Every outbox of these pages queues requests.
+        window.BP = { createOutbox: (o) => createOutbox({ http: outboxHttp(), ...o }), Workbox };`,
       resolveDir: root,
       loader: 'ts',
     },

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../demo/server/start.js';
 import { exponentialBackoff } from '../../packages/core/src/policy/backoff.js';
 import { timeout } from '../../packages/core/src/policy/timeout.js';
+import { outboxHttp } from '../../packages/core/src/outbox/outbox-http.js';
 import type { Outbox, OutboxEvent, OutboxOptions } from '../../packages/core/src/outbox/types.js';
 import { webLocks } from '../../packages/core/src/test-support/web-locks.js';
 
@@ -135,7 +136,7 @@ describe('outbox chaos soak', () => {
         vi.resetModules();
         const { createOutbox } = await import('../../packages/core/src/outbox/outbox.js');
         const { factory, fetch, sever } = severable(idb);
-        const outbox = createOutbox({ ...options, indexedDB: factory, fetch });
+        const outbox = createOutbox({ ...options, indexedDB: factory, http: outboxHttp({ fetch }) });
         outbox.events$.subscribe((event: OutboxEvent) => {
           if (event.type !== 'delivered') return;
           const { c, i } = JSON.parse(

@@ -1,5 +1,8 @@
 import {
   circuitBreaker,
+  createOutbox,
+  createPredictor,
+  outboxHttp,
   type CircuitBreaker,
   consecutiveFailures,
   countWindow,
@@ -65,18 +68,24 @@ export function createFieldNotesProtection(s: DemoSettings, workbox: Workbox | u
       },
       slowRttMs: s.slowRttMs,
     },
-    outbox: {
-      name: OUTBOX_NAME,
-      // Deliveries are writes too: they go through the same breaker as saves. While it is
-      // open the queue waits instead of hammering a failing server, and the first delivery
-      // that gets through after the cool-down closes it again (the app recovers without
-      // waiting for the user's next save).
-      policy: pipeline(writeBreaker, timeout(s.callTimeoutMs, { mode: 'aggressive' })),
-      backoff: exponentialBackoff({ initialMs: s.outboxInitialBackoffMs, maxMs: s.outboxMaxBackoffMs }),
-      maxAttempts: s.outboxMaxAttempts,
-      autoDrain: { intervalMs: s.outboxMaxBackoffMs * 2 },
-      backgroundSync: workbox ?? false,
-    },
+    outbox: (parts) =>
+      createOutbox({
+        ...parts,
+        name: OUTBOX_NAME,
+        // Saves are queued as HTTP requests (`offline: { type: 'http' }`).
+        http: outboxHttp(),
+        // Deliveries are writes too: they go through the same breaker as saves. While it is
+        // open the queue waits instead of hammering a failing server, and the first delivery
+        // that gets through after the cool-down closes it again (the app recovers without
+        // waiting for the user's next save).
+        policy: pipeline(writeBreaker, timeout(s.callTimeoutMs, { mode: 'aggressive' })),
+        backoff: exponentialBackoff({ initialMs: s.outboxInitialBackoffMs, maxMs: s.outboxMaxBackoffMs }),
+        maxAttempts: s.outboxMaxAttempts,
+        autoDrain: { intervalMs: s.outboxMaxBackoffMs * 2 },
+        backgroundSync: workbox ?? false,
+      }),
+    // The dashboard's predictions and risks.
+    predictor: createPredictor,
     degradation: {
       features: { [FEATURES.liveSearch]: 'minimal', [FEATURES.attachments]: 'moderate' },
       recoverAfterMs: s.recoverAfterMs,

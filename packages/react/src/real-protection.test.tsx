@@ -2,7 +2,7 @@
 // a real outbox (in fake-indexeddb), connectivity monitor, message center.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { createProtection, HttpError, lastGood, savedAtText, timeout } from '@bulletproof/core';
+import { createOutbox, createProtection, HttpError, lastGood, savedAtText, timeout } from '@bulletproof/core';
 import type { ConnectivityWindow, ExecutionContext, Protection } from '@bulletproof/core';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { StrictMode, useEffect } from 'react';
@@ -49,15 +49,17 @@ function setup(handlers: Record<string, (payload: never) => Promise<unknown>> = 
   protection = createProtection({
     window: win,
     dependencies: { api: { policy: timeout(5_000) } },
-    outbox: {
-      name: `react-${Math.random()}`,
-      indexedDB: new IDBFactory(),
-      handlers,
-      autoDrain: false,
-      locks: false,
-      BroadcastChannel: false,
-      window: false,
-    },
+    outbox: (parts) =>
+      createOutbox({
+        ...parts,
+        name: `react-${Math.random()}`,
+        indexedDB: new IDBFactory(),
+        handlers,
+        autoDrain: false,
+        locks: false,
+        BroadcastChannel: false,
+        window: false,
+      }),
   });
   const p = protection;
   const mount = (ui: ReactNode) =>
@@ -326,7 +328,16 @@ describe('with the real createProtection', () => {
     const tab = (handlers: Record<string, (payload: never) => Promise<unknown>>) =>
       createProtection({
         window: fakeWindow(),
-        outbox: { name, indexedDB, handlers, autoDrain: false, locks: false, window: false },
+        outbox: (parts) =>
+          createOutbox({
+            ...parts,
+            name,
+            indexedDB,
+            handlers,
+            autoDrain: false,
+            locks: false,
+            window: false,
+          }),
       });
     const here = tab({});
     const there = tab({ note: () => Promise.resolve() });

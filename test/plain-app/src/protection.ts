@@ -1,4 +1,4 @@
-import { createProtection, fetchOk } from '@bulletproof/core';
+import { createOutbox, createProtection, fetchOk } from '@bulletproof/core';
 import type { Todo } from './todos.js';
 
 export type NewTodo = Omit<Todo, 'id'>;
@@ -31,12 +31,14 @@ export function patchTodo(change: TodoChange, idempotencyKey: string, signal: Ab
 export const protection = createProtection({
   dependencies: { api: { critical: true } },
   connectivity: { probe: { url: '/api/health', timeoutMs: 2_000, offlineIntervalMs: 1_000 } },
-  outbox: {
-    handlers: {
-      // Replays of queued writes, with the key the first attempt used.
-      'todo.add': (todo: NewTodo, { idempotencyKey, signal }) => postTodo(todo, idempotencyKey, signal),
-      'todo.update': (change: TodoChange, { idempotencyKey, signal }) =>
-        patchTodo(change, idempotencyKey, signal),
-    },
-  },
+  outbox: (parts) =>
+    createOutbox({
+      ...parts,
+      handlers: {
+        // Replays of queued writes, with the key the first attempt used.
+        'todo.add': (todo: NewTodo, { idempotencyKey, signal }) => postTodo(todo, idempotencyKey, signal),
+        'todo.update': (change: TodoChange, { idempotencyKey, signal }) =>
+          patchTodo(change, idempotencyKey, signal),
+      },
+    }),
 });

@@ -17,7 +17,7 @@ import { ValueEmitter } from '../observable.js';
 import { clockSchema, nonEmptyStringSchema, parseOptions, positiveMsSchema } from '../validate.js';
 import { createTemplateFormatter, type TemplateParams } from './format-template.js';
 import { defaultTemplates, templateIds, type TemplateId, type Templates } from './templates.js';
-import { validateTemplates } from './validate-templates.js';
+import { usableTemplates, validateTemplates } from './validate-templates.js';
 import type {
   Message,
   MessageAction,
@@ -94,7 +94,7 @@ export function createMessageCenter(options: MessageCenterOptions = {}): Message
   const locale = canonicalLocale(o.locale ?? 'en');
   const templates: Templates = {
     ...defaultTemplates,
-    ...validateTemplates(o.templates, 'createMessageCenter()'),
+    ...(DEV ? validateTemplates(o.templates, 'createMessageCenter()') : usableTemplates(o.templates)),
   };
   const format = createTemplateFormatter(locale);
   const reportActionError = o.onActionError ?? reportError;

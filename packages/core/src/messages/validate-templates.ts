@@ -45,3 +45,24 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null;
 }
+
+/**
+ * The production build's take on the same option (option checks are the development build's,
+ * see dev.ts): the templates it can use — a known id with a string, or plural forms of strings
+ * with `other` — and nothing else, so a bad one falls back to the default text instead of
+ * breaking every message that uses it.
+ */
+export function usableTemplates(value: unknown): Partial<Templates> {
+  const usable: Partial<Record<TemplateId, TemplateText>> = {};
+  if (isPlainObject(value))
+    for (const [id, text] of Object.entries(value))
+      if (
+        (templateIds as readonly string[]).includes(id) &&
+        (typeof text === 'string' ||
+          (isPlainObject(text) &&
+            typeof text.other === 'string' &&
+            Object.values(text).every((form) => typeof form === 'string')))
+      )
+        usable[id as TemplateId] = typeof text === 'string' ? text : ({ ...text } as TemplateText);
+  return usable;
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENTRIES_STORE, openDatabase } from './idb-store.js';
 import { createOutbox } from './outbox.js';
+import { outboxHttp } from './outbox-http.js';
 import type { Outbox, OutboxRequestInit } from './types.js';
 import { outboxTestBed } from '../test-support/outbox-test-bed.js';
 
@@ -12,7 +13,7 @@ import { outboxTestBed } from '../test-support/outbox-test-bed.js';
 const bed = outboxTestBed({ fakeTimeFrom: 1_000_000 });
 
 function make(): Outbox {
-  return bed.closeAfter(createOutbox({ name: 'c', ...bed.options, autoDrain: false }));
+  return bed.closeAfter(createOutbox({ name: 'c', ...bed.options, autoDrain: false, http: outboxHttp() }));
 }
 
 async function stored(): Promise<Array<{ payload: { url: string; headers: string[][] } }>> {

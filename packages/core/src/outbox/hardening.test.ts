@@ -7,6 +7,7 @@ import { exponentialBackoff } from '../policy/backoff.js';
 import { DISK_RETRY_AFTER_MS, OPEN_TIME_LIMIT_MS } from './fallback-store.js';
 import { ENTRIES_STORE, openDatabase } from './idb-store.js';
 import { createOutbox } from './outbox.js';
+import { outboxHttp } from './outbox-http.js';
 import { DEFAULT_MAX_RETRY_AFTER_MS } from './options.js';
 import { RECORD_VERSION } from './schema.js';
 import type { Outbox, OutboxEvent, OutboxOptions } from './types.js';
@@ -375,7 +376,7 @@ describe('credentials in a queued request', () => {
   };
 
   it('are never stored by default: credential-like headers and query parameters are left out', async () => {
-    const outbox = make();
+    const outbox = make({ http: outboxHttp() });
     await outbox.enqueueRequest(request);
     const [stored] = (await readRaw('h')) as Array<{ payload: { url: string; headers: string[][] } }>;
     expect(stored?.payload.headers).toEqual([['x-tenant', 'acme']]);
@@ -384,7 +385,7 @@ describe('credentials in a queued request', () => {
   });
 
   it('are stored only when the app opts in by name', async () => {
-    const outbox = make({ keepCredentials: ['X-CSRF-Token', 'api_key'] });
+    const outbox = make({ http: outboxHttp({ keepCredentials: ['X-CSRF-Token', 'api_key'] }) });
     await outbox.enqueueRequest(request);
     const [stored] = (await readRaw('h')) as Array<{ payload: { url: string; headers: string[][] } }>;
     expect(stored?.payload.headers).toEqual([

@@ -1,6 +1,7 @@
 import { IDBObjectStore } from 'fake-indexeddb';
 import { describe, expect, it, vi } from 'vitest';
 import { createOutbox } from './outbox.js';
+import { outboxHttp } from './outbox-http.js';
 import type { Outbox } from './types.js';
 import { outboxTestBed } from '../test-support/outbox-test-bed.js';
 import { seededRandom } from '../test-support/prng.js';
@@ -135,7 +136,12 @@ describe('the outbox against hostile servers and broken storage', () => {
       const server = hostileServer(random);
       const storage = storageFaults(random);
       const outbox: Outbox = bed.closeAfter(
-        createOutbox({ name: `p${seed}`, ...bed.options, autoDrain: {}, fetch: server.fetch }),
+        createOutbox({
+          name: `p${seed}`,
+          ...bed.options,
+          autoDrain: {},
+          http: outboxHttp({ fetch: server.fetch }),
+        }),
       );
       const drains: number[] = [];
       const drain = outbox.drain.bind(outbox);

@@ -186,7 +186,7 @@ export function toRequest(payload: HttpPayload, idempotencyKey: string, signal: 
 }
 
 /**
- * The built-in `http` handler: rebuilds the request, lets `prepare` refresh it (auth), sends
+ * `outboxHttp`'s `http` handler: rebuilds the request, lets `prepare` refresh it (auth), sends
  * it, and treats anything but a 2xx response as a failure (`HttpError`, classified by status).
  */
 export function createHttpHandler(

@@ -1,4 +1,6 @@
 export { createOutbox } from './outbox.js';
+export { outboxHttp } from './outbox-http.js';
+export type { OutboxHttp, OutboxHttpOptions } from './outbox-http.js';
 export { whenSettled } from './when-settled.js';
 export type { SettledOutcome } from './when-settled.js';
 export type {

@@ -1,6 +1,5 @@
 import type { Workbox } from 'workbox-window';
 import {
-  array,
   boolean,
   custom,
   fn,
@@ -9,7 +8,6 @@ import {
   object,
   optional,
   record,
-  string,
   union,
   type Schema,
   type Shape,
@@ -26,6 +24,7 @@ import {
   parseOptions,
   positiveMsSchema,
 } from '../validate.js';
+import type { OutboxHttp } from './outbox-http.js';
 import type {
   AutoDrainOptions,
   OutboxLockManager,
@@ -95,9 +94,7 @@ export const outboxOptionShape = (): Shape<OutboxOptions> => ({
       'a ConnectivityMonitor ({ snapshot, state$ })',
     ),
   ),
-  persistHeaders: optional(array(string())),
-  keepCredentials: optional(array(string())),
-  prepare: optional(fn<(req: Request) => Request | Promise<Request>>()),
+  http: optional(methodsSchema<OutboxHttp>(['handler', 'serialize'], 'the result of outboxHttp()')),
   backgroundSync: optional(
     union(notThere(), methodsSchema<Workbox>(['messageSW'], 'a Workbox instance (workbox-window)')),
   ),
@@ -105,7 +102,6 @@ export const outboxOptionShape = (): Shape<OutboxOptions> => ({
   durability: optional(literal('strict', 'relaxed', 'default')),
   clock: optional(clockSchema),
   indexedDB: optional(methodsSchema<IDBFactory>(['open'], 'an IDBFactory ({ open })')),
-  fetch: optional(fn<typeof fetch>()),
   locks: optional(union(notThere(), methodsSchema<OutboxLockManager>(['request'], 'a LockManager'))),
   BroadcastChannel: optional(
     union(
@@ -133,16 +129,12 @@ export interface ResolvedOutboxOptions {
   concurrency: number;
   autoDrain: { online: boolean; visible: boolean; intervalMs: number | false; afterEnqueue: boolean } | false;
   connectivity: ConnectivityMonitor | undefined;
-  persistHeaders: string[] | undefined;
-  keepCredentials: string[] | undefined;
-  prepare: ((req: Request) => Request | Promise<Request>) | undefined;
+  http: OutboxHttp | undefined;
   backgroundSync: Pick<Workbox, 'messageSW'> | undefined;
   leaseMs: number;
   durability: IDBTransactionDurability;
   clock: Clock;
   indexedDB: IDBFactory | undefined;
-  /** Looked up at each send, so a fetch patched after creation (tests, polyfills) is used. */
-  fetch: () => typeof fetch;
   locks: OutboxLockManager | undefined;
   BroadcastChannel: typeof BroadcastChannel | undefined;
   window: OutboxWindow | undefined;
@@ -168,7 +160,6 @@ export function resolveOutboxOptions(o: OutboxOptions | undefined): ResolvedOutb
   const parsed = o ?? {};
   const clock = parsed.clock ?? systemClock;
   const auto = parsed.autoDrain;
-  const injectedFetch = parsed.fetch;
   return {
     name: parsed.name ?? 'default',
     handlers: parsed.handlers ?? {},
@@ -192,16 +183,13 @@ export function resolveOutboxOptions(o: OutboxOptions | undefined): ResolvedOutb
             afterEnqueue: auto?.afterEnqueue ?? true,
           },
     connectivity: parsed.connectivity,
-    persistHeaders: parsed.persistHeaders,
-    keepCredentials: parsed.keepCredentials,
-    prepare: parsed.prepare,
+    http: parsed.http,
     backgroundSync: parsed.backgroundSync === false ? undefined : parsed.backgroundSync,
     // Stored as `leaseUntil`: it must stay a finite time.
     leaseMs: Math.min(atLeastOr(parsed.leaseMs, POSITIVE, DEFAULT_LEASE_MS), MAX_TIMER_MS),
     durability: parsed.durability ?? 'default',
     clock,
     indexedDB: parsed.indexedDB ?? globalIndexedDB(),
-    fetch: injectedFetch ? () => injectedFetch : () => globalThis.fetch,
     locks: parsed.locks === false ? undefined : (parsed.locks ?? global.navigator?.locks),
     BroadcastChannel:
       parsed.BroadcastChannel === false

@@ -9,6 +9,7 @@ import { pipeline } from '../policy/pipeline.js';
 import { OPEN_TIME_LIMIT_MS } from './fallback-store.js';
 import { ENTRIES_STORE, openDatabase } from './idb-store.js';
 import { createOutbox } from './outbox.js';
+import { outboxHttp } from './outbox-http.js';
 import { RECORD_VERSION } from './schema.js';
 import type { Outbox, OutboxEvent, OutboxHandler, OutboxOptions, OutboxStats } from './types.js';
 import { deferred } from '../test-support/deferred.js';
@@ -1095,12 +1096,14 @@ describe('http entries', () => {
     });
     let token = 0;
     const outbox = make({
-      fetch: fetchFn,
-      prepare: (req) => {
-        const headers = new Headers(req.headers);
-        headers.set('authorization', `Bearer fresh-${++token}`);
-        return new Request(req, { headers });
-      },
+      http: outboxHttp({
+        fetch: fetchFn,
+        prepare: (req) => {
+          const headers = new Headers(req.headers);
+          headers.set('authorization', `Bearer fresh-${++token}`);
+          return new Request(req, { headers });
+        },
+      }),
     });
     const entry = await outbox.enqueueRequest({
       url: 'https://api.test/notes/1',
@@ -1127,9 +1130,11 @@ describe('http entries', () => {
     const messageSW = vi.fn(async () => ({ ok: true }));
     const outbox = make({
       backgroundSync: { messageSW } as never,
-      fetch: async () => {
-        throw new TypeError('Failed to fetch');
-      },
+      http: outboxHttp({
+        fetch: async () => {
+          throw new TypeError('Failed to fetch');
+        },
+      }),
     });
     await outbox.enqueueRequest({ url: 'https://api.test/x', method: 'POST', body: 'a' });
     await outbox.enqueueRequest({ url: 'https://api.test/x', method: 'POST', body: 'b' });
@@ -1153,9 +1158,44 @@ describe('options', () => {
     [{ autoDrain: { intervalMs: -1 } }, /option "autoDrain/],
     [{ indexedDB: {} }, /option "indexedDB"/],
     [{ leaseMs: 0 }, /option "leaseMs"/],
-    [{ persistHeaders: 'authorization' }, /option "persistHeaders"/],
+    [{ http: { handler: () => 1 } }, /option "http" must be the result of outboxHttp\(\)/],
   ])('throws a TypeError naming the option for %o', (bad, message) => {
     expect(() => createOutbox(bad as OutboxOptions)).toThrow(TypeError);
     expect(() => createOutbox(bad as OutboxOptions)).toThrow(message);
+  });
+
+  it.each([
+    [{ persistHeaders: 'authorization' }, /outboxHttp\(\): option "persistHeaders"/],
+    [{ prepare: 'x' }, /outboxHttp\(\): option "prepare"/],
+  ])('outboxHttp throws a TypeError naming the option for %o', (bad, message) => {
+    expect(() => outboxHttp(bad as never)).toThrow(TypeError);
+    expect(() => outboxHttp(bad as never)).toThrow(message);
+  });
+
+  it('leaves the HTTP entries another outbox queued to one with HTTP support, instead of dead-lettering them', async () => {
+    const withHttp = make({
+      http: outboxHttp({ fetch: async () => new Response(null, { status: 204 }) }),
+      handlers: { w: async () => undefined },
+    });
+    await withHttp.enqueueRequest({ url: 'https://api.test/x', method: 'PUT', body: 'a' });
+    const without = make({ handlers: { w: async () => undefined } });
+    await without.enqueue('w', 1, { channel: 'other' });
+    // Behind it in its channel: order is kept, as in the service worker for other types.
+    await without.enqueue('w', 2);
+    expect(await without.drain()).toEqual({ delivered: 1, retried: 0, dead: 0 });
+    expect((await without.list()).map((e) => [e.type, e.state])).toEqual([
+      ['http', 'pending'],
+      ['w', 'pending'],
+    ]);
+    await without.close();
+    expect(await withHttp.drain()).toEqual({ delivered: 2, retried: 0, dead: 0 });
+  });
+
+  it('enqueueRequest without HTTP support says how to add it, and stores nothing', async () => {
+    const outbox = make();
+    await expect(outbox.enqueueRequest({ url: 'https://api.test/x' })).rejects.toThrow(
+      /createOutbox\(\{ http: outboxHttp\(\) \}\)/,
+    );
+    expect(await outbox.list()).toEqual([]);
   });
 });

@@ -5,7 +5,6 @@ import { nonEmptyStringSchema, parseOptions } from '../validate.js';
 import { createSyncRequester } from './background-sync.js';
 import { createDrainScheduler } from './drain-scheduler.js';
 import { FallbackRecordStore } from './fallback-store.js';
-import { createHttpHandler, headerFilter, paramFilter, serializeRequest } from './http.js';
 import { createLeaderLock } from './leader-lock.js';
 import { newId } from '../new-id.js';
 import { DEV } from '../dev.js';
@@ -94,13 +93,11 @@ export function createOutboxInternal(
       leaseMs: o.leaseMs,
     },
   });
-  const handlers: Record<string, OutboxHandler<never>> = {
-    http: createHttpHandler(o.fetch, o.prepare),
-    ...o.handlers,
-  };
+  const http = o.http;
+  const handlers: Record<string, OutboxHandler<never>> = http
+    ? { http: http.handler, ...o.handlers }
+    : o.handlers;
   const only = internal.deliverTypes && new Set(internal.deliverTypes);
-  const keepHeader = headerFilter(o.persistHeaders, o.keepCredentials);
-  const keepParam = paramFilter(o.keepCredentials);
   const requestSync = createSyncRequester(o.backgroundSync, o.name);
 
   const isOnline =
@@ -130,7 +127,9 @@ export function createOutboxInternal(
     state,
     closing: closing.signal,
     handler: (type) => handlers[type],
-    deliverable: only ? (type) => only.has(type) : () => true,
+    // An 'http' entry (another tab's, or a service worker's to deliver) waits in an outbox
+    // without HTTP support, rather than being dead-lettered as of an unknown type.
+    deliverable: only ? (type) => only.has(type) : (type) => type !== 'http' || !!handlers.http,
     isOnline,
     ensureLoaded,
     on: {
@@ -231,6 +230,7 @@ export function createOutboxInternal(
     },
     stats$: stats.stream,
     events$: events.observable,
+    types: Object.keys(handlers),
 
     async enqueue<P>(type: string, payload: P, eo?: EnqueueOptions): Promise<OutboxEntry<P>> {
       const channel = eo?.channel ?? 'default';
@@ -248,7 +248,7 @@ export function createOutboxInternal(
         }
         throw new TypeError('enqueue(): bad type or options');
       }
-      // An http entry is replayed by the built-in handler (and the service worker): a payload
+      // An http entry is replayed by `outboxHttp`'s handler (and the service worker): a payload
       // it cannot replay is refused now rather than quarantined later.
       if (type === 'http' && !isHttpPayload(payload)) {
         throw new TypeError(
@@ -282,8 +282,14 @@ export function createOutboxInternal(
     },
 
     async enqueueRequest(req, eo) {
+      if (!http)
+        throw new TypeError(
+          DEV
+            ? 'enqueueRequest(): this outbox has no HTTP support; create it with createOutbox({ http: outboxHttp() })'
+            : 'enqueueRequest(): no http',
+        );
       const base = (o.window?.location ?? (globalThis as { location?: { href: string } }).location)?.href;
-      const { payload, idempotencyKey } = await serializeRequest(req, keepHeader, base, keepParam);
+      const { payload, idempotencyKey } = await http.serialize(req, base);
       const enqueueOptions: EnqueueOptions = { ...eo };
       if (enqueueOptions.idempotencyKey === undefined && idempotencyKey !== undefined)
         enqueueOptions.idempotencyKey = idempotencyKey;

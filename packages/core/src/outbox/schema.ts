@@ -1,3 +1,4 @@
+import { DEV } from '../dev.js';
 import type { HttpPayload, OutboxEntry } from './types.js';
 
 /**
@@ -53,71 +54,72 @@ export function dueAt(record: OutboxRecord, now: number): number {
 export type NewOutboxRecord<P = unknown> = Omit<OutboxRecord<P>, 'seq'>;
 
 /**
- * A field check: the test, and what the value must be (for the issue that names it). Written
- * out rather than built from the option-checking schemas, so the record check — which runs in
- * every build — does not carry them into production bundles.
+ * A field's test. Written out rather than built from the option-checking schemas, so the record
+ * check — which runs in every build — does not carry them into production bundles.
  */
-type Check = [test: (value: unknown) => boolean, expected: string];
+type Test = (value: unknown) => boolean;
 
 const isText = (v: unknown): v is string => typeof v === 'string';
-const text: Check = [(v) => isText(v) && v !== '', 'a non-empty string'];
-const anyText: Check = [isText, 'a string'];
-const finite: Check = [Number.isFinite, 'a finite number'];
+const text: Test = (v) => isText(v) && v !== '';
+const finite: Test = Number.isFinite;
 /** An integer a store can hold exactly: what the record's counters and keys are. */
-const int = (min?: number): Check => [
-  (v) => Number.isSafeInteger(v) && (min === undefined || (v as number) >= min),
-  min === undefined ? 'an integer' : `an integer ≥ ${min}`,
-];
-const optional = ([test, expected]: Check): Check => [(v) => v === undefined || test(v), expected];
-const oneOf = (...values: unknown[]): Check => [(v) => values.includes(v), `one of ${values.join(', ')}`];
+const int =
+  (min = -Infinity): Test =>
+  (v) =>
+    Number.isSafeInteger(v) && (v as number) >= min;
+const optional =
+  (test: Test): Test =>
+  (v) =>
+    v === undefined || test(v);
+const oneOf =
+  (...values: unknown[]): Test =>
+  (v) =>
+    values.includes(v);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
- * Appends `path` + key + what it must be for each field of `value` that fails its check; the
- * value must be an object. Keys not listed are accepted (stored shapes are loose: a newer
- * version may add some).
+ * The fields of `value` that fail their test: the key, and in the development build what the
+ * field must be (`expected`, wording a production bundle does not carry). The value must be an
+ * object. Keys not listed are accepted (stored shapes are loose: a newer version may add some).
  */
-function checkFields(value: unknown, fields: Record<string, Check>, issues: string[], path = ''): void {
-  if (!isPlainObject(value)) issues.push(`${path || '(record)'}: must be an object`);
-  else
-    for (const key in fields) {
-      const [test, expected] = fields[key] as Check;
-      if (!test(value[key])) issues.push(`${path}${key}: must be ${expected}`);
-    }
+function checkFields<K extends string>(
+  value: unknown,
+  fields: Record<K, Test>,
+  expected: () => Record<K, string>,
+): string[] {
+  if (!isPlainObject(value)) return [DEV ? '(record): must be an object' : '(record)'];
+  const issues: string[] = [];
+  for (const key in fields)
+    if (!fields[key](value[key])) issues.push(DEV ? `${key}: must be ${expected()[key]}` : key);
+  return issues;
 }
 
-const passes = (value: unknown, fields: Record<string, Check>): boolean => {
-  const issues: string[] = [];
-  checkFields(value, fields, issues);
-  return issues.length === 0;
-};
+const passes = <K extends string>(value: unknown, fields: Record<K, Test>): boolean =>
+  isPlainObject(value) && Object.entries<Test>(fields).every(([key, test]) => test(value[key]));
 
 /** A `Uint8Array` from any realm (IndexedDB may hand back one from another global). */
 const isBytes = (v: unknown): boolean => Object.prototype.toString.call(v) === '[object Uint8Array]';
 
-const httpPayloadFields: Record<keyof HttpPayload, Check> = {
+const httpPayloadFields: Record<keyof HttpPayload, Test> = {
   url: text,
   method: text,
-  headers: [
-    (v) =>
-      Array.isArray(v) && v.every((h) => Array.isArray(h) && h.length === 2 && isText(h[0]) && isText(h[1])),
-    'a list of [name, value] strings',
-  ],
-  body: [(v) => v === null || isBytes(v), 'a Uint8Array or null'],
-  contentType: optional(anyText),
+  headers: (v) =>
+    Array.isArray(v) && v.every((h) => Array.isArray(h) && h.length === 2 && isText(h[0]) && isText(h[1])),
+  body: (v) => v === null || isBytes(v),
+  contentType: optional(isText),
   credentials: optional(oneOf('omit', 'same-origin', 'include')),
 };
 
-const recordFields: Record<keyof OutboxRecord, Check> = {
+const recordFields: Record<keyof OutboxRecord, Test> = {
   v: int(),
   seq: int(1),
   id: text,
   type: text,
-  payload: [() => true, ''],
-  channel: anyText,
+  payload: () => true,
+  channel: isText,
   idempotencyKey: text,
   state: oneOf('pending', 'in-flight', 'dead'),
   attempts: int(0),
@@ -126,33 +128,56 @@ const recordFields: Record<keyof OutboxRecord, Check> = {
   leaseUntil: optional(finite),
   lastDelayMs: optional(finite),
   revivedAt: optional(finite),
-  // Any category text: one a newer version adds is still shown.
-  lastFailure: optional([
-    (v) =>
-      passes(v, { category: anyText, message: anyText, status: optional(int()), detail: optional(anyText) }),
-    'a failure summary { category, message, status?, detail? }',
-  ]),
+  lastFailure: optional((v) =>
+    // Any category text: one a newer version adds is still shown.
+    passes(v, { category: isText, message: isText, status: optional(int()), detail: optional(isText) }),
+  ),
   deadReason: optional(oneOf('rejected', 'expired', 'max-attempts', 'invalid', 'unknown-type')),
+};
+
+/** What each record field must be, for the development build's issues. */
+const recordExpected = (): Record<keyof OutboxRecord, string> => {
+  const finiteNumber = 'a finite number';
+  return {
+    v: 'an integer',
+    seq: 'an integer ≥ 1',
+    id: 'a non-empty string',
+    type: 'a non-empty string',
+    payload: '',
+    channel: 'a string',
+    idempotencyKey: 'a non-empty string',
+    state: 'one of pending, in-flight, dead',
+    attempts: 'an integer ≥ 0',
+    createdAt: finiteNumber,
+    nextAttemptAt: finiteNumber,
+    leaseUntil: finiteNumber,
+    lastDelayMs: finiteNumber,
+    revivedAt: finiteNumber,
+    lastFailure: 'a failure summary { category, message, status?, detail? }',
+    deadReason: 'one of rejected, expired, max-attempts, invalid, unknown-type',
+  };
 };
 
 /** Rules between fields, checked once every field passed: each one broken is reported. */
 const recordRules: ReadonlyArray<[test: (r: OutboxRecord) => boolean, issue: string]> = [
   [
     (r) => (r.state === 'dead') === (r.deadReason !== undefined),
-    'deadReason: must be set exactly when state is "dead"',
+    DEV ? 'deadReason: must be set exactly when state is "dead"' : 'deadReason',
   ],
   [
     (r) => r.state !== 'in-flight' || r.leaseUntil !== undefined,
-    'leaseUntil: an in-flight record must carry leaseUntil',
+    DEV ? 'leaseUntil: an in-flight record must carry leaseUntil' : 'leaseUntil',
   ],
   // A quarantined record keeps whatever it held, so its payload is not checked again.
   [
     (r) => r.type !== 'http' || r.deadReason === 'invalid' || isHttpPayload(r.payload),
-    'payload: an http entry needs a payload { url, method, headers, body: Uint8Array | null }',
+    DEV
+      ? 'payload: an http entry needs a payload { url, method, headers, body: Uint8Array | null }'
+      : 'payload',
   ],
 ];
 
-/** Whether a value is a payload the built-in `http` handler can replay. */
+/** Whether a value is a payload `outboxHttp`'s handler can replay. */
 export function isHttpPayload(value: unknown): value is HttpPayload {
   return passes(value, httpPayloadFields);
 }
@@ -173,10 +198,11 @@ export function readRecord(
   migrations: Readonly<Record<number, RecordMigration>> = MIGRATIONS,
   version: number = RECORD_VERSION,
 ): RecordReadResult {
-  if (!isPlainObject(raw)) return { kind: 'invalid', issues: ['the record is not an object'] };
+  if (!isPlainObject(raw))
+    return { kind: 'invalid', issues: [DEV ? 'the record is not an object' : '(record)'] };
   const v = raw.v;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    return { kind: 'invalid', issues: ['v: the record carries no shape version'] };
+    return { kind: 'invalid', issues: [DEV ? 'v: the record carries no shape version' : 'v'] };
   }
   if (v > version) return { kind: 'future' };
   let record: Record<string, unknown> = raw;
@@ -190,8 +216,7 @@ export function readRecord(
       return { kind: 'invalid', issues: [`v: migration from version ${at} failed: ${String(error)}`] };
     }
   }
-  const issues: string[] = [];
-  checkFields(record, recordFields, issues);
+  const issues = checkFields(record, recordFields, recordExpected);
   if (issues.length === 0)
     for (const [test, issue] of recordRules) if (!test(record as unknown as OutboxRecord)) issues.push(issue);
   if (issues.length > 0) return { kind: 'invalid', issues };

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { ConnectivityMonitor } from '../connectivity/index.js';
 import type { Failure, FailureCategory } from '../failure/types.js';
 import type { Backoff, Policy } from '../policy/types.js';
+import type { OutboxHttp } from './outbox-http.js';
 
 /** Why an entry was moved out of the delivery queue. */
 export type DeadReason = 'rejected' | 'expired' | 'max-attempts' | 'invalid' | 'unknown-type';
@@ -154,7 +155,7 @@ export interface OutboxWindow {
 export interface OutboxOptions {
   /** Database `bulletproof-outbox-<name>`, Web Lock and BroadcastChannel of the same name. Default 'default'. */
   name?: string;
-  /** Delivery functions by entry type; `'http'` is built in. */
+  /** Delivery functions by entry type; `'http'` comes with `http` (one named here wins). */
   handlers?: Record<string, OutboxHandler<never>>;
   /** Wraps each delivery attempt. Default `timeout(15_000)`. */
   policy?: Policy;
@@ -181,19 +182,10 @@ export interface OutboxOptions {
   /** No delivery attempts while it reports `offline`; its return to `online` starts a drain. */
   connectivity?: ConnectivityMonitor;
   /**
-   * HTTP headers kept with a queued request (an allow-list). Default: every header but those
-   * that look like credentials — `Authorization`, `Cookie`, `Proxy-Authorization` and any name
-   * with `auth`, `token`, `key`, `secret`, `session`, `csrf`, … in it (`X-API-Key`, `X-Auth-Token`).
+   * HTTP support, `outboxHttp()`: without it `enqueueRequest` throws, and `'http'` entries
+   * (another context's) are delivered only by a handler of that name in `handlers`.
    */
-  persistHeaders?: string[];
-  /**
-   * Credential-like header or query parameter names to store anyway (deny by default). Query
-   * parameters such as `access_token`, `api_key` or `sig` are otherwise removed from a queued
-   * request's URL: `prepare` adds fresh ones at each send.
-   */
-  keepCredentials?: string[];
-  /** Runs before every send of an HTTP entry (apply fresh auth here). */
-  prepare?: (req: Request) => Request | Promise<Request>;
+  http?: OutboxHttp;
   /** Registers a Background Sync tag through this Workbox so the service worker replays HTTP entries. */
   backgroundSync?: Workbox | false;
   /**
@@ -213,8 +205,6 @@ export interface OutboxOptions {
   durability?: 'strict' | 'relaxed' | 'default';
   clock?: Clock;
   indexedDB?: IDBFactory;
-  /** What HTTP entries are sent with. Default: `globalThis.fetch`, looked up at each send. */
-  fetch?: typeof fetch;
   /** Web Locks; default `navigator.locks`, or a lock within this page where there is none. */
   locks?: OutboxLockManager | false;
   BroadcastChannel?: typeof BroadcastChannel | false;
@@ -226,8 +216,8 @@ export interface Outbox {
   /** Queues a write for the handler of `type`; resolves with the entry once it is stored. */
   enqueue<P>(type: string, payload: P, o?: EnqueueOptions): Promise<OutboxEntry<P>>;
   /**
-   * Queues an HTTP request, stored without its credentials, for the built-in `'http'` handler;
-   * resolves with the entry once it is stored.
+   * Queues an HTTP request, stored without its credentials, as an `'http'` entry; resolves
+   * with the entry once it is stored. Needs `createOutbox({ http: outboxHttp() })`.
    */
   enqueueRequest(req: OutboxRequestInit, o?: EnqueueOptions): Promise<OutboxEntry<HttpPayload>>;
   /**
@@ -246,6 +236,8 @@ export interface Outbox {
   discard(ids: string[]): Promise<number>;
   /** Lifts the pause an `auth` failure set, and drains. */
   resume(): void;
+  /** The entry types this outbox delivers: its `handlers`' names, and `'http'` with `http`. */
+  readonly types: readonly string[];
   readonly stats: OutboxStats;
   readonly stats$: Observable<OutboxStats>;
   readonly events$: Observable<OutboxEvent>;

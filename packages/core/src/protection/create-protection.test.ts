@@ -4,7 +4,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HttpError } from '../failure/errors.js';
 import { lastGood } from '../last-good/index.js';
 import type { VisibleMessages } from '../messages/index.js';
-import type { OutboxHandler } from '../outbox/index.js';
+import type { OutboxHandler, OutboxOptions } from '../outbox/index.js';
+import { createOutbox } from '../outbox/outbox.js';
+import { outboxHttp } from '../outbox/outbox-http.js';
+import { createPredictor } from '../predict/create-predictor.js';
 import { circuitBreaker, pipeline, retry } from '../policy/index.js';
 import { constantBackoff } from '../policy/backoff.js';
 import { createProtection } from './create-protection.js';
@@ -36,23 +39,29 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
-function make(o: ProtectionOptions = {}): Protection {
+/** A protection with an outbox (on a fresh database, these options over the test's own) and a predictor. */
+function make(o: Omit<ProtectionOptions, 'outbox'> & { outbox?: OutboxOptions | false } = {}): Protection {
+  const { outbox, ...rest } = o;
+  const name = `t-${String(made.length)}`;
   const protection = createProtection({
     window: win,
-    ...o,
+    predictor: createPredictor,
+    ...rest,
     outbox:
-      o.outbox === false
-        ? false
-        : {
-            name: `t-${String(made.length)}`,
-            indexedDB: new IDBFactory(),
-            locks: false,
-            BroadcastChannel: false,
-            window: false,
-            backoff: constantBackoff(1_000),
-            handlers: { note: deliver },
-            ...o.outbox,
-          },
+      outbox !== false &&
+      ((parts) =>
+        createOutbox({
+          ...parts,
+          name,
+          http: outboxHttp(),
+          indexedDB: new IDBFactory(),
+          locks: false,
+          BroadcastChannel: false,
+          window: false,
+          backoff: constantBackoff(1_000),
+          handlers: { note: deliver },
+          ...outbox,
+        })),
   });
   made.push(protection);
   return protection;
@@ -184,6 +193,11 @@ describe('protect', () => {
     await expect(
       noOutbox.protect('x', () => Promise.resolve(1), { offline: { type: 'http', payload: 1 } }),
     ).rejects.toThrow(TypeError);
+    // An outbox without HTTP support: an 'http' write says how to add it.
+    const noHttp = make({ outbox: { http: undefined } });
+    await expect(
+      noHttp.protect('x', () => Promise.resolve(1), { offline: { type: 'http', payload: { url: '/x' } } }),
+    ).rejects.toThrow(/known: note \(HTTP writes need an outbox made with \{ http: outboxHttp\(\) \}\)/);
     expect(() => createProtection({ dependencies: { api: { policy: {} as never } } })).toThrow(
       /option "dependencies.api.policy" must be a Policy/,
     );

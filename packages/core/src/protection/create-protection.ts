@@ -6,17 +6,18 @@ import { isKeyInProgress } from '../failure/ambiguous.js';
 import type { Failure } from '../failure/types.js';
 import { isLastGood } from '../last-good/last-good.js';
 import { createMessageCenter } from '../messages/index.js';
-import { createOutbox, type Outbox, type OutboxRequestInit } from '../outbox/index.js';
+import type { Outbox, OutboxRequestInit } from '../outbox/index.js';
 import { newId } from '../new-id.js';
 import { Emitter, ValueEmitter } from '../observable.js';
 import type { BreakerState, CircuitBreaker, ExecutionContext, Policy } from '../policy/index.js';
-import { createPredictor, EMPTY_PREDICTION_ACCURACY, type Predictor } from '../predict/index.js';
+import { EMPTY_PREDICTION_ACCURACY, type Predictor } from '../predict/index.js';
 import { createRecovery } from '../recovery/index.js';
 import { createDependencies, type Dependency } from './dependencies.js';
 import { checkProtectOptions, parseProtectionOptions, withinSection } from './options.js';
 import { proposeDegradation } from './degradation-rules.js';
 import { healthScore } from './health.js';
 import { describeSituation } from './situation.js';
+import { DEV } from '../dev.js';
 import type {
   DependencyStatus,
   ProtectedResult,
@@ -91,16 +92,16 @@ export function createProtection(options?: ProtectionOptions): Protection {
     );
     connectivity = monitor;
     built.push(() => monitor.dispose());
-    const queue =
-      o.outbox === false
-        ? undefined
-        : withinSection('outbox', () => createOutbox({ connectivity: monitor, clock, ...o.outbox }));
+    // Parts the app passed in (`createOutbox`, `createPredictor`, or functions that call them),
+    // made from this protection's clock and monitor: an app without them does not carry them.
+    const makeOutbox = o.outbox;
+    const queue = makeOutbox
+      ? withinSection('outbox', () => makeOutbox({ connectivity: monitor, clock }))
+      : undefined;
     outbox = queue;
     if (queue) built.push(() => queue.close());
-    predictor =
-      o.predictor === false
-        ? undefined
-        : withinSection('predictor', () => createPredictor({ clock, ...o.predictor }));
+    const makePredictor = o.predictor;
+    predictor = makePredictor ? withinSection('predictor', () => makePredictor({ clock })) : undefined;
     const levels = withinSection('degradation', () => createDegradation({ clock, ...o.degradation }));
     degradation = levels;
     built.push(() => levels.dispose());
@@ -120,7 +121,6 @@ export function createProtection(options?: ProtectionOptions): Protection {
   }
   const probing =
     o.connectivity !== false && o.connectivity?.probe !== undefined && o.connectivity.probe !== false;
-  const handlerTypes = new Set(['http', ...Object.keys((o.outbox || {}).handlers ?? {})]);
 
   const events = new Emitter<ProtectionEvent>();
   const emit = (make: () => ProtectionEvent) => {
@@ -350,7 +350,9 @@ export function createProtection(options?: ProtectionOptions): Protection {
     const d = dependencies.get(name ?? 'default');
     if (!d) {
       throw new TypeError(
-        `protect: unknown dependency "${String(name)}"; known: ${[...dependencies.keys()].join(', ')}`,
+        DEV
+          ? `protect: unknown dependency "${String(name)}"; known: ${[...dependencies.keys()].join(', ')}`
+          : `protect: unknown dependency "${String(name)}"`,
       );
     }
     return d;
@@ -399,17 +401,26 @@ export function createProtection(options?: ProtectionOptions): Protection {
     if (offline) {
       if (!outbox) {
         throw new TypeError(
-          `protect("${name}"): \`offline\` needs the outbox, but createProtection got \`outbox: false\``,
+          DEV
+            ? `protect("${name}"): \`offline\` needs an outbox: createProtection({ outbox: createOutbox })`
+            : `protect("${name}"): no outbox`,
         );
       }
       if (offline.type === 'http' && !isRequestLike(offline.payload)) {
         throw new TypeError(
-          `protect("${name}"): offline.payload of an 'http' write must be a Request or { url, method?, headers?, body? }`,
+          DEV
+            ? `protect("${name}"): offline.payload of an 'http' write must be a Request or { url, method?, headers?, body? }`
+            : `protect("${name}"): bad http payload`,
         );
       }
-      if (typeof offline.type !== 'string' || !handlerTypes.has(offline.type)) {
+      if (typeof offline.type !== 'string' || !outbox.types.includes(offline.type)) {
         throw new TypeError(
-          `protect("${name}"): offline.type "${offline.type}" has no outbox handler; known: ${[...handlerTypes].join(', ')}`,
+          DEV
+            ? `protect("${name}"): offline.type "${offline.type}" has no outbox handler; known: ${outbox.types.join(', ')}` +
+                (offline.type === 'http'
+                  ? ' (HTTP writes need an outbox made with { http: outboxHttp() })'
+                  : '')
+            : `protect("${name}"): no outbox handler for "${offline.type}"`,
         );
       }
     }

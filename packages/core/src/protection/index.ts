@@ -13,6 +13,7 @@ export type {
   Protection,
   ProtectionEvent,
   ProtectionOptions,
+  ProtectionParts,
   ProtectionStatus,
   ProtectOptions,
 } from './types.js';

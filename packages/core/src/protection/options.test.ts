@@ -1,6 +1,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOutbox } from '../outbox/outbox.js';
+import { createPredictor } from '../predict/create-predictor.js';
 import { exponentialBackoff } from '../policy/backoff.js';
 import { circuitBreaker } from '../policy/breaker/circuit-breaker.js';
 import { retry } from '../policy/retry.js';
@@ -24,19 +25,37 @@ describe('createProtection options', () => {
       { dependencies: 'abc' },
       /option "dependencies" must be a record \(received "abc"\)/,
     ],
-    ['outbox: 5', { outbox: 5 }, /option "outbox" must be false or an object \(received 5\)/],
-    ['predictor: 5', { predictor: 5 }, /option "predictor" must be false or an object \(received 5\)/],
+    [
+      'outbox: 5',
+      { outbox: 5 },
+      /option "outbox" must be false or a function that makes the part, such as createOutbox \(received 5\)/,
+    ],
+    [
+      'outbox options where its factory goes',
+      { outbox: { name: 'x' } },
+      /option "outbox" must be false or a function that makes the part/,
+    ],
+    ['predictor: 5', { predictor: 5 }, /option "predictor" must be false or a function/],
     ['an unknown key', { outbx: {} }, /unknown option "outbx"/],
     [
       'an unknown dependency key',
       { dependencies: { api: { critcal: true } } },
       /unknown option "dependencies\.api\.critcal"/,
     ],
-    ['a typo in a section', { outbox: { nmae: 'x' } }, /createProtection\(\): unknown option "outbox\.nmae"/],
     [
-      'NaN in a section',
-      { outbox: { autoDrain: { intervalMs: Number.NaN } } },
+      'a typo in a part',
+      { outbox: (parts: object) => createOutbox({ ...parts, nmae: 'x' } as never) },
+      /createProtection\(\): unknown option "outbox\.nmae"/,
+    ],
+    [
+      'NaN in a part',
+      { outbox: (parts: object) => createOutbox({ ...parts, autoDrain: { intervalMs: Number.NaN } }) },
       /option "outbox\.autoDrain\.intervalMs" must be/,
+    ],
+    [
+      'a typo in a section',
+      { messages: { nmae: 'x' } },
+      /createProtection\(\): unknown option "messages\.nmae"/,
     ],
   ])('refuses %s, naming it', (_, options, message) => {
     let error: unknown;
@@ -97,9 +116,16 @@ describe('createProtection that throws partway', () => {
       createProtection({
         window: win,
         connectivity: { probe: { url: '/health', intervalMs: 1_000 } },
-        outbox: { name: 'partway', indexedDB: new IDBFactory(), locks: false, BroadcastChannel: false },
+        outbox: (parts) =>
+          createOutbox({
+            ...parts,
+            name: 'partway',
+            indexedDB: new IDBFactory(),
+            locks: false,
+            BroadcastChannel: false,
+          }),
         // Checked by the predictor, built after the monitor and the outbox.
-        predictor: { horizonMs: -1 },
+        predictor: (parts) => createPredictor({ ...parts, horizonMs: -1 }),
       }),
     ).toThrow(/option "predictor\.horizonMs"/);
     // The monitor probed once as it started; nothing runs once the constructor has thrown.

@@ -1,5 +1,6 @@
 import {
   boolean,
+  custom,
   isRecord,
   literal,
   object,
@@ -20,6 +21,14 @@ const WHERE = 'createProtection()';
 /** A section handed to another factory, which checks its fields (and names them, see `withinSection`). */
 const section = /* @__PURE__ */ object<object>({}, true) as Schema<never>;
 const sectionOrFalse = () => optional(union(literal(false), section));
+/** A part the app passes in: the function that makes it (`createOutbox`, `createPredictor`), or `false`. */
+const partOrFalse = () =>
+  optional(
+    union(
+      literal(false),
+      custom<never>((v) => typeof v === 'function', 'a function that makes the part, such as createOutbox'),
+    ),
+  );
 
 const dependencySchema = () =>
   record(
@@ -39,8 +48,8 @@ const optionsSchema = () =>
         else issues.push({ path, message: 'must be a record' });
       }),
       connectivity: sectionOrFalse(),
-      outbox: sectionOrFalse(),
-      predictor: sectionOrFalse(),
+      outbox: partOrFalse(),
+      predictor: partOrFalse(),
       degradation: optional(section),
       messages: optional(section),
       clock: optional(clockSchema),
@@ -65,6 +74,8 @@ export function parseProtectionOptions(o: ProtectionOptions | undefined): Protec
  * path: `createProtection(): option "outbox.maxAttempts" must be ≥ 1 (received 0)`.
  */
 export function withinSection<T>(path: string, build: () => T): T {
+  // Option errors are the development build's (see dev.ts): in production there is none to name.
+  if (!DEV) return build();
   try {
     return build();
   } catch (error) {

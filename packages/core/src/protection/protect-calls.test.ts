@@ -8,6 +8,9 @@ import type { ExecutionContext } from '../policy/index.js';
 import { timeout } from '../policy/index.js';
 import { constantBackoff } from '../policy/backoff.js';
 import { createProtection, SLOW_CALL_PROBE_MS } from './create-protection.js';
+import { createOutbox } from '../outbox/outbox.js';
+import { outboxHttp } from '../outbox/outbox-http.js';
+import { createPredictor } from '../predict/create-predictor.js';
 import type { ProtectionEvent, ProtectionOptions, Protection } from './types.js';
 import { FakeWindow } from '../test-support/fake-window.js';
 
@@ -28,20 +31,26 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
+/** A protection with an outbox on a fresh database and a predictor (unless the test says otherwise). */
 function make(o: ProtectionOptions = {}): Protection {
+  const name = `calls-${String(made.length)}`;
   const protection = createProtection({
     window: win,
+    predictor: createPredictor,
     ...o,
-    outbox: {
-      name: `calls-${String(made.length)}`,
-      indexedDB: new IDBFactory(),
-      locks: false,
-      BroadcastChannel: false,
-      window: false,
-      autoDrain: false,
-      backoff: constantBackoff(1_000),
-      handlers: { note: () => Promise.resolve() },
-    },
+    outbox: (parts) =>
+      createOutbox({
+        ...parts,
+        name,
+        http: outboxHttp(),
+        indexedDB: new IDBFactory(),
+        locks: false,
+        BroadcastChannel: false,
+        window: false,
+        autoDrain: false,
+        backoff: constantBackoff(1_000),
+        handlers: { note: () => Promise.resolve() },
+      }),
   });
   made.push(protection);
   return protection;

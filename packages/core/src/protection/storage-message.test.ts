@@ -2,6 +2,7 @@
 import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DISK_RETRY_AFTER_MS } from '../outbox/fallback-store.js';
+import { createOutbox } from '../outbox/outbox.js';
 import { createProtection } from './create-protection.js';
 import { FakeWindow } from '../test-support/fake-window.js';
 import { settleImmediates as settle } from '../test-support/settle.js';
@@ -20,15 +21,17 @@ describe('the storage warning', () => {
     const protection = createProtection({
       window: new FakeWindow(),
       connectivity: false,
-      outbox: {
-        name: 'warn',
-        indexedDB: new IDBFactory(),
-        locks: false,
-        BroadcastChannel: false,
-        window: false,
-        autoDrain: false,
-        handlers: { w: async () => undefined },
-      },
+      outbox: (parts) =>
+        createOutbox({
+          ...parts,
+          name: 'warn',
+          indexedDB: new IDBFactory(),
+          locks: false,
+          BroadcastChannel: false,
+          window: false,
+          autoDrain: false,
+          handlers: { w: async () => undefined },
+        }),
     });
     const outbox = protection.outbox;
     if (!outbox) throw new Error('no outbox');

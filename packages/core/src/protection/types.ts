@@ -9,15 +9,9 @@ import type { Degradation, DegradationOptions, DegradationState } from '../degra
 import type { Failure } from '../failure/types.js';
 import type { LastGood } from '../last-good/index.js';
 import type { MessageCenter, MessageCenterOptions } from '../messages/index.js';
-import type { Outbox, OutboxEntry, OutboxEvent, OutboxOptions, OutboxStats } from '../outbox/index.js';
+import type { Outbox, OutboxEntry, OutboxEvent, OutboxStats } from '../outbox/index.js';
 import type { BreakerSnapshot, ExecutionContext, Policy, PolicyEvent } from '../policy/index.js';
-import type {
-  Prediction,
-  PredictionAccuracy,
-  Predictor,
-  PredictorOptions,
-  RiskSnapshot,
-} from '../predict/index.js';
+import type { Prediction, PredictionAccuracy, Predictor, RiskSnapshot } from '../predict/index.js';
 import type { Recovery, RecoveryEvent, RecoveryStats } from '../recovery/index.js';
 import type { Situation } from './situation.js';
 
@@ -37,13 +31,33 @@ export interface DependencyOptions {
   silent?: boolean;
 }
 
-/** Options of `createProtection`: the dependencies, and the options of each part it builds (`false` leaves that part out). */
+/** What `createProtection` hands the factory of a part the app passes in: its clock and connectivity monitor. */
+export interface ProtectionParts {
+  clock: Clock;
+  connectivity: ConnectivityMonitor;
+}
+
+/**
+ * Options of `createProtection`: the dependencies, the options of each part it builds
+ * (`false` leaves that part out), and the parts an app passes in (the outbox, the predictor).
+ */
 export interface ProtectionOptions {
   /** `'default'` always exists. */
   dependencies?: Record<string, DependencyOptions>;
   connectivity?: ConnectivityMonitorOptions | false;
-  outbox?: OutboxOptions | false;
-  predictor?: PredictorOptions | false;
+  /**
+   * The outbox that keeps writes `protect` could not deliver (`offline`), made from the
+   * protection's clock and connectivity monitor: `createOutbox` itself, or a function that calls
+   * it with options, `(parts) => createOutbox({ ...parts, http: outboxHttp() })`. Default: none
+   * (`false` says so too), and an app without offline writes does not carry the outbox.
+   */
+  outbox?: ((parts: ProtectionParts) => Outbox) | false;
+  /**
+   * The predictor that warns of failures before they come, made from the protection's clock:
+   * `createPredictor`, or `(parts) => createPredictor({ ...parts, horizonMs: 60_000 })`.
+   * Default: none (`false` says so too): no risk in the status, no `predictions`.
+   */
+  predictor?: ((parts: Pick<ProtectionParts, 'clock'>) => Predictor) | false;
   degradation?: DegradationOptions;
   messages?: MessageCenterOptions;
   clock?: Clock;

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/require-await -- handlers and fakes return promises by contract; most settle at once */
 import { describe, expect, it, vi } from 'vitest';
 import { createOutbox } from '../outbox/outbox.js';
+import { outboxHttp } from '../outbox/outbox-http.js';
 import type { Outbox } from '../outbox/types.js';
 import { manualClock } from '../test-support/manual-clock.js';
 import { outboxTestBed } from '../test-support/outbox-test-bed.js';
@@ -39,7 +40,7 @@ function fakeScope(register = vi.fn(async (_tag: string) => undefined)) {
 }
 
 function page(name = 'default'): Outbox {
-  return bed.closeAfter(createOutbox({ name, ...bed.options }));
+  return bed.closeAfter(createOutbox({ name, ...bed.options, http: outboxHttp() }));
 }
 
 describe('installOutboxSync', () => {

@@ -2,6 +2,7 @@ import { object, optional } from '../check/schema.js';
 import { setTimer, systemClock, type Clock } from '../clock.js';
 import { meaningOf } from '../failure/meaning.js';
 import { REGISTER_SYNC_MESSAGE, syncTag } from '../outbox/background-sync.js';
+import { outboxHttpShape, outboxHttp } from '../outbox/outbox-http.js';
 import { outboxOptionShape } from '../outbox/options.js';
 import { createOutboxInternal } from '../outbox/outbox.js';
 import type { DrainReport } from '../outbox/types.js';
@@ -79,13 +80,13 @@ const optionsSchema = () =>
   optional(
     object<OutboxSyncOptions>({
       name: outboxOptionShape().name,
-      prepare: outboxOptionShape().prepare,
+      prepare: outboxHttpShape().prepare,
       policy: outboxOptionShape().policy,
       backoff: outboxOptionShape().backoff,
       maxAttempts: outboxOptionShape().maxAttempts,
       leaseMs: outboxOptionShape().leaseMs,
       clock: outboxOptionShape().clock,
-      fetch: outboxOptionShape().fetch,
+      fetch: outboxHttpShape().fetch,
       indexedDB: outboxOptionShape().indexedDB,
     }),
   );
@@ -123,8 +124,9 @@ export function installOutboxSync(
   const replay = async (): Promise<DrainReport> => {
     // The sync event means the network is back, although the worker's `navigator.onLine` can
     // lag behind it: gating on that flag would skip the drain and wait minutes for a retry.
+    const { prepare, fetch, ...rest } = o ?? {};
     const outbox = createOutboxInternal(
-      { ...o, name, autoDrain: false },
+      { ...rest, name, autoDrain: false, http: outboxHttp({ prepare, fetch }) },
       { deliverTypes: ['http'], isOnline: () => true },
     );
     const waitingHttp = async () =>

@@ -1,5 +1,6 @@
 import { Component, createContext, createElement, useContext, useMemo, useState } from '../react.js';
 import type { ComponentType, ErrorInfo, PropsWithChildren, ReactNode } from 'react';
+import { DEV } from '../dev.js';
 
 /** What a boundary's fallback receives. */
 export interface BoundaryFallbackProps {
@@ -122,7 +123,11 @@ export function useBoundary(): {
     () => ({
       showBoundary: (error: unknown) => {
         if (!context)
-          throw new Error('useBoundary: showBoundary needs a <BulletproofBoundary> above this component');
+          throw new Error(
+            DEV
+              ? 'useBoundary: showBoundary needs a <BulletproofBoundary> above this component'
+              : 'useBoundary: no boundary',
+          );
         setThrown({ error });
       },
       resetBoundary: () => {

@@ -3,6 +3,7 @@ import type { DraftStore, Protection } from '@bulletproof/core';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from '../react.js';
 import type { ReactNode } from 'react';
 import { createMessageCenterPresence, type MessageCenterPresence } from './message-center-presence.js';
+import { DEV } from '../dev.js';
 
 export interface BulletproofContextValue {
   protection: Protection;
@@ -52,7 +53,12 @@ export function BulletproofProvider({ protection, drafts, children }: Bulletproo
 /** The provider's context; throws a message that says what is missing. */
 export function useBulletproofContext(hook: string): BulletproofContextValue {
   const context = useContext(BulletproofContext);
-  if (!context) throw new Error(`${hook} needs a <BulletproofProvider protection={…}> above this component`);
+  if (!context)
+    throw new Error(
+      DEV
+        ? `${hook} needs a <BulletproofProvider protection={…}> above this component`
+        : `${hook}: no provider`,
+    );
   return context;
 }
 

@@ -1,6 +1,7 @@
 import type { DraftStore } from '@bulletproof/core';
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from '../react.js';
 import { BulletproofContext } from '../context/BulletproofProvider.js';
+import { DEV } from '../dev.js';
 
 /** What `useDraft` tells about its draft besides the value: restored or not, saving, the last save error. */
 export interface DraftMeta {
@@ -36,7 +37,11 @@ export function useDraft<T>(key: string, initial: T, o?: UseDraftOptions): [T, (
   const context = useContext(BulletproofContext);
   const explicit = o?.store;
   if (!explicit && !context) {
-    throw new Error('useDraft needs a <BulletproofProvider> above this component, or a `store` option');
+    throw new Error(
+      DEV
+        ? 'useDraft needs a <BulletproofProvider> above this component, or a `store` option'
+        : 'useDraft: no provider',
+    );
   }
   const drafts = context?.drafts;
   // Without `store`, the check above guarantees a provider, and a provider always has `drafts`.

@@ -115,6 +115,7 @@ export function fakeOutbox(initial: OutboxEntry[] = []): FakeOutbox {
     emit(event) {
       events.next(event);
     },
+    types: [],
     enqueue: () => Promise.reject(new Error('fake outbox: enqueue is not used by these tests')),
     enqueueRequest: () => Promise.reject(new Error('fake outbox: enqueueRequest is not used by these tests')),
     drain: () => Promise.resolve({ delivered: 0, retried: 0, dead: 0 }),
