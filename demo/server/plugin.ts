@@ -13,6 +13,13 @@ export function demoApi(options: DemoApiOptions = {}): Plugin {
     const api = createDemoApi({ ...options, dataDir });
     server.middlewares.use(api.middleware);
     server.httpServer?.once('close', () => void api.close());
+    // `close()` resolves once the data is on disk too, so that whatever runs next (a restart,
+    // a test removing the directory) never races the journal being folded into the snapshot.
+    const closeServer = server.close.bind(server);
+    server.close = async () => {
+      await closeServer();
+      await api.close();
+    };
   };
   return {
     name: 'bulletproof-demo-api',

@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createServer, preview } from 'vite';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -79,6 +79,9 @@ describe('demoApi Vite plugin', () => {
     await exerciseApi(base);
     expect(await (await fetch(`${base}/`)).text()).toContain('built app');
     await server.close();
+    // Closed means on disk: the journal is folded into the snapshot, which holds the note.
+    expect(await readdir(dataDir)).toEqual(['notes.json']);
+    expect(await readFile(join(dataDir, 'notes.json'), 'utf8')).toContain('Through Vite');
 
     const again = await preview({
       configFile: false,
