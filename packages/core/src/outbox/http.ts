@@ -195,7 +195,14 @@ export function createHttpHandler(
 ): OutboxHandler<HttpPayload> {
   return async (payload, ctx) => {
     let request = toRequest(payload, ctx.idempotencyKey, ctx.signal);
-    if (prepare) request = await prepare(request);
+    if (prepare) {
+      request = await prepare(request);
+      // Anything else (a missing `return`, a RequestInit) would be sent as a URL: in a browser,
+      // fetch(undefined) asks for "/undefined", which an app's catch-all route answers 200, and
+      // the write would count as delivered with nothing of it sent.
+      if (typeof (request as Partial<Request> | undefined)?.url !== 'string')
+        throw new TypeError('outboxHttp(): prepare must return a Request');
+    }
     const response = await fetchFn()(request, { signal: ctx.signal });
     if (!response.ok) throw await HttpError.from(response, { signal: ctx.signal });
     // The body is not needed; cancelling frees the connection at once.

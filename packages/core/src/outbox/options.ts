@@ -114,7 +114,30 @@ export const outboxOptionShape = (): Shape<OutboxOptions> => ({
   ),
 });
 
-const optionsSchema = () => optional(object<OutboxOptions>(outboxOptionShape()));
+/** Options `createOutbox` took before they moved to `outboxHttp`. */
+interface MovedOptions {
+  prepare?: never;
+  fetch?: never;
+  persistHeaders?: never;
+  keepCredentials?: never;
+}
+
+/** Refuses an option that moved to `outboxHttp`, saying where it goes now. */
+const movedToHttp = (name: string) =>
+  optional(
+    custom<never>(() => false, `given to outboxHttp: createOutbox({ http: outboxHttp({ ${name} }) })`),
+  );
+
+const optionsSchema = () =>
+  optional(
+    object<OutboxOptions & MovedOptions>({
+      ...outboxOptionShape(),
+      prepare: movedToHttp('prepare'),
+      fetch: movedToHttp('fetch'),
+      persistHeaders: movedToHttp('persistHeaders'),
+      keepCredentials: movedToHttp('keepCredentials'),
+    }),
+  );
 
 /** Options with every default applied and every global resolved. */
 export interface ResolvedOutboxOptions {

@@ -6,7 +6,10 @@ import type { HttpPayload, OutboxHandler, OutboxRequestInit } from './types.js';
 
 /** Options of `outboxHttp`: what a queued request keeps on disk, and how it is sent again. */
 export interface OutboxHttpOptions {
-  /** Runs before every send of an HTTP entry (apply fresh auth here). */
+  /**
+   * Runs before every send of an HTTP entry (apply fresh auth here) and returns the `Request` to
+   * send; anything else fails the attempt with a `TypeError`.
+   */
   prepare?: (req: Request) => Request | Promise<Request>;
   /** What HTTP entries are sent with. Default: `globalThis.fetch`, looked up at each send. */
   fetch?: typeof fetch;

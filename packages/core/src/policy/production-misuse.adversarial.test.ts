@@ -4,7 +4,7 @@ import { constantBackoff } from './backoff.js';
 import { bulkhead } from './bulkhead.js';
 import { circuitBreaker } from './breaker/circuit-breaker.js';
 import { retry } from './retry.js';
-import { consecutiveFailures, countWindow } from './breaker/windows.js';
+import { consecutiveFailures, countWindow, timeWindow } from './breaker/windows.js';
 
 // The production build: options are not checked. Each case is a value the development build
 // refuses; in production it must still work sensibly (or fail clearly), never lock up.
@@ -100,6 +100,31 @@ describe('policies given options that cannot be meant, in the production build',
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+
+  it('window factories called without their options, or with a non-object, give the default window', async () => {
+    // Observed: countWindow() and timeWindow() threw "Cannot read properties of undefined".
+    const made = [
+      (countWindow as (o?: unknown) => ReturnType<typeof countWindow>)(),
+      countWindow(null as never),
+      (timeWindow as (o?: unknown) => ReturnType<typeof timeWindow>)(),
+      timeWindow('60s' as never),
+      consecutiveFailures({ failures: 2 } as never),
+    ];
+    for (const window of made) {
+      const breaker = circuitBreaker({ name: 'no-options', window });
+      await breaker.execute(ok);
+      // The count window's default minimum is its size (100) and the time window's is 10: one
+      // failure opens neither, whatever the window.
+      await breaker.execute(fail).catch(() => undefined);
+      expect(breaker.state).toBe('closed');
+      breaker.dispose();
+    }
+    // The consecutive default (5 in a row) still opens.
+    const breaker = circuitBreaker({ name: 'consecutive', window: consecutiveFailures(undefined as never) });
+    for (let i = 0; i < 5; i++) await breaker.execute(fail).catch(() => undefined);
+    expect(breaker.state).toBe('open');
+    breaker.dispose();
   });
 
   it('a bulkhead with limit NaN, 0 or missing runs one call at a time instead of refusing every call', async () => {

@@ -13,7 +13,7 @@ import type { BreakerState, CircuitBreaker, ExecutionContext, Policy } from '../
 import { EMPTY_PREDICTION_ACCURACY, type Predictor } from '../predict/index.js';
 import { createRecovery } from '../recovery/index.js';
 import { createDependencies, type Dependency } from './dependencies.js';
-import { checkProtectOptions, parseProtectionOptions, withinSection } from './options.js';
+import { checkProtectOptions, makePart, parseProtectionOptions, withinSection } from './options.js';
 import { proposeDegradation } from './degradation-rules.js';
 import { healthScore } from './health.js';
 import { describeSituation } from './situation.js';
@@ -94,14 +94,10 @@ export function createProtection(options?: ProtectionOptions): Protection {
     built.push(() => monitor.dispose());
     // Parts the app passed in (`createOutbox`, `createPredictor`, or functions that call them),
     // made from this protection's clock and monitor: an app without them does not carry them.
-    const makeOutbox = o.outbox;
-    const queue = makeOutbox
-      ? withinSection('outbox', () => makeOutbox({ connectivity: monitor, clock }))
-      : undefined;
+    const queue = makePart('outbox', o.outbox, { connectivity: monitor, clock }, 'enqueue');
     outbox = queue;
     if (queue) built.push(() => queue.close());
-    const makePredictor = o.predictor;
-    predictor = makePredictor ? withinSection('predictor', () => makePredictor({ clock })) : undefined;
+    predictor = makePart('predictor', o.predictor, { clock }, 'record');
     const levels = withinSection('degradation', () => createDegradation({ clock, ...o.degradation }));
     degradation = levels;
     built.push(() => levels.dispose());

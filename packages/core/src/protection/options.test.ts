@@ -28,14 +28,19 @@ describe('createProtection options', () => {
     [
       'outbox: 5',
       { outbox: 5 },
-      /option "outbox" must be false or a function that makes the part, such as createOutbox \(received 5\)/,
+      /option "outbox" must be false, createOutbox or a function that calls it \(received 5\)/,
     ],
     [
-      'outbox options where its factory goes',
+      'outbox options where its factory goes (the removed form)',
       { outbox: { name: 'x' } },
-      /option "outbox" must be false or a function that makes the part/,
+      /option "outbox" must be createOutbox or a function that calls it, \(parts\) => createOutbox\(\{ \.\.\.parts, \.\.\.options \}\): the options object form was removed \(received an object\)/,
     ],
-    ['predictor: 5', { predictor: 5 }, /option "predictor" must be false or a function/],
+    ['predictor: 5', { predictor: 5 }, /option "predictor" must be false, createPredictor or a function/],
+    [
+      'predictor options where its factory goes (the removed form)',
+      { predictor: { horizonMs: 60_000 } },
+      /option "predictor" must be createPredictor or a function that calls it, \(parts\) => createPredictor\(/,
+    ],
     ['an unknown key', { outbx: {} }, /unknown option "outbx"/],
     [
       'an unknown dependency key',

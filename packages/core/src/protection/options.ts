@@ -1,6 +1,5 @@
 import {
   boolean,
-  custom,
   isRecord,
   literal,
   object,
@@ -21,14 +20,20 @@ const WHERE = 'createProtection()';
 /** A section handed to another factory, which checks its fields (and names them, see `withinSection`). */
 const section = /* @__PURE__ */ object<object>({}, true) as Schema<never>;
 const sectionOrFalse = () => optional(union(literal(false), section));
-/** A part the app passes in: the function that makes it (`createOutbox`, `createPredictor`), or `false`. */
-const partOrFalse = () =>
-  optional(
-    union(
-      literal(false),
-      custom<never>((v) => typeof v === 'function', 'a function that makes the part, such as createOutbox'),
-    ),
-  );
+/**
+ * A part the app passes in: `factory` itself, a function that calls it, or `false`. The options
+ * object the part took before it was passed in is refused with the form that replaces it.
+ */
+const partOrFalse = (factory: string) =>
+  optional<never>((value, path, issues) => {
+    if (value === false || typeof value === 'function') return;
+    issues.push({
+      path,
+      message: isRecord(value)
+        ? `must be ${factory} or a function that calls it, (parts) => ${factory}({ ...parts, ...options }): the options object form was removed`
+        : `must be false, ${factory} or a function that calls it`,
+    });
+  });
 
 const dependencySchema = () =>
   record(
@@ -48,8 +53,8 @@ const optionsSchema = () =>
         else issues.push({ path, message: 'must be a record' });
       }),
       connectivity: sectionOrFalse(),
-      outbox: partOrFalse(),
-      predictor: partOrFalse(),
+      outbox: partOrFalse('createOutbox'),
+      predictor: partOrFalse('createPredictor'),
       degradation: optional(section),
       messages: optional(section),
       clock: optional(clockSchema),
@@ -85,6 +90,43 @@ export function withinSection<T>(path: string, build: () => T): T {
     const named = message.replace(/option(s?) "([^"]+)"/g, `option$1 "${path}.$2"`);
     throw new TypeError(`${WHERE}: ${named}`, { cause: error });
   }
+}
+
+/** What a part function returned, for the development build's error. */
+const made = (value: unknown): string =>
+  value == null
+    ? `${String(value)}: is a return missing?`
+    : typeof (value as { then?: unknown }).then === 'function'
+      ? 'a Promise: make the part synchronously'
+      : typeof value === 'object'
+        ? 'an object'
+        : typeof value;
+
+/**
+ * Makes a part the app passed in (`option` is `createOutbox`, say, or a function calling it) from
+ * `parts`, in both builds: what it makes must have `method`, else it is refused here, by name,
+ * rather than failing later where the protection first uses it. `undefined` when there is none.
+ */
+export function makePart<T>(
+  name: 'outbox' | 'predictor',
+  option: ((parts: never) => T) | false | undefined,
+  parts: object,
+  method: keyof T & string,
+): T | undefined {
+  if (!option) return undefined;
+  // Unchecked in production: an options object where the function goes (the removed form) ends up here.
+  const part = typeof option === 'function' ? withinSection(name, () => option(parts as never)) : undefined;
+  if (typeof (part as Record<string, unknown> | undefined)?.[method] === 'function') return part;
+  // A part made asynchronously is not used: it must not stay open (a database, a tab channel).
+  void (part as Partial<PromiseLike<{ close?: () => unknown } | undefined>> | undefined)?.then?.(
+    (later) => later?.close?.(),
+    () => undefined,
+  );
+  throw new TypeError(
+    DEV
+      ? `${WHERE}: option "${name}" must return ${name === 'outbox' ? 'an outbox, as createOutbox' : 'a predictor, as createPredictor'} does (it returned ${made(part)})`
+      : `${WHERE}: bad option "${name}"`,
+  );
 }
 
 // Checked where they are used, with errors of their own.

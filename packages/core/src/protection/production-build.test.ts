@@ -76,6 +76,24 @@ describe('createProtection in the production build', () => {
     ).toThrow(error);
   });
 
+  it('refuses the removed options-object form of a part, and a part function that makes none, by name', () => {
+    // Observed: "makeOutbox is not a function" (minified: "e is not a function"), and a predictor
+    // function returning nothing left the protection without one, silently.
+    const bad = [
+      { outbox: { name: 'app', handlers: { note: () => Promise.resolve() } } },
+      { outbox: () => undefined },
+      { outbox: async () => Promise.resolve(undefined) },
+      { predictor: { horizonMs: 60_000 } },
+      { predictor: () => undefined },
+    ];
+    for (const part of bad) {
+      const name = Object.keys(part)[0] ?? '';
+      expect(() => createProtection({ connectivity: false, ...(part as object) })).toThrow(
+        new TypeError(`createProtection(): bad option "${name}"`),
+      );
+    }
+  });
+
   it('uses the templates it can, and the default text where one is unusable', () => {
     const { messages } = make(false);
     expect(messages.template('actionRetry')).toBe('Try again');

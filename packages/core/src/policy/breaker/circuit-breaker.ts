@@ -330,7 +330,12 @@ class CircuitBreakerPolicy extends PolicyBase implements CircuitBreaker {
   }
 
   #save(): void {
-    this.#persist?.save(this.name, this.toJSON());
+    try {
+      this.#persist?.save(this.name, this.toJSON());
+    } catch {
+      // The app's own persistence refused (a full quota, say): that costs the restore after a
+      // reload, never the call whose outcome was being saved.
+    }
   }
 
   /** The hot path reads the clock only when the window or slow-call rule needs it; a state change always does. */

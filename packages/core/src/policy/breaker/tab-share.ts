@@ -54,7 +54,7 @@ export interface BreakerSharing {
  * Shares a breaker's state with the same-named breakers of every same-origin tab and frame
  * (over a `BroadcastChannel`): when one opens, isolates or closes, they all do, and a tab opened
  * while the breaker is open elsewhere starts open. `circuitBreaker({ …, share: shareAcrossTabs() })`.
- * Where `BroadcastChannel` does not exist, the breaker simply keeps its state to itself.
+ * Where `BroadcastChannel` does not exist, or cannot be made, the breaker simply keeps its state to itself.
  */
 export function shareAcrossTabs(o?: ShareAcrossTabsOptions): BreakerSharing {
   if (DEV) parseOptions(optionsSchema(), o, 'shareAcrossTabs()');
@@ -63,7 +63,12 @@ export function shareAcrossTabs(o?: ShareAcrossTabsOptions): BreakerSharing {
       const Channel =
         o?.BroadcastChannel ??
         (globalThis as { BroadcastChannel?: BroadcastChannelConstructor }).BroadcastChannel;
-      return Channel && shareWithTabs(name, Channel, onRemote, current);
+      try {
+        return Channel && shareWithTabs(name, Channel, onRemote, current);
+      } catch {
+        // A channel that cannot be made (a sandboxed frame, an opaque origin) is one that does not exist.
+        return undefined;
+      }
     },
   };
 }

@@ -306,9 +306,11 @@ export function consecutiveFailures(failures: number): BreakerWindow {
  */
 export function countWindow(o: CountWindowOptions): BreakerWindow {
   if (DEV) parseOptions(countWindowSchema(), o, 'countWindow()');
-  const size = countOr(o.size, 100);
-  const failureRate = rateOr(o.failureRate, 0.5);
-  const minimumCalls = Math.min(size, countOr(o.minimumCalls, size));
+  // Unchecked in the production build: missing options give the default window, like bad ones.
+  const w = o as CountWindowOptions | undefined;
+  const size = countOr(w?.size, 100);
+  const failureRate = rateOr(w?.failureRate, 0.5);
+  const minimumCalls = Math.min(size, countOr(w?.minimumCalls, size));
   return { create: (slowRate) => countRing(size, failureRate, minimumCalls, slowRate) };
 }
 
@@ -318,8 +320,9 @@ export function countWindow(o: CountWindowOptions): BreakerWindow {
  */
 export function timeWindow(o: TimeWindowOptions): BreakerWindow {
   if (DEV) parseOptions(timeWindowSchema(), o, 'timeWindow()');
-  const durationMs = msOr(o.durationMs, 60_000, 1);
-  const failureRate = rateOr(o.failureRate, 0.5);
-  const minimumCalls = countOr(o.minimumCalls, 10);
+  const w = o as TimeWindowOptions | undefined;
+  const durationMs = msOr(w?.durationMs, 60_000, 1);
+  const failureRate = rateOr(w?.failureRate, 0.5);
+  const minimumCalls = countOr(w?.minimumCalls, 10);
   return { create: (slowRate) => timeRing(durationMs, failureRate, minimumCalls, slowRate) };
 }
